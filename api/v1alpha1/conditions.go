@@ -1,0 +1,88 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+// Condition types. Every kind sets Ready on its first reconcile; DataSource
+// also sets Drifted.
+const (
+	// ConditionReady is True when the object is in effect: for a DataSource,
+	// the data source in OpenSearch matches the current spec and the current
+	// Secret contents; for a connection, the endpoint answered, the data
+	// source API is present and the credentials are accepted.
+	ConditionReady = "Ready"
+
+	// ConditionDrifted is True while the remote data source differs from the
+	// spec because it was changed outside Kubernetes. It is cleared once the
+	// operator has written the spec back; an Event records each correction.
+	ConditionDrifted = "Drifted"
+)
+
+// Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
+// match on it.
+const (
+	// ReasonSynced (Ready=True): OpenSearch holds exactly what the spec says.
+	ReasonSynced = "Synced"
+	// ReasonSuspended (Ready=False): spec.suspend is true; no call is made.
+	ReasonSuspended = "Suspended"
+	// ReasonConnectionNotFound (Ready=False): the referenced connection does not exist.
+	ReasonConnectionNotFound = "ConnectionNotFound"
+	// ReasonConnectionNotReady (Ready=False): the referenced connection exists but is not Ready.
+	ReasonConnectionNotReady = "ConnectionNotReady"
+	// ReasonNamespaceNotAllowed (Ready=False): a ClusterOpenSearchConnection's
+	// allowedNamespaces does not include the DataSource's namespace.
+	ReasonNamespaceNotAllowed = "NamespaceNotAllowed"
+	// ReasonSecretNotFound (Ready=False): a referenced Secret does not exist.
+	// Resolved as soon as the Secret is created.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretKeyNotFound (Ready=False): a referenced Secret lacks the key.
+	ReasonSecretKeyNotFound = "SecretKeyNotFound"
+	// ReasonInvalidSpec (Ready=False): the operator can tell before calling
+	// OpenSearch that the spec cannot work, for example a dialect rule.
+	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonNotFound (Ready=False): managementPolicy is UpdateOnly and the
+	// data source does not exist in OpenSearch.
+	ReasonNotFound = "NotFound"
+	// ReasonRejected (Ready=False): OpenSearch answered 4xx; the message
+	// carries OpenSearch's own reason. Not retried until something changes.
+	ReasonRejected = "Rejected"
+	// ReasonUnavailable (Ready=False): 5xx, timeout or connection error;
+	// retried with exponential backoff.
+	ReasonUnavailable = "Unavailable"
+	// ReasonDeleting (Ready=False): the object is being deleted.
+	ReasonDeleting = "Deleting"
+	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.
+	ReasonProbing = "Probing"
+	// ReasonForbidden (Ready=False, connections): OpenSearch refused the
+	// operator's credentials or lacks a permission the operator needs.
+	ReasonForbidden = "Forbidden"
+	// ReasonConnected (Ready=True, connections): the endpoint answered and
+	// the data source API is present and permitted.
+	ReasonConnected = "Connected"
+)
+
+// Reasons of the Drifted condition.
+const (
+	// ReasonInSync (Drifted=False): the last check found no difference.
+	ReasonInSync = "InSync"
+	// ReasonRemoteChanged (Drifted=True): the last check found the remote
+	// data source changed outside Kubernetes; a correction is under way.
+	ReasonRemoteChanged = "RemoteChanged"
+)
+
+// DataSourceFinalizer is the finalizer the operator puts on a DataSource so
+// that it can apply spec.deletionPolicy before the object goes away.
+const DataSourceFinalizer = "opensearch.datasource-operator.io/finalizer"

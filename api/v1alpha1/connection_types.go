@@ -1,0 +1,362 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Dialect is the flavour of the data source API a connection's server speaks.
+// +kubebuilder:validation:Enum=Auto;Documented;SQLPlugin
+type Dialect string
+
+const (
+	// DialectAuto sends the documented body first and switches to SQLPlugin
+	// when the server answers 400 "Unknown field: configuration".
+	DialectAuto Dialect = "Auto"
+	// DialectDocumented is the API as its reference page documents it:
+	// configuration included, typed property values, JSON object replies.
+	DialectDocumented Dialect = "Documented"
+	// DialectSQLPlugin is the real OpenSearch SQL plugin: configuration
+	// folded into connector properties, string property values, string
+	// replies, merged properties on update.
+	DialectSQLPlugin Dialect = "SQLPlugin"
+)
+
+// SecretKeyReference points at one key of a Secret in the connection's
+// namespace.
+type SecretKeyReference struct {
+	// name is the name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// key is the key in the Secret; its default depends on the field.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key,omitempty"`
+}
+
+// LocalSecretReference names a Secret in the connection's namespace.
+type LocalSecretReference struct {
+	// name is the name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// BasicAuth is HTTP basic authentication with credentials from a Secret.
+type BasicAuth struct {
+	// secretRef is a Secret in the connection's namespace holding the
+	// operator's OpenSearch username and password.
+	// +required
+	SecretRef CredentialsSecretReference `json:"secretRef"`
+}
+
+// ConnectionAuth is how the operator authenticates to OpenSearch.
+type ConnectionAuth struct {
+	// basic is HTTP basic authentication.
+	// +optional
+	Basic *BasicAuth `json:"basic,omitempty"`
+}
+
+// ConnectionTLS is how the operator verifies OpenSearch and proves who it is.
+type ConnectionTLS struct {
+	// caSecretRef is a Secret holding the CA bundle (PEM) that verifies the
+	// server's certificate; key defaults to ca.crt. Unset means the system
+	// roots.
+	// +optional
+	CASecretRef *SecretKeyReference `json:"caSecretRef,omitempty"`
+
+	// clientCertSecretRef is a kubernetes.io/tls Secret (tls.crt, tls.key)
+	// presented to the server for mutual TLS.
+	// +optional
+	ClientCertSecretRef *LocalSecretReference `json:"clientCertSecretRef,omitempty"`
+
+	// insecureSkipVerify turns off verification of the server's certificate.
+	// Verification is on unless this is explicitly true.
+	// +optional
+	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
+}
+
+// OpenSearchConnectionSpec says how to reach one OpenSearch cluster.
+type OpenSearchConnectionSpec struct {
+	// endpoint is the URL of the OpenSearch REST API, https://… or http://….
+	// +required
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:Pattern=`^https?://[^\s/?#]+([/?#]\S*)?$`
+	Endpoint string `json:"endpoint"`
+
+	// dialect is the flavour of the data source API the server speaks:
+	// Auto (default; detected on the first write and shown in
+	// status.dialect), Documented or SQLPlugin.
+	// +optional
+	// +kubebuilder:default=Auto
+	Dialect Dialect `json:"dialect,omitempty"`
+
+	// auth holds the operator's credentials for OpenSearch, read from a
+	// Secret in the connection's namespace. A change to the Secret is applied
+	// within seconds.
+	// +optional
+	Auth *ConnectionAuth `json:"auth,omitempty"`
+
+	// tls configures server verification and the client certificate.
+	// +optional
+	TLS *ConnectionTLS `json:"tls,omitempty"`
+
+	// requestTimeout bounds each request to OpenSearch.
+	// +optional
+	// +kubebuilder:default="10s"
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
+	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
+
+	// resyncPeriod is how often the remote state is re-read to detect and
+	// correct drift; 1s or more. One list call serves all of the
+	// connection's DataSources, so short periods stay cheap.
+	// +optional
+	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
+	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
+}
+
+// ConnectionStatus is what the operator last observed of a connection.
+type ConnectionStatus struct {
+	// conditions holds Ready: the endpoint answered, the data source API is
+	// present and the credentials are accepted.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the generation the rest of the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// version is the OpenSearch version the server reported.
+	// +optional
+	Version string `json:"version,omitempty"`
+
+	// dialect is the resolved dialect: the one in spec, or for Auto the one
+	// detected so far (Auto until the first write tells).
+	// +optional
+	Dialect Dialect `json:"dialect,omitempty"`
+}
+
+// OpenSearchConnection says how to reach an OpenSearch cluster; DataSources
+// in the same namespace name it in spec.connectionRef.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=osconn,categories=opensearch
+// +kubebuilder:printcolumn:name="Endpoint",type=string,JSONPath=`.spec.endpoint`
+// +kubebuilder:printcolumn:name="Dialect",type=string,JSONPath=`.status.dialect`
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type OpenSearchConnection struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec says how to reach the cluster.
+	// +required
+	Spec OpenSearchConnectionSpec `json:"spec"`
+
+	// status is what the operator last observed.
+	// +optional
+	Status ConnectionStatus `json:"status,omitempty"`
+}
+
+// OpenSearchConnectionList is a list of OpenSearchConnections.
+// +kubebuilder:object:root=true
+type OpenSearchConnectionList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []OpenSearchConnection `json:"items"`
+}
+
+// NamespacedCredentialsSecretReference points at a Secret, in any namespace,
+// holding a username and a password.
+type NamespacedCredentialsSecretReference struct {
+	CredentialsSecretReference `json:",inline"`
+
+	// namespace is the Secret's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+}
+
+// NamespacedSecretKeyReference points at one key of a Secret in any namespace.
+type NamespacedSecretKeyReference struct {
+	SecretKeyReference `json:",inline"`
+
+	// namespace is the Secret's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+}
+
+// NamespacedSecretReference names a Secret in any namespace.
+type NamespacedSecretReference struct {
+	LocalSecretReference `json:",inline"`
+
+	// namespace is the Secret's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+}
+
+// ClusterBasicAuth is HTTP basic authentication with credentials from a
+// Secret in a named namespace.
+type ClusterBasicAuth struct {
+	// secretRef is the Secret holding the operator's OpenSearch username and
+	// password.
+	// +required
+	SecretRef NamespacedCredentialsSecretReference `json:"secretRef"`
+}
+
+// ClusterConnectionAuth is how the operator authenticates to OpenSearch.
+type ClusterConnectionAuth struct {
+	// basic is HTTP basic authentication.
+	// +optional
+	Basic *ClusterBasicAuth `json:"basic,omitempty"`
+}
+
+// ClusterConnectionTLS is how the operator verifies OpenSearch and proves who
+// it is, with Secrets in named namespaces.
+type ClusterConnectionTLS struct {
+	// caSecretRef is a Secret holding the CA bundle (PEM) that verifies the
+	// server's certificate; key defaults to ca.crt. Unset means the system
+	// roots.
+	// +optional
+	CASecretRef *NamespacedSecretKeyReference `json:"caSecretRef,omitempty"`
+
+	// clientCertSecretRef is a kubernetes.io/tls Secret (tls.crt, tls.key)
+	// presented to the server for mutual TLS.
+	// +optional
+	ClientCertSecretRef *NamespacedSecretReference `json:"clientCertSecretRef,omitempty"`
+
+	// insecureSkipVerify turns off verification of the server's certificate.
+	// Verification is on unless this is explicitly true.
+	// +optional
+	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
+}
+
+// AllowedNamespaces limits which namespaces' DataSources may use a
+// ClusterOpenSearchConnection. A namespace is allowed when it is listed in
+// names or matches selector.
+type AllowedNamespaces struct {
+	// names lists namespaces allowed by name.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MaxLength=63
+	Names []string `json:"names,omitempty"`
+
+	// selector allows namespaces whose labels match.
+	// +optional
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+}
+
+// ClusterOpenSearchConnectionSpec says how to reach one OpenSearch cluster
+// and which namespaces may use it.
+type ClusterOpenSearchConnectionSpec struct {
+	// endpoint is the URL of the OpenSearch REST API, https://… or http://….
+	// +required
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:Pattern=`^https?://[^\s/?#]+([/?#]\S*)?$`
+	Endpoint string `json:"endpoint"`
+
+	// dialect is the flavour of the data source API the server speaks:
+	// Auto (default; detected on the first write and shown in
+	// status.dialect), Documented or SQLPlugin.
+	// +optional
+	// +kubebuilder:default=Auto
+	Dialect Dialect `json:"dialect,omitempty"`
+
+	// auth holds the operator's credentials for OpenSearch, read from a
+	// Secret in the namespace the reference names.
+	// +optional
+	Auth *ClusterConnectionAuth `json:"auth,omitempty"`
+
+	// tls configures server verification and the client certificate.
+	// +optional
+	TLS *ClusterConnectionTLS `json:"tls,omitempty"`
+
+	// requestTimeout bounds each request to OpenSearch.
+	// +optional
+	// +kubebuilder:default="10s"
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
+	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
+
+	// resyncPeriod is how often the remote state is re-read to detect and
+	// correct drift; 1s or more.
+	// +optional
+	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
+	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
+
+	// allowedNamespaces limits which namespaces' DataSources may use this
+	// connection; others get Ready=False with reason NamespaceNotAllowed.
+	// Unset allows every namespace. DataSource Secrets are always read from
+	// the DataSource's own namespace.
+	// +optional
+	AllowedNamespaces *AllowedNamespaces `json:"allowedNamespaces,omitempty"`
+}
+
+// ClusterOpenSearchConnection says how to reach an OpenSearch cluster for
+// DataSources in any allowed namespace.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=cosconn,categories=opensearch
+// +kubebuilder:printcolumn:name="Endpoint",type=string,JSONPath=`.spec.endpoint`
+// +kubebuilder:printcolumn:name="Dialect",type=string,JSONPath=`.status.dialect`
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type ClusterOpenSearchConnection struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec says how to reach the cluster and who may use it.
+	// +required
+	Spec ClusterOpenSearchConnectionSpec `json:"spec"`
+
+	// status is what the operator last observed.
+	// +optional
+	Status ConnectionStatus `json:"status,omitempty"`
+}
+
+// ClusterOpenSearchConnectionList is a list of ClusterOpenSearchConnections.
+// +kubebuilder:object:root=true
+type ClusterOpenSearchConnectionList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ClusterOpenSearchConnection `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&OpenSearchConnection{}, &OpenSearchConnectionList{},
+		&ClusterOpenSearchConnection{}, &ClusterOpenSearchConnectionList{})
+}

@@ -1,0 +1,361 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ConnectionKind names the kind of connection a DataSource uses.
+// +kubebuilder:validation:Enum=OpenSearchConnection;ClusterOpenSearchConnection
+type ConnectionKind string
+
+const (
+	// KindOpenSearchConnection is a namespaced connection in the DataSource's namespace.
+	KindOpenSearchConnection ConnectionKind = "OpenSearchConnection"
+	// KindClusterOpenSearchConnection is a cluster-scoped connection.
+	KindClusterOpenSearchConnection ConnectionKind = "ClusterOpenSearchConnection"
+)
+
+// DataSourceState is whether OpenSearch lets queries use the data source.
+// +kubebuilder:validation:Enum=ACTIVE;DISABLED
+type DataSourceState string
+
+const (
+	// StateActive lets queries use the data source.
+	StateActive DataSourceState = "ACTIVE"
+	// StateDisabled keeps the data source but refuses queries against it.
+	StateDisabled DataSourceState = "DISABLED"
+)
+
+// ManagementPolicy says which calls the operator may make for a DataSource.
+// +kubebuilder:validation:Enum=CreateOrUpdate;UpdateOnly
+type ManagementPolicy string
+
+const (
+	// ManagementCreateOrUpdate creates the data source when it is missing,
+	// updates it otherwise, and deletes it according to deletionPolicy.
+	ManagementCreateOrUpdate ManagementPolicy = "CreateOrUpdate"
+	// ManagementUpdateOnly only ever updates an existing data source; it never
+	// creates or deletes one.
+	ManagementUpdateOnly ManagementPolicy = "UpdateOnly"
+)
+
+// DeletionPolicy says what happens in OpenSearch when a DataSource is deleted.
+// +kubebuilder:validation:Enum=Delete;Retain
+type DeletionPolicy string
+
+const (
+	// DeletionDelete deletes the data source from OpenSearch.
+	DeletionDelete DeletionPolicy = "Delete"
+	// DeletionRetain leaves the data source in OpenSearch.
+	DeletionRetain DeletionPolicy = "Retain"
+)
+
+// ConnectionReference names the connection (OpenSearch cluster) to manage a
+// data source on.
+type ConnectionReference struct {
+	// name is the name of the OpenSearchConnection (in the DataSource's own
+	// namespace) or of the ClusterOpenSearchConnection.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// kind is OpenSearchConnection (default), which must be in the
+	// DataSource's namespace, or ClusterOpenSearchConnection, whose
+	// allowedNamespaces must include the DataSource's namespace.
+	// +optional
+	// +kubebuilder:default=OpenSearchConnection
+	Kind ConnectionKind `json:"kind,omitempty"`
+}
+
+// CredentialsSecretReference points at a Secret holding a username and a
+// password.
+type CredentialsSecretReference struct {
+	// name is the name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// usernameKey is the key in the Secret that holds the username.
+	// +optional
+	// +kubebuilder:default=username
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	UsernameKey string `json:"usernameKey,omitempty"`
+
+	// passwordKey is the key in the Secret that holds the password.
+	// +optional
+	// +kubebuilder:default=password
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	PasswordKey string `json:"passwordKey,omitempty"`
+}
+
+// DataSourceCredentials says where the data source's own credentials come from.
+type DataSourceCredentials struct {
+	// secretRef is a Secret in the DataSource's namespace holding the
+	// username and password OpenSearch uses to reach the data source. A
+	// change to the Secret is applied within seconds.
+	// +required
+	SecretRef CredentialsSecretReference `json:"secretRef"`
+}
+
+// DataSourceConfiguration is the documented API's configuration block: the
+// data source's own endpoint and credentials.
+// +kubebuilder:validation:XValidation:rule="has(self.endpoint) && has(self.credentials)",message="configuration.endpoint and configuration.credentials must be set together"
+type DataSourceConfiguration struct {
+	// endpoint is the data source's own endpoint, for example
+	// jdbc:mysql://mysql:3306/db or http://prometheus:9090. Required when
+	// configuration is set. In the SQLPlugin dialect it becomes the
+	// connector's URI property (prometheus.uri or
+	// glue.indexstore.opensearch.uri).
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	Endpoint string `json:"endpoint,omitempty"`
+
+	// credentials is where the username and password for the endpoint come
+	// from. Required when configuration is set. The values are sent to
+	// OpenSearch on every write and never shown in status, events or logs.
+	// +optional
+	Credentials *DataSourceCredentials `json:"credentials,omitempty"`
+}
+
+// SecretKeySelector selects one key of a Secret in the DataSource's namespace.
+type SecretKeySelector struct {
+	// name is the name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// key is the key in the Secret whose value is used.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key"`
+}
+
+// PropertyFromSecret is a connector property whose value comes from a Secret.
+type PropertyFromSecret struct {
+	// key is the connector property to set, for example
+	// prometheus.auth.password.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	Key string `json:"key"`
+
+	// secretKeyRef is the Secret key, in the DataSource's namespace, whose
+	// value becomes the property's value (as a string).
+	// +required
+	SecretKeyRef SecretKeySelector `json:"secretKeyRef"`
+}
+
+// DataSourceSpec is the desired data source. It mirrors the body of
+// PUT /_plugins/_query/_datasources, with Kubernetes references instead of
+// secret values. Every write sends the complete body.
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.name) || (has(self.name) && self.name == oldSelf.name)",message="spec.name is immutable once set: a new name would be a different data source; create a new DataSource instead"
+// +kubebuilder:validation:XValidation:rule="!has(self.properties) || !has(self.propertiesFrom) || self.propertiesFrom.all(p, !(p.key in self.properties))",message="a key may not appear in both spec.properties and spec.propertiesFrom"
+type DataSourceSpec struct {
+	// connectionRef is the connection (OpenSearch cluster) to manage the
+	// data source on.
+	// +required
+	ConnectionRef ConnectionReference `json:"connectionRef"`
+
+	// name is the data source's name in OpenSearch. Defaults to
+	// metadata.name. It must start with a letter (or @ or *) followed by
+	// letters, digits, '_', '-' or '*'. '@opensearch' is reserved.
+	// Immutable once set.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:Pattern=`^[@*A-Za-z]+[*A-Za-z0-9_-]*$`
+	// +kubebuilder:validation:XValidation:rule="self != '@opensearch'",message="@opensearch is OpenSearch's built-in data source and cannot be managed"
+	Name string `json:"name,omitempty"`
+
+	// description is a human-readable description of the data source.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	Description string `json:"description,omitempty"`
+
+	// connector is the connector type, for example prometheus, s3glue,
+	// security_lake or opensearch (the SQL plugin's connectors), or any
+	// connector a server of the documented API supports, such as mysql.
+	// Compared case-insensitively.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[A-Za-z][A-Za-z0-9_]*$`
+	Connector string `json:"connector"`
+
+	// resultIndex is the index where query results from this data source are
+	// stored. Defaults to query_execution_result_<lower-cased name> with
+	// characters outside [a-z0-9_-] removed. The SQL plugin also requires it
+	// to start with query_execution_result.
+	// +optional
+	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:Pattern=`^[a-z0-9_-]+$`
+	ResultIndex string `json:"resultIndex,omitempty"`
+
+	// status is ACTIVE (queries may use the data source) or DISABLED (the
+	// data source is kept but queries are refused).
+	// +optional
+	// +kubebuilder:default=ACTIVE
+	Status DataSourceState `json:"status,omitempty"`
+
+	// allowedRoles lists the OpenSearch Security roles allowed to query the
+	// data source. Order is kept, and the list replaces the remote one
+	// entirely. Empty means only all_access users may query it.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=256
+	AllowedRoles []string `json:"allowedRoles,omitempty"`
+
+	// configuration is the documented API's endpoint and credentials block.
+	// In the SQLPlugin dialect it is folded into the connector's properties
+	// (prometheus, s3glue and security_lake only; other connectors must use
+	// properties and propertiesFrom).
+	// +optional
+	Configuration *DataSourceConfiguration `json:"configuration,omitempty"`
+
+	// properties are the connector's properties, for example prometheus.uri.
+	// Values are strings, numbers or booleans; objects and arrays are
+	// refused at admission (they fail "must have at most 0" checks on the
+	// value). Put secret values in propertiesFrom instead.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=128
+	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`
+
+	// propertiesFrom are connector properties whose values come from Secrets
+	// in the DataSource's namespace, for example prometheus.auth.password. A
+	// key may not also appear in properties.
+	// +optional
+	// +listType=map
+	// +listMapKey=key
+	// +kubebuilder:validation:MaxItems=64
+	PropertiesFrom []PropertyFromSecret `json:"propertiesFrom,omitempty"`
+
+	// managementPolicy is CreateOrUpdate (default: create when missing,
+	// update otherwise, delete per deletionPolicy) or UpdateOnly (only ever
+	// update an existing data source; never create or delete it; if it does
+	// not exist, Ready is False with reason NotFound).
+	// +optional
+	// +kubebuilder:default=CreateOrUpdate
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+
+	// deletionPolicy says what happens in OpenSearch when the DataSource is
+	// deleted: Delete (default) removes the data source, Retain leaves it.
+	// Ignored under UpdateOnly, which never deletes.
+	// +optional
+	// +kubebuilder:default=Delete
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// suspend, when true, stops the operator from making any call to
+	// OpenSearch for this DataSource until it is set back to false.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// DataSourceStatus is what the operator last observed and did.
+type DataSourceStatus struct {
+	// conditions are Ready (is OpenSearch in line with the spec and the
+	// Secrets?) and Drifted (was the remote changed outside Kubernetes?).
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the generation the rest of the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// dataSourceId is the id the server returned (documented dialect); for
+	// the SQL plugin, which keys data sources by name, the name.
+	// +optional
+	DataSourceID string `json:"dataSourceId,omitempty"`
+
+	// name is the data source's name as the server reported it.
+	// +optional
+	Name string `json:"name,omitempty"`
+
+	// status is the data source's status as the server reported it (ACTIVE
+	// or DISABLED).
+	// +optional
+	Status string `json:"status,omitempty"`
+
+	// message is the server's reply to the last write, for example
+	// "Updated DataSource with name x".
+	// +optional
+	Message string `json:"message,omitempty"`
+
+	// lastSyncTime is when the operator last wrote the data source to
+	// OpenSearch successfully.
+	// +optional
+	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
+
+	// fingerprint is a hash of what was last applied: the full body with
+	// Secret versions (uid and resourceVersion) in place of secret values.
+	// The operator skips writes that would not change it.
+	// +optional
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// DataSource declares one data source of the OpenSearch SQL/PPL plugin
+// (/_plugins/_query/_datasources) on the cluster its connection names. The
+// operator writes the complete data source on every change, corrects drift,
+// and reports the result in status.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=osds,categories=opensearch
+// +kubebuilder:printcolumn:name="DataSource",type=string,JSONPath=`.spec.name`
+// +kubebuilder:printcolumn:name="Connector",type=string,JSONPath=`.spec.connector`
+// +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.status`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="has(self.spec.name) || self.metadata.name.matches('^[A-Za-z][A-Za-z0-9_-]*$')",message="metadata.name is not a valid OpenSearch data source name (letters, digits, '_' and '-', starting with a letter); set spec.name"
+type DataSource struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired data source.
+	// +required
+	Spec DataSourceSpec `json:"spec"`
+
+	// status is what the operator last observed and did.
+	// +optional
+	Status DataSourceStatus `json:"status,omitempty"`
+}
+
+// DataSourceList is a list of DataSources.
+// +kubebuilder:object:root=true
+type DataSourceList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []DataSource `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&DataSource{}, &DataSourceList{})
+}

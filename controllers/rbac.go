@@ -1,0 +1,28 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+// The manager's permissions. Secrets are only read, one by one, through
+// watches scoped by name (see secretwatch.go), never cached cluster-wide.
+//
+// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources;opensearchconnections;clusteropensearchconnections,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources/status;opensearchconnections/status;clusteropensearchconnections/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

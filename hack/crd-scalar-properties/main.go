@@ -1,0 +1,102 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command crd-scalar-properties makes the DataSource CRD refuse objects and
+// arrays as spec.properties values.
+//
+// The values are schemaless (string, number or boolean), and Kubernetes can
+// neither give a structural schema a union type nor run CEL over schemaless
+// values (such a rule stops the CRD from installing). What it can do is apply
+// value validations to an untyped schema: minProperties 1 with
+// maxProperties 0 no object can satisfy, minItems 1 with maxItems 0 no array
+// can, and both are ignored for scalars. controller-gen refuses these markers
+// on an untyped schema, so `make manifests` runs this after it.
+//
+//	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
+package main
+
+import (
+	"fmt"
+	"os"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"sigs.k8s.io/yaml"
+)
+
+const valueDescription = "A property value: a string, a number or a boolean. Objects and arrays are refused."
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: crd-scalar-properties <datasources CRD file>")
+		os.Exit(2)
+	}
+	if err := patch(os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, "crd-scalar-properties:", err)
+		os.Exit(1)
+	}
+}
+
+func patch(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var crd apiextensionsv1.CustomResourceDefinition
+	if err := yaml.UnmarshalStrict(raw, &crd); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for i := range crd.Spec.Versions {
+		v := &crd.Spec.Versions[i]
+		if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
+			return fmt.Errorf("%s: version %s has no schema", path, v.Name)
+		}
+		spec, ok := v.Schema.OpenAPIV3Schema.Properties["spec"]
+		if !ok {
+			return fmt.Errorf("%s: version %s has no spec", path, v.Name)
+		}
+		props, ok := spec.Properties["properties"]
+		if !ok || props.AdditionalProperties == nil || props.AdditionalProperties.Schema == nil {
+			return fmt.Errorf("%s: version %s has no spec.properties map", path, v.Name)
+		}
+		value := props.AdditionalProperties.Schema
+		zero, one := int64(0), int64(1)
+		value.Description = valueDescription
+		value.MinProperties, value.MaxProperties = &one, &zero
+		value.MinItems, value.MaxItems = &one, &zero
+		spec.Properties["properties"] = props
+		v.Schema.OpenAPIV3Schema.Properties["spec"] = spec
+	}
+	// Round-trip through a map to drop the empty status and creation
+	// timestamp the typed object would add, so the file stays as
+	// controller-gen shapes it.
+	asJSON, err := yaml.Marshal(&crd)
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(asJSON, &doc); err != nil {
+		return err
+	}
+	delete(doc, "status")
+	if meta, ok := doc["metadata"].(map[string]any); ok {
+		delete(meta, "creationTimestamp")
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append([]byte("---\n"), out...), 0o644)
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the control-plane binaries envtest needs (kube-apiserver and etcd)
+# from the Go module proxy, because the usual download site is not always
+# reachable. The binaries land in bin/k8s/<kubernetes-version>/ and the build
+# is skipped when both are already there. The last line printed on stdout is
+# the folder to use as KUBEBUILDER_ASSETS; progress goes to stderr.
+#
+#   hack/envtest-assets.sh            # build if needed, print the folder
+#   KUBE_VERSION=1.37.2 ETCD_VERSION=3.6.16 hack/envtest-assets.sh
+set -euo pipefail
+
+KUBE_VERSION="${KUBE_VERSION:-1.37.2}"
+ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEST="${ENVTEST_ASSETS_DIR:-$ROOT/bin/k8s/$KUBE_VERSION}"
+STAGING_VERSION="v0.${KUBE_VERSION#1.}"
+
+log() { printf '[envtest-assets %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Prints a heartbeat while a long build runs so CI logs show it is alive.
+with_heartbeat() {
+	local what="$1"; shift
+	"$@" &
+	local pid=$! started=$SECONDS
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 30
+		kill -0 "$pid" 2>/dev/null && log "$what: still building ($((SECONDS - started))s)"
+	done
+	wait "$pid"
+}
+
+build_kube_apiserver() {
+	local work
+	work="$(mktemp -d)"
+	log "kube-apiserver v$KUBE_VERSION: preparing a build module in $work"
+	(
+		cd "$work"
+		go mod init envtest-kube-apiserver >/dev/null 2>&1
+		local gomod
+		gomod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+		# k8s.io/kubernetes points every staging module at its own tree; a
+		# module that depends on it must point them at the published tags.
+		local replaces
+		replaces="$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod")"
+		for m in $replaces; do
+			go mod edit -replace "$m=$m@$STAGING_VERSION"
+		done
+		go mod edit -require "k8s.io/kubernetes@v$KUBE_VERSION"
+		cat >tools.go <<-'EOF'
+		//go:build tools
+
+		package tools
+
+		import _ "k8s.io/kubernetes/cmd/kube-apiserver"
+		EOF
+		log "kube-apiserver: resolving modules"
+		GOFLAGS=-mod=mod go mod tidy -e >/dev/null 2>&1 || true
+		log "kube-apiserver: compiling (about 10 minutes on 2 cores the first time)"
+		with_heartbeat kube-apiserver env CGO_ENABLED=0 GOFLAGS=-mod=mod \
+			go build -o "$DEST/kube-apiserver.partial" k8s.io/kubernetes/cmd/kube-apiserver
+		mv "$DEST/kube-apiserver.partial" "$DEST/kube-apiserver"
+	)
+	rm -rf "$work"
+}
+
+build_etcd() {
+	local work
+	work="$(mktemp -d)"
+	log "etcd v$ETCD_VERSION: preparing a build module in $work"
+	(
+		cd "$work"
+		go mod init envtest-etcd >/dev/null 2>&1
+		go mod edit -require "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
+		cat >tools.go <<-'EOF'
+		//go:build tools
+
+		package tools
+
+		import _ "go.etcd.io/etcd/server/v3/etcdmain"
+		EOF
+		cat >main.go <<-'EOF'
+		package main
+
+		import (
+			"os"
+
+			"go.etcd.io/etcd/server/v3/etcdmain"
+		)
+
+		func main() { etcdmain.Main(os.Args) }
+		EOF
+		GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 || true
+		log "etcd: compiling"
+		with_heartbeat etcd env CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$DEST/etcd.partial" .
+		mv "$DEST/etcd.partial" "$DEST/etcd"
+	)
+	rm -rf "$work"
+}
+
+mkdir -p "$DEST"
+if [[ -x "$DEST/etcd" ]]; then
+	log "etcd already built in $DEST"
+else
+	build_etcd
+fi
+if [[ -x "$DEST/kube-apiserver" ]]; then
+	log "kube-apiserver already built in $DEST"
+else
+	build_kube_apiserver
+fi
+log "ready: $DEST"
+echo "$DEST"
