@@ -1,0 +1,110 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// operatorMetrics are the operator's own Prometheus metrics. Labels carry
+// object and connection names only, never values from Secrets.
+type operatorMetrics struct {
+	requests        *prometheus.CounterVec
+	requestDuration *prometheus.HistogramVec
+	driftCorrected  *prometheus.CounterVec
+	readiness       *readinessCollector
+}
+
+func newOperatorMetrics() *operatorMetrics {
+	return &operatorMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "opensearch_datasource_operator_requests_total",
+			Help: "Requests sent to OpenSearch, by connection, HTTP method, operation and outcome.",
+		}, []string{"connection", "method", "operation", "outcome"}),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "opensearch_datasource_operator_request_duration_seconds",
+			Help:    "Latency of requests sent to OpenSearch, by connection, HTTP method and operation.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"connection", "method", "operation"}),
+		driftCorrected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "opensearch_datasource_operator_drift_corrections_total",
+			Help: "Data sources rewritten because they were changed outside Kubernetes, by connection.",
+		}, []string{"connection"}),
+		readiness: &readinessCollector{
+			desc: prometheus.NewDesc("opensearch_datasource_operator_datasources",
+				"DataSources by the reason of their Ready condition.", []string{"reason"}, nil),
+			reasons: map[types.NamespacedName]string{},
+		},
+	}
+}
+
+// Register adds the metrics to reg; it fails if they are registered already.
+func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
+	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *operatorMetrics) observer(connection string) func(opensearch.RequestRecord) {
+	return func(r opensearch.RequestRecord) {
+		m.requests.WithLabelValues(connection, r.Method, r.Operation, r.Outcome).Inc()
+		m.requestDuration.WithLabelValues(connection, r.Method, r.Operation).Observe(r.Duration.Seconds())
+	}
+}
+
+// readinessCollector reports how many DataSources have each Ready reason,
+// computed at scrape time from what the reconciler last decided.
+type readinessCollector struct {
+	desc *prometheus.Desc
+
+	mu      sync.Mutex
+	reasons map[types.NamespacedName]string
+}
+
+func (c *readinessCollector) set(nn types.NamespacedName, reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reasons[nn] = reason
+}
+
+func (c *readinessCollector) forget(nn types.NamespacedName) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.reasons, nn)
+}
+
+func (c *readinessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *readinessCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	counts := map[string]int{}
+	for _, r := range c.reasons {
+		counts[r]++
+	}
+	c.mu.Unlock()
+	for reason, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), reason)
+	}
+}

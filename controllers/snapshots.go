@@ -1,0 +1,118 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// remoteSnapshot is every data source of one connection, as one list call
+// returned them.
+type remoteSnapshot struct {
+	FetchedAt time.Time
+	Items     map[string]opensearch.RemoteDataSource
+}
+
+// snapshotStore holds the latest list of each connection's data sources, so
+// that one list call serves the drift checks of all of a connection's
+// DataSources. Concurrent requests for a fresh list share one call.
+type snapshotStore struct {
+	now func() time.Time
+
+	mu       sync.Mutex
+	latest   map[string]*remoteSnapshot
+	inflight map[string]*listCall
+}
+
+type listCall struct {
+	started time.Time
+	done    chan struct{}
+	snap    *remoteSnapshot
+	err     error
+}
+
+func newSnapshotStore(now func() time.Time) *snapshotStore {
+	return &snapshotStore{now: now, latest: map[string]*remoteSnapshot{}, inflight: map[string]*listCall{}}
+}
+
+// Latest returns the connection's last snapshot, or nil.
+func (s *snapshotStore) Latest(conn string) *remoteSnapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latest[conn]
+}
+
+// Fresh returns a snapshot of conn fetched after notBefore, listing through
+// api only when neither the stored snapshot nor a list already in flight is
+// recent enough.
+func (s *snapshotStore) Fresh(ctx context.Context, conn string, api OpenSearchAPI, notBefore time.Time) (*remoteSnapshot, error) {
+	s.mu.Lock()
+	if snap := s.latest[conn]; snap != nil && snap.FetchedAt.After(notBefore) {
+		s.mu.Unlock()
+		return snap, nil
+	}
+	call := s.inflight[conn]
+	if call == nil || !call.started.After(notBefore) {
+		call = &listCall{started: s.now(), done: make(chan struct{})}
+		s.inflight[conn] = call
+		go s.list(conn, api, call)
+	}
+	s.mu.Unlock()
+
+	select {
+	case <-call.done:
+		return call.snap, call.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// list runs detached from any one reconcile's context, because other
+// reconciles may be waiting on the same call.
+func (s *snapshotStore) list(conn string, api OpenSearchAPI, call *listCall) {
+	items, err := api.List(context.Background())
+	if err == nil {
+		snap := &remoteSnapshot{FetchedAt: call.started, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
+		for _, it := range items {
+			snap.Items[it.Name] = it
+		}
+		call.snap = snap
+	}
+	call.err = err
+	s.mu.Lock()
+	if err == nil {
+		if cur := s.latest[conn]; cur == nil || cur.FetchedAt.Before(call.snap.FetchedAt) {
+			s.latest[conn] = call.snap
+		}
+	}
+	if s.inflight[conn] == call {
+		delete(s.inflight, conn)
+	}
+	s.mu.Unlock()
+	close(call.done)
+}
+
+// Forget drops a deleted connection's snapshot.
+func (s *snapshotStore) Forget(conn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.latest, conn)
+}

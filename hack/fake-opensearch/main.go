@@ -1,0 +1,67 @@
+// Command fake-opensearch runs the fake OpenSearch data source API on its own,
+// for demos and manual testing:
+//
+//	go run ./hack/fake-opensearch --addr 127.0.0.1:9200 --dialect sqlplugin
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:9200", "listen address")
+	dialect := flag.String("dialect", "sqlplugin", "API dialect: sqlplugin or documented")
+	username := flag.String("username", "", "basic auth user name (enables authentication with --password)")
+	password := flag.String("password", "", "basic auth password")
+	limit := flag.Int("limit", fakeopensearch.DefaultLimit, "plugins.query.datasources.limit")
+	version := flag.String("version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /")
+	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate")
+	caFile := flag.String("ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
+	deny := flag.String("denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")
+	bare := flag.Bool("bare-text-bodies", false, "emulate 2.7-2.10 unquoted success bodies")
+	flag.Parse()
+
+	mode := fakeopensearch.Mode(strings.ToLower(*dialect))
+	if mode != fakeopensearch.ModeSQLPlugin && mode != fakeopensearch.ModeDocumented {
+		fmt.Fprintf(os.Stderr, "unknown --dialect %q (want sqlplugin or documented)\n", *dialect)
+		os.Exit(2)
+	}
+	opts := fakeopensearch.Options{
+		Mode:           mode,
+		Version:        *version,
+		Limit:          *limit,
+		Username:       *username,
+		Password:       *password,
+		TLS:            *useTLS,
+		BareTextBodies: *bare,
+	}
+	if *deny != "" {
+		opts.DenyList = strings.Split(*deny, ",")
+	}
+	srv, err := fakeopensearch.StartOn(*addr, opts)
+	if err != nil {
+		log.Fatalf("fake-opensearch: %v", err)
+	}
+	if *useTLS && *caFile != "" {
+		if err := os.WriteFile(*caFile, srv.CACertPEM(), 0o644); err != nil {
+			srv.Close()
+			log.Fatalf("fake-opensearch: writing CA file: %v", err)
+		}
+		log.Printf("fake-opensearch: wrote CA certificate to %s", *caFile)
+	}
+	log.Printf("fake-opensearch (%s dialect, version %s) listening on %s", mode, *version, srv.URL())
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	s := <-sig
+	log.Printf("fake-opensearch: received %s, shutting down", s)
+	srv.Close()
+}

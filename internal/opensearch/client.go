@@ -1,0 +1,398 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package opensearch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opensearch-project/opensearch-go/v4/opensearchtransport"
+)
+
+// Config describes how to reach one OpenSearch cluster.
+type Config struct {
+	// Endpoint is the REST API's URL, https://host:9200 or http://...; a path
+	// prefix (https://host/opensearch) is kept. Userinfo in the URL is used as
+	// basic auth when Username is empty.
+	Endpoint string
+	// Username and Password are basic-auth credentials; empty means none.
+	Username, Password string
+	// CACertPEM is the CA bundle that verifies the server; empty means the
+	// system pool. When set, it is the only trusted CA.
+	CACertPEM []byte
+	// ClientCertPEM and ClientKeyPEM enable mutual TLS; both or neither.
+	ClientCertPEM, ClientKeyPEM []byte
+	// InsecureSkipVerify turns server certificate verification off.
+	InsecureSkipVerify bool
+	// RequestTimeout bounds each HTTP request; 0 means 10s.
+	RequestTimeout time.Duration
+	// Dialect is the API dialect; "" means DialectAuto.
+	Dialect Dialect
+	// Observer, when set, is called once per HTTP request (for metrics). It
+	// must be safe for concurrent use and quick.
+	Observer func(RequestRecord)
+}
+
+// RequestRecord describes one HTTP request for the Observer.
+type RequestRecord struct {
+	// Method is GET, POST, PUT or DELETE.
+	Method string
+	// Operation is "info", "list", "get", "create", "update" or "delete".
+	Operation string
+	// Outcome is "success" or the failure's ErrorKind.
+	Outcome string
+	// Duration is the time from sending the request to having its body.
+	Duration time.Duration
+}
+
+// Operation names, as they appear in Error.Operation and RequestRecord.
+const (
+	opInfo   = "info"
+	opList   = "list"
+	opGet    = "get"
+	opCreate = "create"
+	opUpdate = "update"
+	opDelete = "delete"
+)
+
+const (
+	defaultRequestTimeout = 10 * time.Second
+	dataSourcesPath       = "/_plugins/_query/_datasources"
+	// maxResponseBody guards against a misbehaving endpoint; a full list of
+	// data sources is a few hundred kilobytes at most.
+	maxResponseBody = 16 << 20
+)
+
+// Client talks to one cluster's data source API. It is safe for concurrent use.
+type Client struct {
+	transport *opensearchtransport.Client
+	timeout   time.Duration
+	observer  func(RequestRecord)
+	// username and password are only kept for the one case
+	// opensearchtransport does not cover: a user with an empty password.
+	username, password string
+	// secrets holds the connection's own credentials for redaction.
+	secrets redactor
+
+	configured Dialect
+	mu         sync.RWMutex
+	resolved   Dialect // equals configured unless configured is Auto
+
+	stop context.CancelFunc
+}
+
+// New validates cfg and builds a client. It makes no request.
+func New(cfg Config) (*Client, error) {
+	if cfg.Dialect == "" {
+		cfg.Dialect = DialectAuto
+	}
+	if err := cfg.Dialect.validate(); err != nil {
+		return nil, fmt.Errorf("opensearch: %w", err)
+	}
+	u, user, pass, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("opensearch: %w", err)
+	}
+	if cfg.Username == "" && cfg.Password == "" {
+		cfg.Username, cfg.Password = user, pass
+	}
+	tr, err := newHTTPTransport(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("opensearch: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ost, err := newOpenSearchTransport(ctx, u, cfg.Username, cfg.Password, tr)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("opensearch: transport: %w", err)
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	c := &Client{
+		transport:  ost,
+		timeout:    timeout,
+		observer:   cfg.Observer,
+		username:   cfg.Username,
+		password:   cfg.Password,
+		secrets:    newRedactor(basicAuthSecrets(cfg.Username, cfg.Password)...),
+		configured: cfg.Dialect,
+		resolved:   cfg.Dialect,
+		stop:       cancel,
+	}
+	// opensearchtransport runs a background goroutine until its context
+	// ends. Callers that drop a Client without Close (e.g. when a connection
+	// object changes) would leak it, so stop it once the Client is garbage.
+	runtime.AddCleanup(c, func(stop func()) { stop() }, c.closeFunc(ost))
+	return c, nil
+}
+
+// closeFunc returns the shutdown work without referring to c, so that the
+// cleanup registered in New does not keep c alive.
+func (c *Client) closeFunc(ost *opensearchtransport.Client) func() {
+	stop := c.stop
+	return func() {
+		stop()
+		_ = ost.Close()
+	}
+}
+
+// Close stops the transport's background work and closes idle connections.
+// The client must not be used afterwards. Calling it is optional: a client
+// that becomes unreachable is cleaned up the same way.
+func (c *Client) Close() error {
+	c.stop()
+	return c.transport.Close()
+}
+
+// Dialect returns the dialect in use: the configured one, or for Auto the one
+// the server's answers have resolved it to (DialectAuto while unresolved).
+func (c *Client) Dialect() Dialect {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.resolved
+}
+
+// resolve records what an Auto client learnt; the first answer wins and
+// explicitly configured dialects never change.
+func (c *Client) resolve(d Dialect) {
+	if c.configured != DialectAuto {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.resolved == DialectAuto {
+		c.resolved = d
+	}
+}
+
+// Create creates the data source (POST).
+func (c *Client) Create(ctx context.Context, ds DataSource) (WriteResult, error) {
+	return c.write(ctx, opCreate, http.MethodPost, ds)
+}
+
+// Update replaces the data source with the full body (PUT). Note that the
+// SQL plugin merges properties, so keys missing from ds survive (see
+// Drift.StaleProperties).
+func (c *Client) Update(ctx context.Context, ds DataSource) (WriteResult, error) {
+	return c.write(ctx, opUpdate, http.MethodPut, ds)
+}
+
+// write sends ds in the client's dialect. An unresolved Auto client sends
+// the documented body and, if the server refuses the configuration field,
+// resolves to the SQL plugin and sends the same request again in that dialect.
+func (c *Client) write(ctx context.Context, op, method string, ds DataSource) (WriteResult, error) {
+	red := c.secrets.with(requestSecrets(ds)...)
+	d := c.Dialect()
+	if d != DialectAuto {
+		return c.writeIn(ctx, op, method, d, ds, red)
+	}
+	res, err := c.writeIn(ctx, op, method, DialectDocumented, ds, red)
+	if isUnknownConfiguration(err) {
+		c.resolve(DialectSQLPlugin)
+		return c.writeIn(ctx, op, method, DialectSQLPlugin, ds, red)
+	}
+	return res, err
+}
+
+func (c *Client) writeIn(ctx context.Context, op, method string, d Dialect, ds DataSource, red redactor) (WriteResult, error) {
+	body, err := BuildBody(d, ds)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	var (
+		result WriteResult
+		shape  writeShape
+	)
+	err = c.call(ctx, op, method, dataSourcesPath, body, red, func(b []byte) error {
+		result, shape = parseWriteResponse(b, ds, red)
+		return nil
+	})
+	if err != nil {
+		return WriteResult{}, err
+	}
+	result.Dialect = d
+	switch shape {
+	case shapeDocumented:
+		c.resolve(DialectDocumented)
+	case shapeSQLPlugin:
+		c.resolve(DialectSQLPlugin)
+	}
+	return result, nil
+}
+
+// isUnknownConfiguration recognises the SQL plugin refusing the documented
+// body, in either error shape.
+func isUnknownConfiguration(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest &&
+		strings.Contains(e.Message, "Unknown field: configuration")
+}
+
+// Get reads one data source by name.
+func (c *Client) Get(ctx context.Context, name string) (RemoteDataSource, error) {
+	if name == "" {
+		return RemoteDataSource{}, &InvalidSpecError{Message: "data source name is empty"}
+	}
+	var out RemoteDataSource
+	err := c.call(ctx, opGet, http.MethodGet, namePath(name), nil, c.secrets, func(b []byte) error {
+		var err error
+		out, err = parseRemote(b)
+		return err
+	})
+	return out, err
+}
+
+// List reads every data source (the built-in @opensearch is not included).
+func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
+	var out []RemoteDataSource
+	err := c.call(ctx, opList, http.MethodGet, dataSourcesPath, nil, c.secrets, func(b []byte) error {
+		var err error
+		out, err = parseRemoteList(b)
+		return err
+	})
+	return out, err
+}
+
+// Delete removes the data source. Any 2xx is success: the SQL plugin answers
+// 204 with no body, the documented API 200 with a JSON object.
+func (c *Client) Delete(ctx context.Context, name string) error {
+	if name == "" {
+		return &InvalidSpecError{Message: "data source name is empty"}
+	}
+	return c.call(ctx, opDelete, http.MethodDelete, namePath(name), nil, c.secrets, nil)
+}
+
+// Probe checks that the endpoint answers (GET /) and that the data source API
+// is present and permitted (GET list). It returns the first error.
+func (c *Client) Probe(ctx context.Context) (ServerInfo, error) {
+	info, err := c.Info(ctx)
+	if err != nil {
+		return ServerInfo{}, err
+	}
+	if _, err := c.List(ctx); err != nil {
+		return info, err
+	}
+	return info, nil
+}
+
+// Info reads the server's version and distribution (GET /).
+func (c *Client) Info(ctx context.Context) (ServerInfo, error) {
+	var info ServerInfo
+	err := c.call(ctx, opInfo, http.MethodGet, "/", nil, c.secrets, func(b []byte) error {
+		var err error
+		info, err = parseInfo(b)
+		return err
+	})
+	if err != nil {
+		return ServerInfo{}, err
+	}
+	return info, nil
+}
+
+func namePath(name string) string {
+	return dataSourcesPath + "/" + url.PathEscape(name)
+}
+
+// call performs one HTTP request and hands a 2xx body to decode (which may
+// be nil). Every failure comes back as *Error, redacted with red.
+func (c *Client) call(ctx context.Context, op, method, path string, body []byte, red redactor, decode func([]byte) error) (err error) {
+	start := time.Now()
+	defer func() {
+		if c.observer == nil {
+			return
+		}
+		outcome := "success"
+		if err != nil {
+			outcome = string(KindOf(err))
+		}
+		c.observer(RequestRecord{Method: method, Operation: op, Outcome: outcome, Duration: time.Since(start)})
+	}()
+
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	u, err := url.Parse(path)
+	if err != nil {
+		return &Error{Kind: KindRejected, Operation: op, Message: "invalid request path"}
+	}
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
+	if err != nil {
+		return transportError(op, err, red)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if c.username != "" && c.password == "" {
+		// opensearchtransport only sends basic auth when both halves are set.
+		req.SetBasicAuth(c.username, "")
+	}
+
+	res, err := c.transport.Stream(req)
+	if err != nil {
+		if res != nil && res.Body != nil {
+			_ = res.Body.Close()
+		}
+		return transportError(op, err, red)
+	}
+	defer func() { _ = res.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBody))
+	if err != nil {
+		return transportError(op, err, red)
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return newHTTPError(op, res, data, red)
+	}
+	if decode != nil {
+		if derr := decode(data); derr != nil {
+			// A 2xx we cannot read is most likely a proxy or a broken node
+			// answering in the server's place; backing off is the right move.
+			return &Error{
+				Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op,
+				Message: truncate(red.redact(derr.Error()), maxRawErrorText),
+				Err:     &causeError{text: red.redact(derr.Error()), err: derr},
+			}
+		}
+	}
+	return nil
+}
+
+// transportError wraps a failure that produced no HTTP response. Timeouts,
+// refused or reset connections, DNS failures and cancelled contexts are all
+// Unavailable: the reconciler retries them with backoff.
+func transportError(op string, err error, red redactor) *Error {
+	text := red.redact(err.Error())
+	return &Error{
+		Kind:      KindUnavailable,
+		Operation: op,
+		Message:   text,
+		Err:       &causeError{text: text, err: err},
+	}
+}

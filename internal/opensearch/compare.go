@@ -1,0 +1,142 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package opensearch
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Drift is the difference between what the server holds and what a write
+// would leave there.
+type Drift struct {
+	// Fields names the top-level fields that differ, sorted: "name",
+	// "description", "connector", "resultIndex", "status", "allowedRoles",
+	// "configuration.endpoint", and "properties[<key>]" for each desired
+	// property whose value differs or is missing.
+	Fields []string
+	// StaleProperties lists, sorted, the property keys the server holds but
+	// the desired state does not. A merging server (the SQL plugin) keeps
+	// them through PUT, so only delete and re-create removes them.
+	StaleProperties []string
+}
+
+// Empty reports whether there is no drift at all.
+func (d Drift) Empty() bool { return len(d.Fields) == 0 && len(d.StaleProperties) == 0 }
+
+// serverAddedProperties are keys a connector's factory writes on its own;
+// seeing them with these values is not drift.
+var serverAddedProperties = map[string]map[string]string{
+	"security_lake": {
+		"glue.iceberg.enabled":       "true",
+		"glue.lakeformation.enabled": "true",
+	},
+}
+
+// CompareRemote compares the remote data source with what BuildBody would
+// write for dialect d. It is pure.
+//
+// The comparison normalises what the server is known to change: connector
+// case, status case and default, description and allowedRoles defaults, the
+// default result index, property values as strings, and keys a connector adds
+// by itself. Secret-named properties (SecretPropertyKey) are ignored on both
+// sides because the SQL plugin strips them from GET; credentials are never
+// compared, so callers must track them by fingerprint.
+//
+// For DialectAuto the shape of remote decides: an id or a configuration
+// endpoint means a documented server, anything else the SQL plugin. Errors
+// are those of BuildBody (*InvalidSpecError) and an unknown dialect.
+func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drift, error) {
+	if d == "" || d == DialectAuto {
+		d = DialectSQLPlugin
+		if remote.DataSourceID != "" || remote.ConfigurationEndpoint != "" {
+			d = DialectDocumented
+		}
+	}
+	if err := d.validate(); err != nil {
+		return Drift{}, fmt.Errorf("CompareRemote: %w", err)
+	}
+	want, err := effectiveProperties(d, desired)
+	if err != nil {
+		return Drift{}, err
+	}
+
+	var fields []string
+	if desired.Name != remote.Name {
+		fields = append(fields, "name")
+	}
+	if desired.Description != remote.Description {
+		fields = append(fields, "description")
+	}
+	if !strings.EqualFold(desired.Connector, remote.Connector) {
+		fields = append(fields, "connector")
+	}
+	if resultIndexOf(desired) != remoteResultIndex(remote) {
+		fields = append(fields, "resultIndex")
+	}
+	if statusOf(desired.Status) != statusOf(remote.Status) {
+		fields = append(fields, "status")
+	}
+	if !slices.Equal(desired.AllowedRoles, remote.AllowedRoles) {
+		fields = append(fields, "allowedRoles")
+	}
+	if d == DialectDocumented && remote.ConfigurationEndpoint != "" {
+		endpoint := ""
+		if desired.Configuration != nil {
+			endpoint = desired.Configuration.Endpoint
+		}
+		if endpoint != remote.ConfigurationEndpoint {
+			fields = append(fields, "configuration.endpoint")
+		}
+	}
+
+	for k, v := range want {
+		if SecretPropertyKey(k) {
+			continue
+		}
+		if got, ok := remote.Properties[k]; !ok || got != v {
+			fields = append(fields, "properties["+k+"]")
+		}
+	}
+
+	added := serverAddedProperties[strings.ToLower(desired.Connector)]
+	var stale []string
+	for k, v := range remote.Properties {
+		if _, ok := want[k]; ok || SecretPropertyKey(k) {
+			continue
+		}
+		if expected, ok := added[k]; ok && strings.EqualFold(v, expected) {
+			continue
+		}
+		stale = append(stale, k)
+	}
+
+	sort.Strings(fields)
+	sort.Strings(stale)
+	return Drift{Fields: fields, StaleProperties: stale}, nil
+}
+
+// remoteResultIndex treats an absent result index as the server's default:
+// releases that allowed a null index omit it from GET.
+func remoteResultIndex(r RemoteDataSource) string {
+	if r.ResultIndex != "" {
+		return r.ResultIndex
+	}
+	return DefaultResultIndex(r.Name)
+}

@@ -1,0 +1,240 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package apivalidation
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// dataSource returns a DataSource manifest named name whose spec is the
+// given YAML (indented by the caller with two spaces).
+func dataSource(name, spec string) string {
+	return "apiVersion: opensearch.datasource-operator.io/v1alpha1\n" +
+		"kind: DataSource\n" +
+		"metadata:\n  name: " + name + "\n" +
+		"spec:\n" + spec
+}
+
+// connection returns a connection manifest of kind with the given spec.
+func connection(kind, spec string) string {
+	return "apiVersion: opensearch.datasource-operator.io/v1alpha1\n" +
+		"kind: " + kind + "\n" +
+		"metadata:\n  name: bad-connection\n" +
+		"spec:\n" + spec
+}
+
+const validDSBase = `  connectionRef:
+    name: opensearch
+  connector: prometheus
+`
+
+type invalidCase struct {
+	// manifest is refused on create; or, when update is set, accepted on
+	// create and then refused once update has changed it.
+	manifest string
+	update   func(u *unstructured.Unstructured)
+	// field is the path the message must name; more are extra substrings
+	// the message must also contain.
+	field string
+	more  []string
+}
+
+var _ = Describe("invalid manifests", func() {
+	var ns string
+	BeforeEach(func() { ns = newNamespace() })
+
+	DescribeTable("are refused with a message naming the field",
+		func(c invalidCase) {
+			obj := fromYAML(c.manifest)
+			if obj.GetKind() != "ClusterOpenSearchConnection" {
+				obj.SetNamespace(ns)
+			} else {
+				obj.SetName(obj.GetName() + "-" + ns)
+			}
+			var err error
+			if c.update == nil {
+				err = k8sClient.Create(ctx, obj)
+				if err == nil {
+					trackForCleanup(obj)
+				}
+			} else {
+				Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "the starting manifest of an update case must be valid")
+				trackForCleanup(obj)
+				c.update(obj)
+				err = k8sClient.Update(ctx, obj)
+			}
+			msg := expectInvalid(err, append([]string{c.field}, c.more...)...)
+			logRejection(CurrentSpecReport().LeafNodeText, msg)
+		},
+
+		// DataSource: spec.name
+		Entry("spec.name not matching the OpenSearch name pattern (9bad)", invalidCase{
+			manifest: dataSource("bad-name", validDSBase+"  name: 9bad\n"),
+			field:    "spec.name",
+		}),
+		Entry("spec.name @opensearch (reserved)", invalidCase{
+			manifest: dataSource("reserved", validDSBase+"  name: \"@opensearch\"\n"),
+			field:    "spec.name",
+			more:     []string{"@opensearch"},
+		}),
+		Entry("spec.name changed on update", invalidCase{
+			manifest: dataSource("rename", validDSBase+"  name: alpha\n"),
+			update: func(u *unstructured.Unstructured) {
+				Expect(unstructured.SetNestedField(u.Object, "beta", "spec", "name")).To(Succeed())
+			},
+			field: "spec.name",
+			more:  []string{"immutable"},
+		}),
+		Entry("spec.name removed on update", invalidCase{
+			manifest: dataSource("unname", validDSBase+"  name: alpha\n"),
+			update: func(u *unstructured.Unstructured) {
+				unstructured.RemoveNestedField(u.Object, "spec", "name")
+			},
+			field: "spec.name",
+			more:  []string{"immutable"},
+		}),
+		Entry("metadata.name not a valid OpenSearch name while spec.name is unset (my.ds)", invalidCase{
+			manifest: dataSource("my.ds", validDSBase),
+			field:    "metadata.name",
+			more:     []string{"spec.name"},
+		}),
+
+		// DataSource: enums and patterns
+		Entry("spec.status not ACTIVE/DISABLED (ENABLED)", invalidCase{
+			manifest: dataSource("bad-status", validDSBase+"  status: ENABLED\n"),
+			field:    "spec.status",
+			more:     []string{"ENABLED"},
+		}),
+		Entry("spec.connectionRef.kind unknown (Connection)", invalidCase{
+			manifest: dataSource("bad-kind", "  connectionRef:\n    name: opensearch\n    kind: Connection\n  connector: prometheus\n"),
+			field:    "spec.connectionRef.kind",
+		}),
+		Entry("spec.resultIndex with upper case", invalidCase{
+			manifest: dataSource("bad-index", validDSBase+"  resultIndex: Customer_Results\n"),
+			field:    "spec.resultIndex",
+		}),
+		Entry("spec.connector missing", invalidCase{
+			manifest: dataSource("no-connector", "  connectionRef:\n    name: opensearch\n"),
+			field:    "spec.connector",
+		}),
+		Entry("spec.managementPolicy unknown (Create)", invalidCase{
+			manifest: dataSource("bad-policy", validDSBase+"  managementPolicy: Create\n"),
+			field:    "spec.managementPolicy",
+		}),
+		Entry("spec.deletionPolicy unknown (Orphan)", invalidCase{
+			manifest: dataSource("bad-deletion", validDSBase+"  deletionPolicy: Orphan\n"),
+			field:    "spec.deletionPolicy",
+		}),
+
+		// DataSource: properties
+		Entry("a nested object in spec.properties", invalidCase{
+			manifest: dataSource("nested-object", validDSBase+"  properties:\n    a:\n      b: c\n"),
+			field:    "spec.properties.a",
+		}),
+		Entry("an array in spec.properties", invalidCase{
+			manifest: dataSource("nested-array", validDSBase+"  properties:\n    a: [x, y]\n"),
+			field:    "spec.properties.a",
+		}),
+		Entry("an empty object in spec.properties", invalidCase{
+			manifest: dataSource("empty-object", validDSBase+"  properties:\n    a: {}\n"),
+			field:    "spec.properties.a",
+		}),
+		Entry("an empty array in spec.properties", invalidCase{
+			manifest: dataSource("empty-array", validDSBase+"  properties:\n    a: []\n"),
+			field:    "spec.properties.a",
+		}),
+		Entry("a key in both spec.properties and spec.propertiesFrom", invalidCase{
+			manifest: dataSource("both", validDSBase+`  properties:
+    prometheus.auth.password: plain
+  propertiesFrom:
+  - key: prometheus.auth.password
+    secretKeyRef:
+      name: prometheus-reader
+      key: password
+`),
+			field: "spec.propertiesFrom",
+			more:  []string{"spec.properties"},
+		}),
+		Entry("spec.propertiesFrom without secretKeyRef", invalidCase{
+			manifest: dataSource("from-no-ref", validDSBase+"  propertiesFrom:\n  - key: prometheus.auth.password\n"),
+			field:    "spec.propertiesFrom[0].secretKeyRef",
+		}),
+
+		// DataSource: configuration
+		Entry("spec.configuration without credentials", invalidCase{
+			manifest: dataSource("no-credentials", validDSBase+"  configuration:\n    endpoint: http://prometheus:9090\n"),
+			field:    "spec.configuration",
+			more:     []string{"credentials"},
+		}),
+		Entry("spec.configuration without endpoint", invalidCase{
+			manifest: dataSource("no-endpoint", validDSBase+"  configuration:\n    credentials:\n      secretRef:\n        name: creds\n"),
+			field:    "spec.configuration",
+			more:     []string{"endpoint"},
+		}),
+		Entry("spec.configuration.credentials without secretRef name", invalidCase{
+			manifest: dataSource("no-secret-name", validDSBase+"  configuration:\n    endpoint: http://prometheus:9090\n    credentials:\n      secretRef:\n        usernameKey: user\n"),
+			field:    "spec.configuration.credentials.secretRef.name",
+		}),
+
+		// OpenSearchConnection
+		Entry("OpenSearchConnection endpoint not an http(s) URL (ftp://x)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: ftp://x\n"),
+			field:    "spec.endpoint",
+		}),
+		Entry("OpenSearchConnection endpoint without scheme (opensearch:9200)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: opensearch:9200\n"),
+			field:    "spec.endpoint",
+		}),
+		Entry("OpenSearchConnection endpoint missing", invalidCase{
+			manifest: connection("OpenSearchConnection", "  dialect: Auto\n"),
+			field:    "spec.endpoint",
+		}),
+		Entry("OpenSearchConnection resyncPeriod below 1s (500ms)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: 500ms\n"),
+			field:    "spec.resyncPeriod",
+		}),
+		Entry("OpenSearchConnection resyncPeriod not a duration (ten minutes)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: ten minutes\n"),
+			field:    "spec.resyncPeriod",
+		}),
+		Entry("OpenSearchConnection requestTimeout of 0s", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 0s\n"),
+			field:    "spec.requestTimeout",
+		}),
+		Entry("OpenSearchConnection dialect unknown (OpenSearch)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  dialect: OpenSearch\n"),
+			field:    "spec.dialect",
+		}),
+
+		// ClusterOpenSearchConnection
+		Entry("ClusterOpenSearchConnection endpoint not an http(s) URL (ftp://x)", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: ftp://x\n"),
+			field:    "spec.endpoint",
+		}),
+		Entry("ClusterOpenSearchConnection resyncPeriod below 1s (500ms)", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: 500ms\n"),
+			field:    "spec.resyncPeriod",
+		}),
+		Entry("ClusterOpenSearchConnection Secret reference without namespace", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  auth:\n    basic:\n      secretRef:\n        name: admin\n"),
+			field:    "spec.auth.basic.secretRef.namespace",
+		}),
+	)
+})
