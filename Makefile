@@ -81,11 +81,11 @@ docker-build: ## Build the manager image (needs a Docker engine).
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster in ~/.kube/config.
-	kubectl apply --server-side -k config/crd
+	kubectl apply --server-side -k config/crd && kubectl apply --server-side -k config/policy
 
 .PHONY: uninstall
 uninstall: manifests ## Remove the CRDs from the cluster.
-	kubectl delete --ignore-not-found -k config/crd
+	kubectl delete --ignore-not-found -k config/policy && kubectl delete --ignore-not-found -k config/crd
 
 .PHONY: deploy
 deploy: manifests ## Deploy the operator (CRDs, RBAC, manager) with image IMG.

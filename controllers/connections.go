@@ -184,8 +184,17 @@ type connectionRegistry struct {
 	secrets *SecretWatcher
 	metrics *operatorMetrics
 
-	mu      sync.Mutex
-	clients map[string]*cachedClient
+	mu        sync.Mutex
+	clients   map[string]*cachedClient
+	throttled map[string]throttle
+}
+
+// throttle is a connection's server asking the operator to wait (429 with
+// Retry-After). It holds for every DataSource on the connection: the
+// server's limit is not per data source.
+type throttle struct {
+	until   time.Time
+	message string
 }
 
 type cachedClient struct {
@@ -194,7 +203,7 @@ type cachedClient struct {
 }
 
 func newConnectionRegistry(factory ClientFactory, secrets *SecretWatcher, m *operatorMetrics) *connectionRegistry {
-	return &connectionRegistry{factory: factory, secrets: secrets, metrics: m, clients: map[string]*cachedClient{}}
+	return &connectionRegistry{factory: factory, secrets: secrets, metrics: m, clients: map[string]*cachedClient{}, throttled: map[string]throttle{}}
 }
 
 // Client returns the client for v, reading its Secrets. A missing Secret or
@@ -282,6 +291,28 @@ func (r *connectionRegistry) Client(ctx context.Context, v *connectionView) (Ope
 	// and the client cleans up after itself once unreachable.
 	r.clients[id] = &cachedClient{hash: sum, api: api}
 	return api, nil
+}
+
+// Throttle records that the server of connection id asked to be left alone
+// until until.
+func (r *connectionRegistry) Throttle(id string, until time.Time, message string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cur, ok := r.throttled[id]; !ok || until.After(cur.until) {
+		r.throttled[id] = throttle{until: until, message: message}
+	}
+}
+
+// Throttled returns the throttle in force on connection id at now, if any.
+func (r *connectionRegistry) Throttled(id string, now time.Time) (throttle, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, ok := r.throttled[id]
+	if ok && !now.Before(t.until) {
+		delete(r.throttled, id)
+		return throttle{}, false
+	}
+	return t, ok
 }
 
 // Forget drops the client of a deleted connection.

@@ -116,6 +116,11 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 	if conn == nil {
 		return out
 	}
+	if t, ok := r.env.registry.Throttled(conn.ID(), r.env.now()); ok {
+		out := notReady(v1alpha1.ReasonUnavailable, t.message)
+		out.result = ctrl.Result{RequeueAfter: t.until.Sub(r.env.now())}
+		return out
+	}
 	api, err := r.env.registry.Client(ctx, conn)
 	if err != nil {
 		var problem *specProblem
@@ -417,6 +422,7 @@ func (r *DataSourceReconciler) writeFailed(ctx context.Context, ds *v1alpha1.Dat
 		}
 		out := notReady(v1alpha1.ReasonUnavailable, fmt.Sprintf("OpenSearch is throttling requests (429); retrying after %s", wait))
 		out.result = ctrl.Result{RequeueAfter: wait}
+		r.env.registry.Throttle(conn.ID(), r.env.now().Add(wait), out.message)
 		return out
 	default:
 		log.FromContext(ctx).Info("OpenSearch unavailable; retrying with backoff", "connection", conn.ID(), "error", msg)

@@ -183,8 +183,14 @@ func (w *SecretWatcher) watch(owner secretOwner, nn types.NamespacedName) (cache
 	sw := &secretWatch{informer: informer, cancel: cancel, owners: map[secretOwner]struct{}{owner: {}}}
 	w.watches[nn] = sw
 	changed := func() { w.changed(nn) }
-	if _, err := informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: func(any) { changed() },
+	// The initial list is what the caller of Get is about to read; only
+	// later adds (a Secret created after it was referenced) are news.
+	if _, err := informer.AddEventHandler(cache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(_ any, initial bool) {
+			if !initial {
+				changed()
+			}
+		},
 		UpdateFunc: func(oldObj, newObj any) {
 			if oldObj.(*corev1.Secret).ResourceVersion != newObj.(*corev1.Secret).ResourceVersion {
 				changed()
@@ -200,9 +206,7 @@ func (w *SecretWatcher) watch(owner secretOwner, nn types.NamespacedName) (cache
 	return informer, nil
 }
 
-// changed tells every owner of nn. The first add after a watch starts is
-// the initial list, which the owner that started the watch is already
-// handling; telling it again costs one no-op reconcile.
+// changed tells every owner of nn.
 func (w *SecretWatcher) changed(nn types.NamespacedName) {
 	w.mu.Lock()
 	sw, ok := w.watches[nn]

@@ -173,7 +173,6 @@ type PropertyFromSecret struct {
 // PUT /_plugins/_query/_datasources, with Kubernetes references instead of
 // secret values. Every write sends the complete body.
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.name) || (has(self.name) && self.name == oldSelf.name)",message="spec.name is immutable once set: a new name would be a different data source; create a new DataSource instead"
-// +kubebuilder:validation:XValidation:rule="!has(self.properties) || !has(self.propertiesFrom) || self.propertiesFrom.all(p, !(p.key in self.properties))",message="a key may not appear in both spec.properties and spec.propertiesFrom"
 type DataSourceSpec struct {
 	// connectionRef is the connection (OpenSearch cluster) to manage the
 	// data source on.
@@ -248,7 +247,9 @@ type DataSourceSpec struct {
 
 	// propertiesFrom are connector properties whose values come from Secrets
 	// in the DataSource's namespace, for example prometheus.auth.password. A
-	// key may not also appear in properties.
+	// key may not also appear in properties (refused at admission by the
+	// ValidatingAdmissionPolicy in config/policy, and reported as InvalidSpec
+	// where that policy is not installed).
 	// +optional
 	// +listType=map
 	// +listMapKey=key

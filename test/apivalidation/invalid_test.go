@@ -160,7 +160,7 @@ var _ = Describe("invalid manifests", func() {
 			manifest: dataSource("empty-array", validDSBase+"  properties:\n    a: []\n"),
 			field:    "spec.properties.a",
 		}),
-		Entry("a key in both spec.properties and spec.propertiesFrom", invalidCase{
+		Entry("a key in both spec.properties and spec.propertiesFrom (ValidatingAdmissionPolicy in config/policy)", invalidCase{
 			manifest: dataSource("both", validDSBase+`  properties:
     prometheus.auth.password: plain
   propertiesFrom:

@@ -21,7 +21,9 @@ limitations under the License.
 package apivalidation
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,7 +33,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -85,7 +89,65 @@ var _ = BeforeSuite(func() {
 
 	k8sClient, err = client.New(cfg, client.Options{Scheme: scheme})
 	Expect(err).NotTo(HaveOccurred())
+
+	installAdmissionPolicies(filepath.Join("..", "..", "config", "policy"))
 })
+
+// installAdmissionPolicies creates the ValidatingAdmissionPolicies (and their
+// bindings) the project ships next to the CRDs: a rule that a CRD cannot
+// express (a key in both spec.properties and spec.propertiesFrom) lives there.
+// It then waits until the API server enforces them.
+func installAdmissionPolicies(dir string) {
+	GinkgoHelper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	Expect(err).NotTo(HaveOccurred())
+	created := 0
+	for _, f := range files {
+		if filepath.Base(f) == "kustomization.yaml" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		Expect(err).NotTo(HaveOccurred())
+		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+		for {
+			obj := &unstructured.Unstructured{}
+			if err := dec.Decode(&obj.Object); err == io.EOF {
+				break
+			} else {
+				Expect(err).NotTo(HaveOccurred(), "decoding %s", f)
+			}
+			if len(obj.Object) == 0 {
+				continue
+			}
+			Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "creating %s %s from %s", obj.GetKind(), obj.GetName(), f)
+			created++
+		}
+	}
+	Expect(created).To(BeNumerically(">", 0), "no admission policy found in %s", dir)
+
+	// Policies are enforced asynchronously once created: probe until a
+	// DataSource breaking the properties/propertiesFrom rule is refused.
+	Eventually(func(g Gomega) {
+		probe := fromYAML(`
+apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: DataSource
+metadata:
+  name: policy-probe
+  namespace: default
+spec:
+  connectionRef: {name: opensearch}
+  connector: prometheus
+  properties: {k: v}
+  propertiesFrom: [{key: k, secretKeyRef: {name: s, key: k}}]
+`)
+		err := k8sClient.Create(ctx, probe)
+		if err == nil {
+			_ = k8sClient.Delete(ctx, probe)
+		}
+		g.Expect(err).To(HaveOccurred(), "the admission policies in %s are not enforced yet", dir)
+		g.Expect(err.Error()).To(ContainSubstring("spec.propertiesFrom"), "the probe was refused for another reason")
+	}).WithTimeout(30 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
+}
 
 var _ = AfterSuite(func() {
 	if cancel != nil {

@@ -1,0 +1,436 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers_test
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+var ctx = context.Background()
+
+func jsonValue(v any) apiextensionsv1.JSON {
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return apiextensionsv1.JSON{Raw: b}
+}
+
+var _ = Describe("DataSource on the SQL plugin", func() {
+	var (
+		ns   string
+		fake *fakeopensearch.Server
+	)
+	BeforeEach(func() {
+		ns = newNamespace()
+		fake = startFake(fakeopensearch.ModeSQLPlugin)
+	})
+
+	It("creates a Prometheus data source with Auto resolving to SQLPlugin, folding configuration into properties", func() {
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		doc := stored(fake, "metrics")
+		Expect(doc.Connector).To(Equal("PROMETHEUS"))
+		Expect(doc.Description).To(Equal("cluster metrics"))
+		Expect(doc.AllowedRoles).To(Equal([]string{"prometheus_access"}))
+		Expect(doc.Properties).To(Equal(map[string]any{
+			"prometheus.uri":           "http://prometheus.monitoring.svc:9090",
+			"prometheus.auth.type":     "basicauth",
+			"prometheus.auth.username": "prom",
+			"prometheus.auth.password": "prom-pass",
+		}))
+		Expect(doc.ResultIndex).To(Equal("query_execution_result_metrics"))
+		Expect(ds.Status.DataSourceID).To(Equal("metrics"))
+		Expect(ds.Status.Message).To(Equal("Created DataSource with name metrics"))
+		Expect(ds.Status.Status).To(Equal("ACTIVE"))
+		Expect(ds.Status.LastSyncTime).NotTo(BeNil())
+		Expect(ds.Status.Fingerprint).To(HavePrefix("sha256:"))
+		Expect(meta.IsStatusConditionFalse(ds.Status.Conditions, v1alpha1.ConditionDrifted)).To(BeTrue())
+		Expect(ds.Finalizers).To(ContainElement(v1alpha1.DataSourceFinalizer))
+		expectEvent(ds, "Normal Created", `data source "metrics"`)
+
+		Eventually(func() v1alpha1.Dialect {
+			return get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect
+		}, timeout, interval).Should(Equal(v1alpha1.DialectSQLPlugin))
+		Expect(conn.Status.Version).To(Equal(fakeopensearch.DefaultVersion))
+	})
+
+	It("writes every field change with a complete PUT", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		changes := []struct {
+			what   string
+			change func(*v1alpha1.DataSource)
+			check  func(fakeopensearch.Document) bool
+		}{
+			{"description", func(d *v1alpha1.DataSource) { d.Spec.Description = "new words" },
+				func(doc fakeopensearch.Document) bool { return doc.Description == "new words" }},
+			{"allowedRoles", func(d *v1alpha1.DataSource) { d.Spec.AllowedRoles = []string{"b", "a"} },
+				func(doc fakeopensearch.Document) bool { return len(doc.AllowedRoles) == 2 && doc.AllowedRoles[0] == "b" }},
+			{"resultIndex", func(d *v1alpha1.DataSource) { d.Spec.ResultIndex = "query_execution_result_custom" },
+				func(doc fakeopensearch.Document) bool { return doc.ResultIndex == "query_execution_result_custom" }},
+			{"status", func(d *v1alpha1.DataSource) { d.Spec.Status = v1alpha1.StateDisabled },
+				func(doc fakeopensearch.Document) bool { return doc.Status == "DISABLED" }},
+			{"properties", func(d *v1alpha1.DataSource) {
+				d.Spec.Properties = map[string]apiextensionsv1.JSON{"prometheus.region": jsonValue("eu"), "timeout": jsonValue(30)}
+			}, func(doc fakeopensearch.Document) bool {
+				return doc.Properties["prometheus.region"] == "eu" && doc.Properties["timeout"] == "30"
+			}},
+			{"endpoint", func(d *v1alpha1.DataSource) { d.Spec.Configuration.Endpoint = "http://prom2.monitoring.svc:9090" },
+				func(doc fakeopensearch.Document) bool { return doc.Properties["prometheus.uri"] == "http://prom2.monitoring.svc:9090" }},
+		}
+		for _, c := range changes {
+			By("changing " + c.what)
+			puts := fake.Count(fakeopensearch.OpUpdate)
+			update(ds, c.change)
+			expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+			Eventually(func() bool { doc, _ := fake.Stored("metrics"); return c.check(doc) }, timeout, interval).Should(BeTrue(), c.what)
+			Expect(fake.Count(fakeopensearch.OpUpdate)).To(BeNumerically(">", puts))
+			doc, _ := fake.Stored("metrics")
+			// Every write is complete: the credentials are resent each time.
+			Expect(doc.Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
+		}
+		Expect(ds.Status.Status).To(Equal("DISABLED"))
+		expectEvent(ds, "Normal Updated")
+	})
+
+	It("applies a rotated Secret within seconds", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "old-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		before := ds.Status.Fingerprint
+
+		secret.StringData = map[string]string{"password": "new-pass"}
+		Expect(k8s.Update(ctx, secret)).To(Succeed())
+		Eventually(func() any {
+			doc, _ := fake.Stored("metrics")
+			return doc.Properties["prometheus.auth.password"]
+		}, timeout, interval).Should(Equal("new-pass"))
+		Eventually(func() string { return get(ds).(*v1alpha1.DataSource).Status.Fingerprint }, timeout, interval).ShouldNot(Equal(before))
+	})
+
+	It("removes a property key dropped from the spec by deleting and re-creating", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds.Spec.Properties = map[string]apiextensionsv1.JSON{"keep": jsonValue("1"), "drop": jsonValue("2")}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Properties).To(HaveKey("drop"))
+
+		update(ds, func(d *v1alpha1.DataSource) { delete(d.Spec.Properties, "drop") })
+		Eventually(func(g Gomega) {
+			doc, ok := fake.Stored("metrics")
+			g.Expect(ok).To(BeTrue())
+			g.Expect(doc.Properties).NotTo(HaveKey("drop"))
+			g.Expect(doc.Properties).To(HaveKey("keep"))
+		}, timeout, interval).Should(Succeed())
+		doc, _ := fake.Stored("metrics")
+		Expect(doc.Properties).To(HaveKeyWithValue("keep", "1"))
+		Expect(doc.Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		expectEvent(ds, "Normal Recreating", "drop")
+		Expect(fake.Count(fakeopensearch.OpDelete)).To(Equal(1))
+	})
+
+	It("corrects drift found by the periodic list and records it", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Second)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		Expect(fake.Mutate("metrics", func(d *fakeopensearch.Document) {
+			d.Description = "changed by hand"
+			d.AllowedRoles = []string{"intruder"}
+		})).To(BeTrue())
+		Eventually(func() string { doc, _ := fake.Stored("metrics"); return doc.Description }, timeout, interval).Should(Equal("cluster metrics"))
+		doc, _ := fake.Stored("metrics")
+		Expect(doc.AllowedRoles).To(Equal([]string{"prometheus_access"}))
+		expectEvent(ds, "Warning DriftDetected", "allowedRoles", "description")
+		expectEvent(ds, "Normal DriftCorrected")
+		Eventually(func() string {
+			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
+			return string(c.Status) + "/" + c.Reason
+		}, timeout, interval).Should(Equal("False/Corrected"))
+
+		By("re-creating a data source deleted out of band")
+		Expect(fake.Remove("metrics")).To(BeTrue())
+		stored(fake, "metrics")
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+	})
+
+	It("reports NotFound for UpdateOnly when the data source does not exist, and never creates it", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds.Spec.ManagementPolicy = v1alpha1.ManagementUpdateOnly
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+		Expect(readyOf(ds).Message).To(ContainSubstring("UpdateOnly never creates"))
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(BeZero())
+
+		By("updating it once it exists, and leaving it on deletion")
+		fake.Seed(fakeopensearch.Document{Name: "metrics", Connector: "PROMETHEUS", Properties: map[string]any{"prometheus.uri": "http://old:9090"}})
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "adopted" })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Description).To(Equal("adopted"))
+		deleteAndWaitGone(ds)
+		_, still := fake.Stored("metrics")
+		Expect(still).To(BeTrue())
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(BeZero())
+	})
+
+	It("deletes the data source under deletionPolicy Delete and keeps it under Retain", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		gone := prometheusDataSource(ns, "gone", "os", "prom-creds")
+		kept := prometheusDataSource(ns, "kept", "os", "prom-creds")
+		kept.Spec.DeletionPolicy = v1alpha1.DeletionRetain
+		Expect(k8s.Create(ctx, gone)).To(Succeed())
+		Expect(k8s.Create(ctx, kept)).To(Succeed())
+		expectReady(gone, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		expectReady(kept, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		deleteAndWaitGone(gone)
+		deleteAndWaitGone(kept)
+		_, ok := fake.Stored("gone")
+		Expect(ok).To(BeFalse())
+		_, ok = fake.Stored("kept")
+		Expect(ok).To(BeTrue())
+	})
+
+	It("releases the finalizer with a Warning when the connection was deleted first", func() {
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		deleteAndWaitGone(conn)
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonConnectionNotFound)
+		Expect(k8s.Delete(ctx, ds)).To(Succeed())
+		expectEvent(ds, "Warning ConnectionGone", "no longer exists")
+		Eventually(func() error { return k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds) }, timeout, interval).ShouldNot(Succeed())
+	})
+
+	It("waits for a missing Secret and applies as soon as it is created", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSecretNotFound)
+		Expect(readyOf(ds).Message).To(ContainSubstring("prom-creds"))
+
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom"})
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSecretKeyNotFound)
+		Expect(readyOf(ds).Message).To(ContainSubstring(`"password"`))
+
+		var s corev1.Secret
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "prom-creds"}, &s)).To(Succeed())
+		s.StringData = map[string]string{"password": "late"}
+		Expect(k8s.Update(ctx, &s)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Properties).To(HaveKeyWithValue("prometheus.auth.password", "late"))
+	})
+
+	It("reports OpenSearch's own reason for a 4xx and does not retry hot", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		ds := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "noprom"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
+				Connector:     "prometheus",
+				Properties:    map[string]apiextensionsv1.JSON{"prometheus.region": jsonValue("eu")},
+			},
+		}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonRejected)
+		Expect(readyOf(ds).Message).To(ContainSubstring("Missing [prometheus.uri] fields in the connector properties."))
+		expectEvent(ds, "Warning Rejected", "prometheus.uri")
+		writes := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
+		Consistently(func() int {
+			return fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
+		}, 2*time.Second, 200*time.Millisecond).Should(Equal(writes))
+
+		By("retrying when the spec changes")
+		update(ds, func(d *v1alpha1.DataSource) {
+			d.Spec.Properties["prometheus.uri"] = jsonValue("http://prometheus:9090")
+		})
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+	})
+
+	It("reports InvalidSpec for configuration on a connector the SQL plugin cannot fold it into", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "db-creds", map[string]string{"username": "u", "password": "p"})
+		ds := prometheusDataSource(ns, "db", "os", "db-creds")
+		ds.Spec.Connector = "opensearch"
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonInvalidSpec)
+		Expect(readyOf(ds).Message).To(ContainSubstring("propert"))
+		Expect(fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)).To(BeZero())
+	})
+
+	It("backs off on 5xx and recovers", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		fake.FailNext(3, fakeopensearch.Fault{Status: 503})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(fake, "metrics")
+	})
+
+	It("honours Retry-After on 429", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 2 * time.Second})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
+		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 2s"))
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+	})
+
+	It("makes no call while suspended", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds.Spec.Suspend = true
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSuspended)
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "still suspended" })
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSuspended)
+		Expect(fake.Count(fakeopensearch.OpGet) + fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)).To(BeZero())
+
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Description).To(Equal("still suspended"))
+	})
+
+	It("refuses a cluster connection from a namespace it does not allow", func() {
+		other := newNamespace()
+		createSecret(other, "auth", map[string]string{"username": "operator", "password": "operator-pass"})
+		cc := &v1alpha1.ClusterOpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Name: "shared-" + ns},
+			Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
+				Endpoint: fake.URL(),
+				Dialect:  v1alpha1.DialectSQLPlugin,
+				Auth: &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{SecretRef: v1alpha1.NamespacedCredentialsSecretReference{
+					CredentialsSecretReference: v1alpha1.CredentialsSecretReference{Name: "auth"}, Namespace: other}}},
+				AllowedNamespaces: &v1alpha1.AllowedNamespaces{Names: []string{other}},
+			},
+		}
+		Expect(k8s.Create(ctx, cc)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(ctx, cc) })
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		createSecret(other, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+
+		refused := prometheusDataSource(ns, "refused", cc.Name, "prom-creds")
+		refused.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, refused)).To(Succeed())
+		expectReady(refused, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotAllowed)
+
+		allowed := prometheusDataSource(other, "allowed", cc.Name, "prom-creds")
+		allowed.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, allowed)).To(Succeed())
+		expectReady(allowed, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		_, ok := fake.Stored("refused")
+		Expect(ok).To(BeFalse())
+	})
+})
+
+var _ = Describe("DataSource on the documented API", func() {
+	It("runs the seed page's example end to end", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeDocumented)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectDocumented, time.Minute)
+		createSecret(ns, "mysql-creds", map[string]string{"username": "db_user", "password": "new_db_password"})
+		ds := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "mysql-customer-database"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
+				Description:   "Updated connection to customer database - Production",
+				Connector:     "mysql",
+				ResultIndex:   "customer_data_results",
+				Status:        v1alpha1.StateActive,
+				AllowedRoles:  []string{"analyst_role", "admin_role", "reporting_role"},
+				Configuration: &v1alpha1.DataSourceConfiguration{
+					Endpoint:    "jdbc:mysql://mysql-server:3306/customers",
+					Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "mysql-creds"}},
+				},
+				Properties: map[string]apiextensionsv1.JSON{
+					"database": jsonValue("customers"), "port": jsonValue("3306"), "host": jsonValue("mysql-server"),
+					"encryption": jsonValue(true), "connectionTimeout": jsonValue(60000),
+				},
+			},
+		}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		doc := stored(fake, "mysql-customer-database")
+		Expect(doc.Configuration).NotTo(BeNil())
+		Expect(*doc.Configuration).To(Equal(fakeopensearch.Configuration{
+			Endpoint: "jdbc:mysql://mysql-server:3306/customers", Username: "db_user", Password: "new_db_password"}))
+		Expect(doc.Properties).To(HaveKeyWithValue("encryption", true))
+		Expect(doc.Properties).To(HaveKeyWithValue("connectionTimeout", BeNumerically("==", 60000)))
+		Expect(doc.AllowedRoles).To(Equal([]string{"analyst_role", "admin_role", "reporting_role"}))
+		Expect(ds.Status.DataSourceID).To(Equal(doc.DataSourceID))
+		Expect(ds.Status.DataSourceID).NotTo(BeEmpty())
+		Expect(ds.Status.Message).To(Equal("Data source created successfully."))
+
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "changed" })
+		Eventually(func() string { return get(ds).(*v1alpha1.DataSource).Status.Message }, timeout, interval).
+			Should(Equal("Data source updated successfully."))
+		Expect(ds.Status.DataSourceID).To(Equal(doc.DataSourceID))
+		Expect(get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect).To(Equal(v1alpha1.DialectDocumented))
+	})
+
+	It("resolves Auto to Documented from the server's reply", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeDocumented)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute)
+		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
+		ds := prometheusDataSource(ns, "metrics", "os", "creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Configuration).NotTo(BeNil())
+		Eventually(func() v1alpha1.Dialect {
+			return get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect
+		}, timeout, interval).Should(Equal(v1alpha1.DialectDocumented))
+	})
+})
