@@ -119,7 +119,7 @@ var _ = AfterSuite(func() {
 
 // startManager runs the operator in-process, as main does, until ctx ends.
 // Every manager gets its own metrics registry and controller names.
-func startManager(ctx context.Context, name string, cacheOpts cache.Options) {
+func startManager(ctx context.Context, name string, cacheOpts cache.Options) *prometheus.Registry {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  scheme,
 		Cache:   cacheOpts,
@@ -127,8 +127,9 @@ func startManager(ctx context.Context, name string, cacheOpts cache.Options) {
 		Client:  client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
 	})
 	Expect(err).NotTo(HaveOccurred())
+	reg := prometheus.NewRegistry()
 	Expect(controllers.Setup(ctx, mgr, controllers.Options{
-		MetricsRegistry:         prometheus.NewRegistry(),
+		MetricsRegistry:         reg,
 		Name:                    name,
 		DefaultResyncPeriod:     time.Minute,
 		MaxConcurrentReconciles: 4,
@@ -137,4 +138,5 @@ func startManager(ctx context.Context, name string, cacheOpts cache.Options) {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+	return reg
 }
