@@ -29,13 +29,16 @@ with_heartbeat() {
 	wait "$pid"
 }
 
+# build_kube_apiserver [command] builds k8s.io/kubernetes/cmd/<command>
+# (kube-apiserver by default) into $DEST.
 build_kube_apiserver() {
+	local cmd="${1:-kube-apiserver}"
 	local work
 	work="$(mktemp -d)"
-	log "kube-apiserver v$KUBE_VERSION: preparing a build module in $work"
+	log "$cmd v$KUBE_VERSION: preparing a build module in $work"
 	(
 		cd "$work"
-		go mod init envtest-kube-apiserver >/dev/null 2>&1
+		go mod init "envtest-$cmd" >/dev/null 2>&1
 		local gomod
 		gomod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
 		# k8s.io/kubernetes points every staging module at its own tree; a
@@ -46,19 +49,13 @@ build_kube_apiserver() {
 			go mod edit -replace "$m=$m@$STAGING_VERSION"
 		done
 		go mod edit -require "k8s.io/kubernetes@v$KUBE_VERSION"
-		cat >tools.go <<-'EOF'
-		//go:build tools
-
-		package tools
-
-		import _ "k8s.io/kubernetes/cmd/kube-apiserver"
-		EOF
-		log "kube-apiserver: resolving modules"
+		printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/%s"\n' "$cmd" >tools.go
+		log "$cmd: resolving modules"
 		GOFLAGS=-mod=mod go mod tidy -e >/dev/null 2>&1 || true
-		log "kube-apiserver: compiling (about 10 minutes on 2 cores the first time)"
-		with_heartbeat kube-apiserver env CGO_ENABLED=0 GOFLAGS=-mod=mod \
-			go build -o "$DEST/kube-apiserver.partial" k8s.io/kubernetes/cmd/kube-apiserver
-		mv "$DEST/kube-apiserver.partial" "$DEST/kube-apiserver"
+		log "$cmd: compiling (about 10 minutes on 2 cores the first time)"
+		with_heartbeat "$cmd" env CGO_ENABLED=0 GOFLAGS=-mod=mod \
+			go build -o "$DEST/$cmd.partial" "k8s.io/kubernetes/cmd/$cmd"
+		mv "$DEST/$cmd.partial" "$DEST/$cmd"
 	)
 	rm -rf "$work"
 }
@@ -97,7 +94,17 @@ build_etcd() {
 	rm -rf "$work"
 }
 
+# A clone elsewhere on the same machine (CI clones afresh) finds the
+# binaries an earlier build left in the user cache instead of rebuilding.
+SHARED="${XDG_CACHE_HOME:-$HOME/.cache}/opensearch-datasource-operator/k8s/$KUBE_VERSION"
+
 mkdir -p "$DEST"
+for bin in etcd kube-apiserver kubectl; do
+	if [[ ! -x "$DEST/$bin" && -x "$SHARED/$bin" ]]; then
+		log "$bin: reusing $SHARED/$bin"
+		cp "$SHARED/$bin" "$DEST/$bin"
+	fi
+done
 if [[ -x "$DEST/etcd" ]]; then
 	log "etcd already built in $DEST"
 else
@@ -108,5 +115,20 @@ if [[ -x "$DEST/kube-apiserver" ]]; then
 else
 	build_kube_apiserver
 fi
+# The end-to-end tests drive the real kubectl; where the machine has none,
+# build it from the same Kubernetes release.
+if command -v kubectl >/dev/null 2>&1; then
+	log "kubectl found on PATH: $(command -v kubectl)"
+elif [[ -x "$DEST/kubectl" ]]; then
+	log "kubectl already built in $DEST"
+else
+	build_kube_apiserver kubectl
+fi
+mkdir -p "$SHARED"
+for bin in etcd kube-apiserver kubectl; do
+	if [[ -x "$DEST/$bin" && ! -x "$SHARED/$bin" ]]; then
+		cp "$DEST/$bin" "$SHARED/$bin.partial" && mv "$SHARED/$bin.partial" "$SHARED/$bin"
+	fi
+done
 log "ready: $DEST"
 echo "$DEST"
