@@ -134,6 +134,10 @@ var _ = Describe("Secret values", func() {
 		}
 		Expect(logs.String()).To(ContainSubstring(ns), "the logs were not captured")
 		Expect(logs.String()).NotTo(ContainSubstring(canary))
+		metrics := gatherText(suiteMetrics)
+		Expect(metrics).To(ContainSubstring("opensearch_datasource_operator_requests_total"), "the metrics were not gathered")
+		Expect(metrics).To(ContainSubstring(`operation="create"`))
+		Expect(metrics).NotTo(ContainSubstring(canary))
 	})
 })
 

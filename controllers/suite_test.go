@@ -58,6 +58,8 @@ var (
 	logs      = &syncBuffer{}
 	suiteCtx  context.Context
 	suiteStop context.CancelFunc
+	// suiteMetrics is the shared manager's metrics registry.
+	suiteMetrics *prometheus.Registry
 )
 
 // syncBuffer collects the managers' logs so tests can search them.
@@ -105,7 +107,7 @@ var _ = BeforeSuite(func() {
 	suiteCtx, suiteStop = context.WithCancel(context.Background())
 	notIsolated, err := labels.NewRequirement(isolatedLabel, selection.DoesNotExist, nil)
 	Expect(err).NotTo(HaveOccurred())
-	startManager(suiteCtx, "", cache.Options{DefaultLabelSelector: labels.NewSelector().Add(*notIsolated)})
+	suiteMetrics = startManager(suiteCtx, "", cache.Options{DefaultLabelSelector: labels.NewSelector().Add(*notIsolated)})
 })
 
 var _ = AfterSuite(func() {

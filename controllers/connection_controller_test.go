@@ -1,0 +1,109 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+// connReady returns the connection's Ready condition as "Status/Reason".
+func connReady(c *v1alpha1.OpenSearchConnection) func() string {
+	return func() string {
+		get(c)
+		r := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
+		if r == nil {
+			return ""
+		}
+		return string(r.Status) + "/" + r.Reason
+	}
+}
+
+var _ = Describe("OpenSearchConnection", func() {
+	It("reports refused credentials and re-probes as soon as the Secret is fixed", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createSecret(ns, "auth", map[string]string{"username": "operator", "password": "wrong"})
+		c := &v1alpha1.OpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
+			Spec: v1alpha1.OpenSearchConnectionSpec{
+				Endpoint: fake.URL(),
+				Auth:     &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
+			},
+		}
+		Expect(k8s.Create(ctx, c)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
+		Eventually(connReady(c), timeout, interval).Should(Equal("False/Forbidden"))
+		Expect(meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady).Message).NotTo(ContainSubstring("wrong"))
+
+		var s corev1.Secret
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "auth"}, &s)).To(Succeed())
+		s.StringData = map[string]string{"password": "operator-pass"}
+		Expect(k8s.Update(ctx, &s)).To(Succeed())
+		Eventually(connReady(c), timeout, interval).Should(Equal("True/Connected"))
+		Expect(c.Status.Version).To(Equal(fakeopensearch.DefaultVersion))
+		Expect(c.Status.Dialect).To(Equal(v1alpha1.DialectAuto))
+	})
+
+	It("verifies TLS with the CA from a Secret", func() {
+		ns := newNamespace()
+		fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, TLS: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(fake.Close)
+		c := &v1alpha1.OpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
+			Spec:       v1alpha1.OpenSearchConnectionSpec{Endpoint: fake.URL()},
+		}
+		Expect(k8s.Create(ctx, c)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
+		Eventually(connReady(c), timeout, interval).Should(Equal("False/Unavailable"), "an unknown CA must not verify")
+
+		createSecret(ns, "ca", map[string]string{"ca.crt": string(fake.CACertPEM())})
+		Eventually(func() error {
+			get(c)
+			c.Spec.TLS = &v1alpha1.ConnectionTLS{CASecretRef: &v1alpha1.SecretKeyReference{Name: "ca"}}
+			return k8s.Update(ctx, c)
+		}, timeout, interval).Should(Succeed())
+		Eventually(connReady(c), 30*time.Second, interval).Should(Equal("True/Connected"))
+	})
+
+	It("reports a missing auth Secret and becomes Ready once it exists", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		c := &v1alpha1.OpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
+			Spec: v1alpha1.OpenSearchConnectionSpec{
+				Endpoint: fake.URL(),
+				Auth:     &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
+			},
+		}
+		Expect(k8s.Create(ctx, c)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
+		Eventually(connReady(c), timeout, interval).Should(Equal("False/SecretNotFound"))
+		createSecret(ns, "auth", map[string]string{"username": "operator", "password": "operator-pass"})
+		Eventually(connReady(c), timeout, interval).Should(Equal("True/Connected"))
+	})
+})
