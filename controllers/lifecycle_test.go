@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,6 +139,45 @@ var _ = Describe("Secret values", func() {
 		Expect(metrics).To(ContainSubstring("opensearch_datasource_operator_requests_total"), "the metrics were not gathered")
 		Expect(metrics).To(ContainSubstring(`operation="create"`))
 		Expect(metrics).NotTo(ContainSubstring(canary))
+	})
+})
+
+// watchedSecrets reads the shared manager's count of watched Secrets.
+func watchedSecrets() string {
+	for _, line := range strings.Split(gatherText(suiteMetrics), "\n") {
+		if strings.HasPrefix(line, "opensearch_datasource_operator_watched_secrets ") {
+			return strings.TrimPrefix(line, "opensearch_datasource_operator_watched_secrets ")
+		}
+	}
+	return ""
+}
+
+var _ = Describe("Secrets nobody references", func() {
+	It("are neither watched nor cached", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		Eventually(watchedSecrets, timeout, interval).ShouldNot(BeEmpty())
+		before, err := strconv.Atoi(watchedSecrets())
+		Expect(err).NotTo(HaveOccurred())
+
+		big := strings.Repeat("x", 64<<10)
+		for i := 0; i < 50; i++ {
+			createSecret(ns, fmt.Sprintf("unrelated-%02d", i), map[string]string{"blob": big})
+		}
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(watchedSecrets()).To(Equal(strconv.Itoa(before + 1)))
+
+		By("dropping the watch when the reference goes")
+		update(ds, func(d *v1alpha1.DataSource) {
+			d.Spec.Configuration = nil
+			d.Spec.Properties = map[string]apiextensionsv1.JSON{"prometheus.uri": jsonValue("http://prometheus:9090")}
+		})
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Eventually(watchedSecrets, timeout, interval).Should(Equal(strconv.Itoa(before)))
 	})
 })
 

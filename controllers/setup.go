@@ -148,6 +148,12 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := mgr.Add(secrets); err != nil {
 		return err
 	}
+	if err := opts.MetricsRegistry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "opensearch_datasource_operator_watched_secrets",
+		Help: "Secrets the operator watches: only those its objects reference, never the cluster's others.",
+	}, func() float64 { return float64(secrets.Watched()) })); err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
 	env := &environment{
 		client:          mgr.GetClient(),
 		registry:        newConnectionRegistry(opts.ClientFactory, secrets, metrics),

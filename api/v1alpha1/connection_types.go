@@ -124,6 +124,8 @@ type OpenSearchConnectionSpec struct {
 	// requestTimeout bounds each request to OpenSearch.
 	// +optional
 	// +kubebuilder:default="10s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
 
@@ -132,6 +134,8 @@ type OpenSearchConnectionSpec struct {
 	// connection's DataSources, so short periods stay cheap.
 	// +optional
 	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 }
@@ -306,6 +310,8 @@ type ClusterOpenSearchConnectionSpec struct {
 	// requestTimeout bounds each request to OpenSearch.
 	// +optional
 	// +kubebuilder:default="10s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
 
@@ -313,6 +319,8 @@ type ClusterOpenSearchConnectionSpec struct {
 	// correct drift; 1s or more.
 	// +optional
 	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 

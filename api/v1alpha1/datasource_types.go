@@ -172,7 +172,7 @@ type PropertyFromSecret struct {
 // DataSourceSpec is the desired data source. It mirrors the body of
 // PUT /_plugins/_query/_datasources, with Kubernetes references instead of
 // secret values. Every write sends the complete body.
-// +kubebuilder:validation:XValidation:rule="!has(oldSelf.name) || (has(self.name) && self.name == oldSelf.name)",message="spec.name is immutable once set: a new name would be a different data source; create a new DataSource instead"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.name) || (has(self.name) && self.name == oldSelf.name)",message="spec.name is immutable once set: a new name would be a different data source; create a new DataSource instead",fieldPath=.name
 type DataSourceSpec struct {
 	// connectionRef is the connection (OpenSearch cluster) to manage the
 	// data source on.
