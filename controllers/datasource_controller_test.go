@@ -420,6 +420,25 @@ var _ = Describe("DataSource on the documented API", func() {
 		Expect(get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect).To(Equal(v1alpha1.DialectDocumented))
 	})
 
+	It("sees no drift in an unchanged data source, and corrects a real one", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeDocumented)
+		createConnection(ns, "os", fake, v1alpha1.DialectDocumented, time.Second)
+		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
+		ds := prometheusDataSource(ns, "metrics", "os", "creds")
+		ds.Spec.Properties = map[string]apiextensionsv1.JSON{"port": jsonValue(3306), "tls": jsonValue(true), "ratio": jsonValue(1.5)}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		lists := fake.Count(fakeopensearch.OpList)
+		writes := fake.CountMethod("PUT") + fake.CountMethod("POST")
+		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+3))
+		Expect(fake.CountMethod("PUT") + fake.CountMethod("POST")).To(Equal(writes), "an unchanged data source was rewritten")
+
+		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Properties["port"] = 1 })
+		Eventually(func() any { doc, _ := fake.Stored("metrics"); return doc.Properties["port"] }, timeout, interval).Should(BeNumerically("==", 3306))
+		expectEvent(ds, "Normal DriftCorrected", "properties[port]")
+	})
+
 	It("resolves Auto to Documented from the server's reply", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeDocumented)
