@@ -148,32 +148,10 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 	var known *opensearch.RemoteDataSource
 	var drift *metav1.Condition
 	if inSync {
-		snap, err := r.snapshotToCheck(ctx, nn, conn, api)
-		if err != nil {
-			return r.writeFailed(ctx, ds, err, conn)
+		var done *outcome
+		if known, drift, done = r.checkDrift(ctx, ds, conn, api, desired.DataSource); done != nil {
+			return *done
 		}
-		if snap == nil {
-			return r.unchanged(ds)
-		}
-		remote, exists := snap.Items[desired.DataSource.Name]
-		var changed []string
-		if exists {
-			d, err := opensearch.CompareRemote(compareDialect(api.Dialect(), remote), desired.DataSource, remote)
-			if err != nil {
-				return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
-			}
-			if d.Empty() {
-				return r.unchanged(ds)
-			}
-			changed = append(append(changed, d.Fields...), prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
-			known = &remote
-		} else {
-			changed = []string{"the data source was deleted"}
-		}
-		msg := "Changed outside Kubernetes: " + strings.Join(changed, ", ")
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s; writing the spec back", msg)
-		log.FromContext(ctx).Info("drift detected", "fields", changed)
-		drift = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: msg}
 	}
 
 	res, action, err := r.write(ctx, api, ds, desired.DataSource, known)
@@ -199,6 +177,45 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		message: fmt.Sprintf("Data source %q on %s matches the spec", desired.DataSource.Name, conn.ID()),
 		drifted: drift, written: &res, fingerprint: desired.Fingerprint,
 	}
+}
+
+// checkDrift compares an in-sync DataSource with the connection's latest
+// list. It returns the outcome to report when there is nothing to write (no
+// new list, or no difference); otherwise the remote as listed (nil when it
+// was deleted) and a Drifted condition describing the difference.
+func (r *DataSourceReconciler) checkDrift(ctx context.Context, ds *v1alpha1.DataSource, conn *connectionView,
+	api OpenSearchAPI, desired opensearch.DataSource) (*opensearch.RemoteDataSource, *metav1.Condition, *outcome) {
+	snap, err := r.snapshotToCheck(ctx, client.ObjectKeyFromObject(ds), conn, api)
+	if err != nil {
+		out := r.writeFailed(ctx, ds, err, conn)
+		return nil, nil, &out
+	}
+	if snap == nil {
+		out := r.unchanged(ds)
+		return nil, nil, &out
+	}
+	changed := []string{"the data source was deleted"}
+	remote, exists := snap.Items[desired.Name]
+	if exists {
+		d, err := opensearch.CompareRemote(compareDialect(api.Dialect(), remote), desired, remote)
+		if err != nil {
+			out := notReady(v1alpha1.ReasonInvalidSpec, err.Error())
+			return nil, nil, &out
+		}
+		if d.Empty() {
+			out := r.unchanged(ds)
+			return nil, nil, &out
+		}
+		changed = append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+	}
+	msg := "Changed outside Kubernetes: " + strings.Join(changed, ", ")
+	r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s; writing the spec back", msg)
+	log.FromContext(ctx).Info("drift detected", "fields", changed)
+	drift := &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: msg}
+	if !exists {
+		return nil, drift, nil
+	}
+	return &remote, drift, nil
 }
 
 // unchanged is the outcome when OpenSearch already matches: status stays as

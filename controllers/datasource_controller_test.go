@@ -99,7 +99,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 			{"description", func(d *v1alpha1.DataSource) { d.Spec.Description = "new words" },
 				func(doc fakeopensearch.Document) bool { return doc.Description == "new words" }},
 			{"allowedRoles", func(d *v1alpha1.DataSource) { d.Spec.AllowedRoles = []string{"b", "a"} },
-				func(doc fakeopensearch.Document) bool { return len(doc.AllowedRoles) == 2 && doc.AllowedRoles[0] == "b" }},
+				func(doc fakeopensearch.Document) bool {
+					return len(doc.AllowedRoles) == 2 && doc.AllowedRoles[0] == "b"
+				}},
 			{"resultIndex", func(d *v1alpha1.DataSource) { d.Spec.ResultIndex = "query_execution_result_custom" },
 				func(doc fakeopensearch.Document) bool { return doc.ResultIndex == "query_execution_result_custom" }},
 			{"status", func(d *v1alpha1.DataSource) { d.Spec.Status = v1alpha1.StateDisabled },
@@ -110,7 +112,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 				return doc.Properties["prometheus.region"] == "eu" && doc.Properties["timeout"] == "30"
 			}},
 			{"endpoint", func(d *v1alpha1.DataSource) { d.Spec.Configuration.Endpoint = "http://prom2.monitoring.svc:9090" },
-				func(doc fakeopensearch.Document) bool { return doc.Properties["prometheus.uri"] == "http://prom2.monitoring.svc:9090" }},
+				func(doc fakeopensearch.Document) bool {
+					return doc.Properties["prometheus.uri"] == "http://prom2.monitoring.svc:9090"
+				}},
 		}
 		for _, c := range changes {
 			By("changing " + c.what)
@@ -432,7 +436,7 @@ var _ = Describe("DataSource on the documented API", func() {
 		lists := fake.Count(fakeopensearch.OpList)
 		writes := fake.CountMethod("PUT") + fake.CountMethod("POST")
 		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+3))
-		Expect(fake.CountMethod("PUT") + fake.CountMethod("POST")).To(Equal(writes), "an unchanged data source was rewritten")
+		Expect(fake.CountMethod("PUT")+fake.CountMethod("POST")).To(Equal(writes), "an unchanged data source was rewritten")
 
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Properties["port"] = 1 })
 		Eventually(func() any { doc, _ := fake.Stored("metrics"); return doc.Properties["port"] }, timeout, interval).Should(BeNumerically("==", 3306))

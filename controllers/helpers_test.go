@@ -29,7 +29,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -142,7 +141,7 @@ func expectReady(ds *v1alpha1.DataSource, status metav1.ConditionStatus, reason 
 		c := readyOf(ds)
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.ObservedGeneration).To(Equal(ds.Generation))
-		g.Expect(string(c.Status) + "/" + c.Reason).To(Equal(string(status)+"/"+reason), "message: %s", c.Message)
+		g.Expect(string(c.Status)+"/"+c.Reason).To(Equal(string(status)+"/"+reason), "message: %s", c.Message)
 	}, timeout, interval).Should(Succeed())
 	return ds
 }
@@ -185,8 +184,6 @@ func containsAll(parts []string) []OmegaMatcher {
 	}
 	return ms
 }
-
-func uniqueName(prefix string) string { return prefix + "_" + rand.String(6) }
 
 func deleteAndWaitGone(obj client.Object) {
 	ExpectWithOffset(1, k8s.Delete(context.Background(), obj)).To(Succeed())

@@ -363,8 +363,3 @@ type ClusterOpenSearchConnectionList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []ClusterOpenSearchConnection `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&OpenSearchConnection{}, &OpenSearchConnectionList{},
-		&ClusterOpenSearchConnection{}, &ClusterOpenSearchConnectionList{})
-}

@@ -25,8 +25,9 @@ limitations under the License.
 package v1alpha1
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/scheme"
 )
 
 var (
@@ -34,8 +35,19 @@ var (
 	GroupVersion = schema.GroupVersion{Group: "opensearch.datasource-operator.io", Version: "v1alpha1"}
 
 	// SchemeBuilder registers the kinds of this package with a runtime.Scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
+	SchemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
 
 	// AddToScheme adds the kinds of this package to a runtime.Scheme.
 	AddToScheme = SchemeBuilder.AddToScheme
 )
+
+// addKnownTypes registers the package's kinds; apimachinery's builder keeps
+// the API package free of controller-runtime.
+func addKnownTypes(s *runtime.Scheme) error {
+	s.AddKnownTypes(GroupVersion,
+		&DataSource{}, &DataSourceList{},
+		&OpenSearchConnection{}, &OpenSearchConnectionList{},
+		&ClusterOpenSearchConnection{}, &ClusterOpenSearchConnectionList{})
+	metav1.AddToGroupVersion(s, GroupVersion)
+	return nil
+}

@@ -113,14 +113,14 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		w.WriteHeader(e.status)
 		_, _ = w.Write(out)
 	case shapeSimple:
-		writeRaw(w, e.status, ctJSON, mustMarshal(simpleBody{Error: e.msg, Status: e.status}, false))
+		writeRaw(w, e.status, mustMarshal(simpleBody{Error: e.msg, Status: e.status}, false))
 	default:
 		var b coreBody
 		b.Error.RootCause = []coreCause{{Type: e.typ, Reason: e.msg}}
 		b.Error.Type = e.typ
 		b.Error.Reason = e.msg
 		b.Status = e.status
-		writeRaw(w, e.status, ctJSON, mustMarshal(b, false))
+		writeRaw(w, e.status, mustMarshal(b, false))
 	}
 }
 
@@ -137,8 +137,10 @@ func mustMarshal(v any, pretty bool) []byte {
 	return bytes.TrimRight(buf.Bytes(), "\n")
 }
 
-func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte) {
-	w.Header().Set("Content-Type", contentType)
+// writeRaw sends a JSON-typed response; the plugin's text/plain errors go
+// through their own writer.
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", ctJSON)
 	if status != http.StatusNoContent {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	}
@@ -150,17 +152,17 @@ func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte
 
 // writeJSON writes a pretty-printed (Gson-like, 2-space) JSON success body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeRaw(w, status, ctJSON, mustMarshal(v, true))
+	writeRaw(w, status, mustMarshal(v, true))
 }
 
 // writeMessage writes the SQL plugin's create/update success body: a JSON
 // string literal, or bare text when emulating 2.7–2.10.
 func (s *Server) writeMessage(w http.ResponseWriter, status int, msg string) {
 	if s.opts.BareTextBodies {
-		writeRaw(w, status, ctJSON, []byte(msg))
+		writeRaw(w, status, []byte(msg))
 		return
 	}
-	writeRaw(w, status, ctJSON, mustMarshal(msg, false))
+	writeRaw(w, status, mustMarshal(msg, false))
 }
 
 // route is the result of matching a request against the fake's routes.

@@ -1,6 +1,7 @@
 package fakeopensearch
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -402,7 +403,7 @@ func (s *Server) deleteOne(w http.ResponseWriter, name string) *apiError {
 		writeJSON(w, http.StatusOK, docDeleteResponse{DataSourceID: id, Name: name, Message: "Data source deleted successfully."})
 		return nil
 	}
-	writeRaw(w, http.StatusNoContent, ctJSON, nil)
+	writeRaw(w, http.StatusNoContent, nil)
 	return nil
 }
 
@@ -630,8 +631,8 @@ func (s *Server) checkHost(uri string) (bool, error) {
 	u, err := url.Parse(uri)
 	if err != nil {
 		var ue *url.Error
-		if ok := asURLError(err, &ue); ok {
-			return false, fmt.Errorf("%s: %s", ue.Err, uri)
+		if errors.As(err, &ue) {
+			return false, fmt.Errorf("%w: %s", ue.Err, uri)
 		}
 		return false, err
 	}
@@ -663,12 +664,4 @@ func (s *Server) checkHost(uri string) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-func asURLError(err error, target **url.Error) bool {
-	ue, ok := err.(*url.Error)
-	if ok {
-		*target = ue
-	}
-	return ok
 }
