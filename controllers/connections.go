@@ -95,63 +95,63 @@ func durationOr(d *metav1.Duration, def time.Duration) time.Duration {
 	return d.Duration
 }
 
+// viewOfConnection sees a namespaced connection as a cluster one whose
+// Secrets all live in its own namespace; only DataSources of that namespace
+// can name it, so it needs no allowedNamespaces.
 func viewOfConnection(c *v1alpha1.OpenSearchConnection, defaultResync time.Duration) *connectionView {
-	v := &connectionView{
-		Kind:               string(v1alpha1.KindOpenSearchConnection),
-		NamespacedName:     types.NamespacedName{Namespace: c.Namespace, Name: c.Name},
-		Object:             c,
-		Endpoint:           c.Spec.Endpoint,
-		Dialect:            c.Spec.Dialect,
-		RequestTimeout:     durationOr(c.Spec.RequestTimeout, 10*time.Second),
-		ResyncPeriod:       durationOr(c.Spec.ResyncPeriod, defaultResync),
-		Status:             &c.Status,
-		Generation:         c.Generation,
-		InsecureSkipVerify: c.Spec.TLS != nil && c.Spec.TLS.InsecureSkipVerify,
+	spec := v1alpha1.ClusterOpenSearchConnectionSpec{
+		Endpoint:       c.Spec.Endpoint,
+		Dialect:        c.Spec.Dialect,
+		RequestTimeout: c.Spec.RequestTimeout,
+		ResyncPeriod:   c.Spec.ResyncPeriod,
 	}
 	if a := c.Spec.Auth; a != nil && a.Basic != nil {
-		r := a.Basic.SecretRef
-		v.Basic = &secretKeyRef{types.NamespacedName{Namespace: c.Namespace, Name: r.Name},
-			[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
+		spec.Auth = &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{
+			SecretRef: v1alpha1.NamespacedCredentialsSecretReference{CredentialsSecretReference: a.Basic.SecretRef, Namespace: c.Namespace}}}
 	}
 	if t := c.Spec.TLS; t != nil {
+		spec.TLS = &v1alpha1.ClusterConnectionTLS{InsecureSkipVerify: t.InsecureSkipVerify}
 		if t.CASecretRef != nil {
-			v.CA = &secretKeyRef{types.NamespacedName{Namespace: c.Namespace, Name: t.CASecretRef.Name},
-				[]string{orDefault(t.CASecretRef.Key, "ca.crt")}}
+			spec.TLS.CASecretRef = &v1alpha1.NamespacedSecretKeyReference{SecretKeyReference: *t.CASecretRef, Namespace: c.Namespace}
 		}
 		if t.ClientCertSecretRef != nil {
-			v.ClientCert = &secretKeyRef{types.NamespacedName{Namespace: c.Namespace, Name: t.ClientCertSecretRef.Name},
-				[]string{corev1.TLSCertKey, corev1.TLSPrivateKeyKey}}
+			spec.TLS.ClientCertSecretRef = &v1alpha1.NamespacedSecretReference{LocalSecretReference: *t.ClientCertSecretRef, Namespace: c.Namespace}
 		}
 	}
-	return v
+	return newConnectionView(string(v1alpha1.KindOpenSearchConnection), c, &spec, &c.Status, defaultResync)
 }
 
 func viewOfClusterConnection(c *v1alpha1.ClusterOpenSearchConnection, defaultResync time.Duration) *connectionView {
+	v := newConnectionView(string(v1alpha1.KindClusterOpenSearchConnection), c, &c.Spec, &c.Status, defaultResync)
+	v.AllowedNamespaces = c.Spec.AllowedNamespaces
+	return v
+}
+
+func newConnectionView(kind string, obj client.Object, spec *v1alpha1.ClusterOpenSearchConnectionSpec,
+	status *v1alpha1.ConnectionStatus, defaultResync time.Duration) *connectionView {
 	v := &connectionView{
-		Kind:               string(v1alpha1.KindClusterOpenSearchConnection),
-		NamespacedName:     types.NamespacedName{Name: c.Name},
-		Object:             c,
-		Endpoint:           c.Spec.Endpoint,
-		Dialect:            c.Spec.Dialect,
-		RequestTimeout:     durationOr(c.Spec.RequestTimeout, 10*time.Second),
-		ResyncPeriod:       durationOr(c.Spec.ResyncPeriod, defaultResync),
-		Status:             &c.Status,
-		Generation:         c.Generation,
-		InsecureSkipVerify: c.Spec.TLS != nil && c.Spec.TLS.InsecureSkipVerify,
-		AllowedNamespaces:  c.Spec.AllowedNamespaces,
+		Kind:               kind,
+		NamespacedName:     client.ObjectKeyFromObject(obj),
+		Object:             obj,
+		Endpoint:           spec.Endpoint,
+		Dialect:            spec.Dialect,
+		RequestTimeout:     durationOr(spec.RequestTimeout, 10*time.Second),
+		ResyncPeriod:       durationOr(spec.ResyncPeriod, defaultResync),
+		Status:             status,
+		Generation:         obj.GetGeneration(),
+		InsecureSkipVerify: spec.TLS != nil && spec.TLS.InsecureSkipVerify,
 	}
-	if a := c.Spec.Auth; a != nil && a.Basic != nil {
+	if a := spec.Auth; a != nil && a.Basic != nil {
 		r := a.Basic.SecretRef
 		v.Basic = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name},
 			[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
 	}
-	if t := c.Spec.TLS; t != nil {
-		if t.CASecretRef != nil {
-			v.CA = &secretKeyRef{types.NamespacedName{Namespace: t.CASecretRef.Namespace, Name: t.CASecretRef.Name},
-				[]string{orDefault(t.CASecretRef.Key, "ca.crt")}}
+	if t := spec.TLS; t != nil {
+		if r := t.CASecretRef; r != nil {
+			v.CA = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name}, []string{orDefault(r.Key, "ca.crt")}}
 		}
-		if t.ClientCertSecretRef != nil {
-			v.ClientCert = &secretKeyRef{types.NamespacedName{Namespace: t.ClientCertSecretRef.Namespace, Name: t.ClientCertSecretRef.Name},
+		if r := t.ClientCertSecretRef; r != nil {
+			v.ClientCert = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name},
 				[]string{corev1.TLSCertKey, corev1.TLSPrivateKeyKey}}
 		}
 	}
