@@ -92,10 +92,6 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, Message: msg, ObservedGeneration: v.Generation,
 		})
 	}
-	if status.Dialect == "" {
-		status.Dialect = v.Dialect
-	}
-
 	api, err := r.env.registry.Client(ctx, v)
 	if err != nil {
 		var problem *specProblem

@@ -72,8 +72,11 @@ func (v *connectionView) ID() string {
 // current generation, with the condition's message.
 func (v *connectionView) Ready() (bool, string) {
 	c := meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionReady)
-	if c == nil {
+	switch {
+	case c == nil:
 		return false, "the connection has not been probed yet"
+	case c.ObservedGeneration != v.Generation:
+		return false, "the connection changed and has not been probed since"
 	}
 	return c.Status == metav1.ConditionTrue, c.Message
 }

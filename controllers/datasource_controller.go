@@ -49,11 +49,21 @@ type DataSourceReconciler struct {
 	client.Client
 	env *environment
 
-	mu sync.Mutex
-	// checked is when each DataSource was last known to match OpenSearch: its
+	mu     sync.Mutex
+	states map[types.NamespacedName]dataSourceState
+}
+
+// dataSourceState is what this process knows of a DataSource beyond its
+// status, which the cache may show stale right after a write.
+type dataSourceState struct {
+	// checked is when the DataSource was last known to match OpenSearch: its
 	// last successful write or the fetch time of the list it was last
 	// compared with. A list older than that says nothing new.
-	checked map[types.NamespacedName]time.Time
+	checked time.Time
+	// fingerprint is the last one this process applied.
+	fingerprint string
+	// reason is the Ready reason of the last reconcile.
+	reason string
 }
 
 // outcome is what one reconcile found and did; computeStatus turns it into
@@ -101,6 +111,7 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err := r.patchStatus(ctx, &ds, out); err != nil {
 		return ctrl.Result{}, err
 	}
+	r.update(req.NamespacedName, func(st *dataSourceState) { st.reason = out.reason })
 	r.env.metrics.readiness.set(req.NamespacedName, out.reason)
 	return out.result, out.err
 }
@@ -116,9 +127,7 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 	if conn == nil {
 		return out
 	}
-	if t, ok := r.env.registry.Throttled(conn.ID(), r.env.now()); ok {
-		out := notReady(v1alpha1.ReasonUnavailable, t.message)
-		out.result = ctrl.Result{RequeueAfter: t.until.Sub(r.env.now())}
+	if out, conflict := r.conflict(ctx, ds, conn); conflict {
 		return out
 	}
 	api, err := r.env.registry.Client(ctx, conn)
@@ -142,16 +151,20 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
 	}
 
-	inSync := ds.Status.Fingerprint == desired.Fingerprint &&
-		ds.Status.ObservedGeneration == ds.Generation &&
-		readyReason(ds) == v1alpha1.ReasonSynced
+	// The fingerprint this process applied counts too: right after a write
+	// the cache may still show the status from before it.
+	st := r.state(nn)
 	var known *opensearch.RemoteDataSource
 	var drift *metav1.Condition
-	if inSync {
+	if ds.Status.Fingerprint == desired.Fingerprint || st.fingerprint == desired.Fingerprint {
+		settled := readyReason(ds) == v1alpha1.ReasonSynced || st.reason == v1alpha1.ReasonSynced
 		var done *outcome
-		if known, drift, done = r.checkDrift(ctx, ds, conn, api, desired.DataSource); done != nil {
+		if known, drift, done = r.checkDrift(ctx, ds, conn, api, desired.DataSource, settled); done != nil {
 			return *done
 		}
+	}
+	if t, ok := r.env.registry.Throttled(conn.ID(), r.env.now()); ok {
+		return throttled(t, r.env.now())
 	}
 
 	res, action, err := r.write(ctx, api, ds, desired.DataSource, known)
@@ -160,55 +173,113 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		out.drifted = drift
 		return out
 	}
-	r.markChecked(nn, r.env.now())
+	r.update(nn, func(st *dataSourceState) { st.checked, st.fingerprint = r.env.now(), desired.Fingerprint })
 	if api.Dialect() != opensearch.Dialect(conn.Status.Dialect) {
 		r.env.refreshConnection(conn)
 	}
 	r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, action, action,
 		"%s data source %q on %s: %s", action, desired.DataSource.Name, conn.ID(), res.Message)
+	out = synced(desired.DataSource.Name, conn)
+	out.written, out.fingerprint = &res, desired.Fingerprint
+	// A correction that failed before leaves Drifted True until a write
+	// succeeds, whichever reconcile that is.
+	if prev := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionDrifted); drift == nil && prev != nil && prev.Status == metav1.ConditionTrue {
+		drift = prev
+	}
 	if drift != nil {
+		fields := strings.TrimPrefix(drift.Message, driftPrefix)
 		r.env.metrics.driftCorrected.WithLabelValues(conn.ID()).Inc()
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", strings.TrimPrefix(drift.Message, "Changed outside Kubernetes: "))
-		drift = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected",
-			Message: "Corrected: " + strings.TrimPrefix(drift.Message, "Changed outside Kubernetes: ")}
+		r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
+		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected",
+			Message: "Corrected: " + fields}
 	}
-	return outcome{
-		ready: metav1.ConditionTrue, reason: v1alpha1.ReasonSynced,
-		message: fmt.Sprintf("Data source %q on %s matches the spec", desired.DataSource.Name, conn.ID()),
-		drifted: drift, written: &res, fingerprint: desired.Fingerprint,
-	}
+	return out
 }
 
-// checkDrift compares an in-sync DataSource with the connection's latest
-// list. It returns the outcome to report when there is nothing to write (no
-// new list, or no difference); otherwise the remote as listed (nil when it
-// was deleted) and a Drifted condition describing the difference.
-func (r *DataSourceReconciler) checkDrift(ctx context.Context, ds *v1alpha1.DataSource, conn *connectionView,
-	api OpenSearchAPI, desired opensearch.DataSource) (*opensearch.RemoteDataSource, *metav1.Condition, *outcome) {
-	snap, err := r.snapshotToCheck(ctx, client.ObjectKeyFromObject(ds), conn, api)
-	if err != nil {
-		out := r.writeFailed(ctx, ds, err, conn)
-		return nil, nil, &out
+const driftPrefix = "Changed outside Kubernetes: "
+
+// synced is the outcome of a DataSource whose data source matches its spec.
+func synced(name string, conn *connectionView) outcome {
+	return outcome{ready: metav1.ConditionTrue, reason: v1alpha1.ReasonSynced,
+		message: fmt.Sprintf("Data source %q on %s matches the spec", name, conn.ID())}
+}
+
+// throttled is the outcome while the connection's server has asked the
+// operator to wait; the message is the one recorded with the 429, so that
+// waiting DataSources do not rewrite their status.
+func throttled(t throttle, now time.Time) outcome {
+	out := notReady(v1alpha1.ReasonUnavailable, t.message)
+	out.result = ctrl.Result{RequeueAfter: t.until.Sub(now)}
+	return out
+}
+
+// conflict reports whether an older DataSource already manages the data
+// source of the same name on conn: two objects writing one data source would
+// undo each other on every resync, and deleting either would delete both.
+func (r *DataSourceReconciler) conflict(ctx context.Context, ds *v1alpha1.DataSource, conn *connectionView) (outcome, bool) {
+	var list v1alpha1.DataSourceList
+	if err := r.List(ctx, &list, client.MatchingFields{indexRemoteName: remoteNameKey(ds)}); err != nil {
+		return outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonUnavailable, message: err.Error(), err: err}, true
 	}
-	if snap == nil {
-		out := r.unchanged(ds)
-		return nil, nil, &out
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.UID == ds.UID || !other.DeletionTimestamp.IsZero() || !claimsFirst(other, ds) {
+			continue
+		}
+		return notReady(v1alpha1.ReasonConflict, fmt.Sprintf(
+			"DataSource %s/%s already manages data source %q on %s; only one DataSource may manage a data source",
+			other.Namespace, other.Name, dataSourceName(ds), conn.ID())), true
+	}
+	return outcome{}, false
+}
+
+// claimsFirst orders DataSources that name the same data source: the older
+// one wins, and the name breaks a tie.
+func claimsFirst(a, b *v1alpha1.DataSource) bool {
+	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.CreationTimestamp.Before(&b.CreationTimestamp)
+	}
+	return a.Namespace+"/"+a.Name < b.Namespace+"/"+b.Name
+}
+
+// checkDrift compares a DataSource whose fingerprint is applied with the
+// connection's latest list. It returns the outcome to report when there is
+// nothing to write; otherwise the remote as listed (nil when it was deleted)
+// and a Drifted condition describing the difference. An unsettled
+// DataSource (its last reconcile did not end Synced, say a connection blip)
+// takes a list newer than its last check even when none is due, so that it
+// does not stay unready until the next resync.
+func (r *DataSourceReconciler) checkDrift(ctx context.Context, ds *v1alpha1.DataSource, conn *connectionView,
+	api OpenSearchAPI, desired opensearch.DataSource, settled bool) (*opensearch.RemoteDataSource, *metav1.Condition, *outcome) {
+	done := func(out outcome) (*opensearch.RemoteDataSource, *metav1.Condition, *outcome) { return nil, nil, &out }
+	snap, err := r.snapshotToCheck(ctx, client.ObjectKeyFromObject(ds), conn, api, !settled)
+	switch {
+	case err != nil:
+		return done(r.writeFailed(ctx, ds, err, conn))
+	case snap == nil && settled:
+		return done(r.unchanged(ds))
+	case snap == nil:
+		if t, ok := r.env.registry.Throttled(conn.ID(), r.env.now()); ok {
+			return done(throttled(t, r.env.now()))
+		}
+		return done(r.unchanged(ds))
 	}
 	changed := []string{"the data source was deleted"}
 	remote, exists := snap.Items[desired.Name]
 	if exists {
-		d, err := opensearch.CompareRemote(compareDialect(api.Dialect(), remote), desired, remote)
+		d, err := opensearch.CompareRemote(api.Dialect(), desired, remote)
 		if err != nil {
-			out := notReady(v1alpha1.ReasonInvalidSpec, err.Error())
-			return nil, nil, &out
+			return done(notReady(v1alpha1.ReasonInvalidSpec, err.Error()))
 		}
 		if d.Empty() {
-			out := r.unchanged(ds)
-			return nil, nil, &out
+			if settled {
+				return done(r.unchanged(ds))
+			}
+			return done(synced(desired.Name, conn))
 		}
 		changed = append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
 	}
-	msg := "Changed outside Kubernetes: " + strings.Join(changed, ", ")
+	msg := driftPrefix + strings.Join(changed, ", ")
 	r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s; writing the spec back", msg)
 	log.FromContext(ctx).Info("drift detected", "fields", changed)
 	drift := &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: msg}
@@ -306,40 +377,50 @@ func (r *DataSourceReconciler) secrets(ctx context.Context, ds *v1alpha1.DataSou
 }
 
 // snapshotToCheck returns the connection's list to compare with, or nil
-// when no list newer than the last check exists. Right after a restart the
-// DataSource has no last check, and it takes (or triggers) the connection's
-// current list.
-func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, nn types.NamespacedName, conn *connectionView, api OpenSearchAPI) (*remoteSnapshot, error) {
-	r.mu.Lock()
-	last, seen := r.checked[nn]
-	r.mu.Unlock()
-	if !seen {
-		snap, err := r.env.snapshots.Fresh(ctx, conn.ID(), api, time.Time{})
-		if err != nil {
+// when there is none newer than the last check. A DataSource with no check
+// yet (right after a restart) or that must check now takes any list newer
+// than its last check, triggering one if none is, unless the server asked
+// to wait.
+func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, nn types.NamespacedName, conn *connectionView,
+	api OpenSearchAPI, now bool) (*remoteSnapshot, error) {
+	last := r.state(nn).checked
+	var snap *remoteSnapshot
+	if last.IsZero() || now {
+		if _, wait := r.env.registry.Throttled(conn.ID(), r.env.now()); wait {
+			return nil, nil
+		}
+		var err error
+		if snap, err = r.env.snapshots.Fresh(ctx, conn.ID(), api, last); err != nil {
 			return nil, err
 		}
-		r.markChecked(nn, snap.FetchedAt)
-		return snap, nil
-	}
-	snap := r.env.snapshots.Latest(conn.ID())
-	if snap == nil || !snap.FetchedAt.After(last) {
+	} else if snap = r.env.snapshots.Latest(conn.ID()); snap == nil || !snap.FetchedAt.After(last) {
 		return nil, nil
 	}
-	r.markChecked(nn, snap.FetchedAt)
+	r.update(nn, func(st *dataSourceState) {
+		if snap.FetchedAt.After(st.checked) {
+			st.checked = snap.FetchedAt
+		}
+	})
 	return snap, nil
 }
 
-func (r *DataSourceReconciler) markChecked(nn types.NamespacedName, at time.Time) {
+func (r *DataSourceReconciler) state(nn types.NamespacedName) dataSourceState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if at.After(r.checked[nn]) {
-		r.checked[nn] = at
-	}
+	return r.states[nn]
+}
+
+func (r *DataSourceReconciler) update(nn types.NamespacedName, change func(*dataSourceState)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.states[nn]
+	change(&st)
+	r.states[nn] = st
 }
 
 func (r *DataSourceReconciler) forget(nn types.NamespacedName) {
 	r.mu.Lock()
-	delete(r.checked, nn)
+	delete(r.states, nn)
 	r.mu.Unlock()
 	r.env.secrets.Retain(secretOwner{Kind: "DataSource", NamespacedName: nn}, nil)
 	r.env.metrics.readiness.forget(nn)
@@ -391,10 +472,12 @@ func (r *DataSourceReconciler) write(ctx context.Context, api OpenSearchAPI, ds 
 	if opensearch.IsNotFound(err) {
 		return create()
 	}
-	if err != nil {
-		return res, "", err
+	if err != nil || api.Dialect() == opensearch.DialectDocumented {
+		// The documented API replaces the whole data source on update: no
+		// key can be left behind.
+		return res, "Updated", err
 	}
-	d, err := opensearch.CompareRemote(compareDialect(api.Dialect(), *remote), desired, *remote)
+	d, err := opensearch.CompareRemote(api.Dialect(), desired, *remote)
 	if err != nil || len(d.StaleProperties) == 0 {
 		return res, "Updated", err
 	}
@@ -447,23 +530,29 @@ func (r *DataSourceReconciler) writeFailed(ctx context.Context, ds *v1alpha1.Dat
 	}
 }
 
-// finalize applies deletionPolicy and releases the finalizer.
+// finalize applies deletionPolicy and releases the finalizer. It deletes
+// only what this DataSource wrote (it has a lastSyncTime) from a connection
+// it may use: a DataSource that never got through, or lost a Conflict, must
+// not delete a data source someone else manages.
 func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(ds, v1alpha1.DataSourceFinalizer) {
 		r.forget(client.ObjectKeyFromObject(ds))
 		return ctrl.Result{}, nil
 	}
 	name := dataSourceName(ds)
+	leave := func(eventType, why string) (ctrl.Result, error) {
+		r.env.recorder.Eventf(ds, nil, eventType, "Retained", "Delete", "Left data source %q in OpenSearch: %s", name, why)
+		return r.release(ctx, ds)
+	}
 	switch {
 	case ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly:
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "Retained", "Delete", "Left data source %q in OpenSearch: managementPolicy UpdateOnly never deletes", name)
-		return r.release(ctx, ds)
+		return leave(corev1.EventTypeNormal, "managementPolicy UpdateOnly never deletes")
 	case ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "Retained", "Delete", "Left data source %q in OpenSearch: deletionPolicy is Retain", name)
-		return r.release(ctx, ds)
+		return leave(corev1.EventTypeNormal, "deletionPolicy is Retain")
 	case ds.Spec.Suspend:
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "Retained", "Delete", "Left data source %q in OpenSearch: the DataSource is suspended, so no call is made", name)
-		return r.release(ctx, ds)
+		return leave(corev1.EventTypeWarning, "the DataSource is suspended, so no call is made")
+	case ds.Status.LastSyncTime == nil:
+		return leave(corev1.EventTypeNormal, "this DataSource never wrote it")
 	}
 
 	conn, err := getConnection(ctx, r.Client, ds.Spec.ConnectionRef, ds.Namespace, r.env.defaultResync)
@@ -476,31 +565,54 @@ func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSo
 			kindOrDefault(ds.Spec.ConnectionRef.Kind), ds.Spec.ConnectionRef.Name, name)
 		return r.release(ctx, ds)
 	}
+	if conn.AllowedNamespaces != nil {
+		allowed, err := r.namespaceAllowed(ctx, conn.AllowedNamespaces, ds.Namespace)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if !allowed {
+			return leave(corev1.EventTypeWarning, fmt.Sprintf("%s does not allow namespace %q", conn.ID(), ds.Namespace))
+		}
+	}
+	deleteFailed := func(msg string, result ctrl.Result, err error) (ctrl.Result, error) {
+		r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DeleteFailed", "Delete", "Deleting data source %q failed: %s", name, msg)
+		if perr := r.patchStatus(ctx, ds, notReady(v1alpha1.ReasonDeleting,
+			fmt.Sprintf("deleting data source %q failed: %s", name, msg))); perr != nil {
+			return ctrl.Result{}, perr
+		}
+		return result, err
+	}
 	api, err := r.env.registry.Client(ctx, conn)
 	if err != nil {
 		var problem *specProblem
 		if errors.As(err, &problem) {
-			r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "ConnectionGone", "Delete",
-				"%s cannot be used (%s); released the DataSource without deleting data source %q from OpenSearch", conn.ID(), problem.Message, name)
-			return r.release(ctx, ds)
+			// A Secret of the connection may be gone for a moment (or for
+			// good, in a namespace being deleted, until the connection goes
+			// too and the finalizer is released above).
+			return deleteFailed(conn.ID()+" cannot be used: "+problem.Message, ctrl.Result{RequeueAfter: 10 * time.Second}, nil)
 		}
 		return ctrl.Result{}, err
 	}
+	if t, ok := r.env.registry.Throttled(conn.ID(), r.env.now()); ok {
+		return ctrl.Result{RequeueAfter: t.until.Sub(r.env.now())}, nil
+	}
 	if err := api.Delete(ctx, name); err != nil && !opensearch.IsNotFound(err) {
-		out := notReady(v1alpha1.ReasonDeleting, fmt.Sprintf("deleting data source %q failed: %s", name, err.Error()))
-		if perr := r.patchStatus(ctx, ds, out); perr != nil {
-			return ctrl.Result{}, perr
+		switch opensearch.KindOf(err) {
+		case opensearch.KindRejected, opensearch.KindForbidden, opensearch.KindAlreadyExists:
+			return deleteFailed(err.Error(), ctrl.Result{RequeueAfter: conn.ResyncPeriod}, nil)
+		case opensearch.KindTooManyRequests:
+			wait, _ := opensearch.RetryAfter(err)
+			return deleteFailed(err.Error(), ctrl.Result{RequeueAfter: max(wait, time.Second)}, nil)
+		default:
+			return deleteFailed(err.Error(), ctrl.Result{}, err)
 		}
-		r.env.recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DeleteFailed", "Delete", "Deleting data source %q failed: %s", name, err.Error())
-		if wait, ok := opensearch.RetryAfter(err); ok && wait > 0 {
-			return ctrl.Result{RequeueAfter: wait}, nil
-		}
-		return ctrl.Result{}, err
 	}
 	r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted data source %q from %s", name, conn.ID())
 	return r.release(ctx, ds)
 }
 
+// release removes the finalizer and lets a DataSource that lost a Conflict
+// to this one try again.
 func (r *DataSourceReconciler) release(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
 	patch := client.MergeFromWithOptions(ds.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(ds, v1alpha1.DataSourceFinalizer)
@@ -508,6 +620,17 @@ func (r *DataSourceReconciler) release(ctx context.Context, ds *v1alpha1.DataSou
 		return ctrl.Result{}, err
 	}
 	r.forget(client.ObjectKeyFromObject(ds))
+	var rivals v1alpha1.DataSourceList
+	if err := r.List(ctx, &rivals, client.MatchingFields{indexRemoteName: remoteNameKey(ds)}); err != nil {
+		return ctrl.Result{}, err
+	}
+	for i := range rivals.Items {
+		if rivals.Items[i].UID != ds.UID {
+			if err := r.env.tick(ctx, &rivals.Items[i]); err != nil {
+				return ctrl.Result{}, err
+			}
+		}
+	}
 	return ctrl.Result{}, nil
 }
 

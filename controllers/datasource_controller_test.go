@@ -193,6 +193,22 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 			return string(c.Status) + "/" + c.Reason
 		}, timeout, interval).Should(Equal("False/Corrected"))
 
+		By("keeping Drifted True while a correction fails")
+		fake.Forbid(fakeopensearch.ActionUpdate)
+		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "changed again" })
+		Eventually(func() string {
+			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
+			return string(c.Status) + "/" + c.Reason + ": " + c.Message
+		}, timeout, interval).Should(Equal("True/RemoteChanged: Changed outside Kubernetes: description"))
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonRejected)
+		fake.Forbid()
+		Eventually(func() string { doc, _ := fake.Stored("metrics"); return doc.Description }, timeout, interval).Should(Equal("cluster metrics"))
+		Eventually(func() string {
+			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
+			return string(c.Status) + "/" + c.Reason
+		}, timeout, interval).Should(Equal("False/Corrected"))
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
 		By("re-creating a data source deleted out of band")
 		Expect(fake.Remove("metrics")).To(BeTrue())
 		stored(fake, "metrics")
@@ -312,9 +328,14 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	It("backs off on 5xx and recovers", func() {
 		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		fake.FailNext(3, fakeopensearch.Fault{Status: 503})
+		fake.FailRate(1, fakeopensearch.Fault{Status: 503})
 		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
+		Expect(readyOf(ds).Message).To(ContainSubstring("503"))
+		failed := fake.Count(fakeopensearch.OpGet)
+		Eventually(func() int { return fake.Count(fakeopensearch.OpGet) }, timeout, interval).Should(BeNumerically(">", failed), "retried")
+		fake.FailRate(0, fakeopensearch.Fault{})
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		stored(fake, "metrics")
 	})
@@ -327,7 +348,14 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
 		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 2s"))
+		// Nothing is sent until Retry-After has passed, whatever else
+		// triggers a reconcile meanwhile.
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "changed while throttled" })
+		Consistently(func() int {
+			return fake.Count(fakeopensearch.OpGet) + fake.CountMethod("PUT") + fake.CountMethod("POST")
+		}, time.Second, 100*time.Millisecond).Should(Equal(1))
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Description).To(Equal("changed while throttled"))
 	})
 
 	It("makes no call while suspended", func() {
@@ -348,19 +376,7 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 
 	It("refuses a cluster connection from a namespace it does not allow", func() {
 		other := newNamespace()
-		createSecret(other, "auth", map[string]string{"username": "operator", "password": "operator-pass"})
-		cc := &v1alpha1.ClusterOpenSearchConnection{
-			ObjectMeta: metav1.ObjectMeta{Name: "shared-" + ns},
-			Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
-				Endpoint: fake.URL(),
-				Dialect:  v1alpha1.DialectSQLPlugin,
-				Auth: &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{SecretRef: v1alpha1.NamespacedCredentialsSecretReference{
-					CredentialsSecretReference: v1alpha1.CredentialsSecretReference{Name: "auth"}, Namespace: other}}},
-				AllowedNamespaces: &v1alpha1.AllowedNamespaces{Names: []string{other}},
-			},
-		}
-		Expect(k8s.Create(ctx, cc)).To(Succeed())
-		DeferCleanup(func() { _ = k8s.Delete(ctx, cc) })
+		cc := clusterConnection(fake, other, nil)
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
 		createSecret(other, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
 
@@ -375,6 +391,48 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		expectReady(allowed, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		_, ok := fake.Stored("refused")
 		Expect(ok).To(BeFalse())
+	})
+})
+
+var _ = Describe("DataSources that must not touch a data source", func() {
+	It("lets only the older of two DataSources manage one data source, and the other never deletes it", func() {
+		ns, other := newNamespace(), newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		cc := clusterConnection(fake, other, []string{ns})
+		for _, n := range []string{ns, other} {
+			createSecret(n, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		}
+		first := prometheusDataSource(other, "first", cc.Name, "prom-creds")
+		first.Spec.Name, first.Spec.ConnectionRef.Kind = "shared", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, first)).To(Succeed())
+		expectReady(first, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		second := prometheusDataSource(ns, "second", cc.Name, "prom-creds")
+		second.Spec.Name, second.Spec.ConnectionRef.Kind = "shared", v1alpha1.KindClusterOpenSearchConnection
+		second.Spec.Description = "the other one"
+		Expect(k8s.Create(ctx, second)).To(Succeed())
+		expectReady(second, metav1.ConditionFalse, v1alpha1.ReasonConflict)
+		Expect(readyOf(second).Message).To(ContainSubstring(other + "/first"))
+		Expect(stored(fake, "shared").Description).To(Equal("cluster metrics"))
+
+		deleteAndWaitGone(second)
+		_, ok := fake.Stored("shared")
+		Expect(ok).To(BeTrue(), "the DataSource that lost the conflict deleted the data source")
+	})
+
+	It("never deletes a data source from a connection its namespace may not use", func() {
+		ns, other := newNamespace(), newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		fake.Seed(fakeopensearch.Document{Name: "victim", Connector: "PROMETHEUS", Properties: map[string]any{"prometheus.uri": "http://p:9090"}})
+		cc := clusterConnection(fake, other, nil)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "attacker", cc.Name, "prom-creds")
+		ds.Spec.Name, ds.Spec.ConnectionRef.Kind = "victim", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotAllowed)
+		deleteAndWaitGone(ds)
+		_, ok := fake.Stored("victim")
+		Expect(ok).To(BeTrue())
+		Expect(fake.CountMethod("DELETE")).To(BeZero())
 	})
 })
 

@@ -119,6 +119,9 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 			return "", "", &specProblem{v1alpha1.ReasonSecretKeyNotFound,
 				fmt.Sprintf("Secret %s/%s has no key %q (%s); it has keys %s", ds.Namespace, secretName, key, field, keysOf(s))}
 		}
+		if len(v) >= minSensitiveLen {
+			body.Sensitive = append(body.Sensitive, string(v))
+		}
 		return string(v), fmt.Sprintf("secret:%s/%s:%s:%s#%s", ds.Namespace, secretName, s.UID, s.ResourceVersion, key), nil
 	}
 
@@ -148,6 +151,7 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 		printed.Properties[pf.Key] = jsonString(ver)
 	}
 
+	printed.Sensitive = nil
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s\n", connectionID)
 	enc, err := json.Marshal(printed)
@@ -157,6 +161,11 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 	sum.Write(enc)
 	return desiredState{DataSource: body, Fingerprint: "sha256:" + hex.EncodeToString(sum.Sum(nil))[:32]}, nil
 }
+
+// minSensitiveLen is the shortest Secret value redacted from error text:
+// shorter ones carry no secret worth hiding, and replacing them everywhere
+// (a user name like "db") would garble OpenSearch's messages.
+const minSensitiveLen = 4
 
 func jsonString(s string) json.RawMessage {
 	b, _ := json.Marshal(s)

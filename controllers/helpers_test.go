@@ -95,6 +95,25 @@ func createConnection(ns, name string, fake *fakeopensearch.Server, dialect v1al
 	return c
 }
 
+// clusterConnection creates a ClusterOpenSearchConnection to fake whose auth
+// Secret lives in namespace, allowing only that namespace plus extra.
+func clusterConnection(fake *fakeopensearch.Server, namespace string, extra []string) *v1alpha1.ClusterOpenSearchConnection {
+	createSecret(namespace, "auth", map[string]string{"username": "operator", "password": "operator-pass"})
+	cc := &v1alpha1.ClusterOpenSearchConnection{
+		ObjectMeta: metav1.ObjectMeta{Name: "shared-" + namespace},
+		Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
+			Endpoint: fake.URL(),
+			Dialect:  v1alpha1.DialectSQLPlugin,
+			Auth: &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{SecretRef: v1alpha1.NamespacedCredentialsSecretReference{
+				CredentialsSecretReference: v1alpha1.CredentialsSecretReference{Name: "auth"}, Namespace: namespace}}},
+			AllowedNamespaces: &v1alpha1.AllowedNamespaces{Names: append([]string{namespace}, extra...)},
+		},
+	}
+	Expect(k8s.Create(context.Background(), cc)).To(Succeed())
+	DeferCleanup(func() { _ = k8s.Delete(context.Background(), cc) })
+	return cc
+}
+
 // prometheusDataSource is a Prometheus data source whose endpoint and
 // credentials come from configuration and a Secret.
 func prometheusDataSource(ns, name, conn, secret string) *v1alpha1.DataSource {

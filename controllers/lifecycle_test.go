@@ -121,13 +121,28 @@ var _ = Describe("Secret values", func() {
 		bad.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "prometheus.uri", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "extra", Key: "token"}}}
 		Expect(k8s.Create(ctx, bad)).To(Succeed())
 		expectReady(bad, metav1.ConditionFalse, v1alpha1.ReasonRejected)
+		// OpenSearch repeats a bad URI in its error; the URI came from a
+		// Secret, under a key the client cannot know to be secret.
+		createSecret(ns, "bad-uri", map[string]string{"uri": "http://[" + canary})
+		echoed := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "echoed"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef:  v1alpha1.ConnectionReference{Name: "os"},
+				Connector:      "prometheus",
+				PropertiesFrom: []v1alpha1.PropertyFromSecret{{Key: "prometheus.uri", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "bad-uri", Key: "uri"}}},
+			},
+		}
+		Expect(k8s.Create(ctx, echoed)).To(Succeed())
+		expectReady(echoed, metav1.ConditionFalse, v1alpha1.ReasonRejected)
+		Expect(readyOf(echoed).Message).To(ContainSubstring("Invalid URI in prometheus properties"))
+		Expect(readyOf(echoed).Message).To(ContainSubstring("[REDACTED]"), "the server did not echo the URI, so this case proves nothing")
 		missing := prometheusDataSource(ns, "missing", "os", "extra")
 		Expect(k8s.Create(ctx, missing)).To(Succeed())
 		expectReady(missing, metav1.ConditionFalse, v1alpha1.ReasonSecretKeyNotFound)
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "drift" })
 		expectEvent(ok, "Normal DriftCorrected")
 
-		for _, obj := range []*v1alpha1.DataSource{ok, bad, missing} {
+		for _, obj := range []*v1alpha1.DataSource{ok, bad, echoed, missing} {
 			status, err := json.Marshal(get(obj).(*v1alpha1.DataSource).Status)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(status)).NotTo(ContainSubstring(canary))

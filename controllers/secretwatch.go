@@ -224,8 +224,13 @@ func (w *SecretWatcher) changed(nn types.NamespacedName) {
 		events = append(events, newEvent(owner.NamespacedName))
 		chans = append(chans, ch)
 	}
+	done := w.ctx.Done()
 	w.mu.Unlock()
 	for i, ev := range events {
-		chans[i] <- ev
+		select {
+		case chans[i] <- ev:
+		case <-done:
+			return
+		}
 	}
 }

@@ -58,9 +58,20 @@ type Options struct {
 	Name string
 }
 
-// indexDataSourceConnection indexes DataSources by the ID of the connection
-// they use, so a connection finds its DataSources without a full scan.
-const indexDataSourceConnection = "spec.connectionRef.id"
+const (
+	// indexDataSourceConnection indexes DataSources by the ID of the
+	// connection they use, so a connection finds its DataSources without a
+	// full scan.
+	indexDataSourceConnection = "spec.connectionRef.id"
+	// indexRemoteName indexes DataSources by connection and data source name,
+	// to find two that would manage the same data source.
+	indexRemoteName = "spec.connectionRef.id+name"
+)
+
+// remoteNameKey is a DataSource's key in indexRemoteName.
+func remoteNameKey(ds *v1alpha1.DataSource) string {
+	return connectionID(ds) + "|" + dataSourceName(ds)
+}
 
 // environment is what the reconcilers share.
 type environment struct {
@@ -85,10 +96,22 @@ func (e *environment) enqueueDataSourcesOf(ctx context.Context, id string) error
 		return err
 	}
 	for i := range list.Items {
-		ds := &list.Items[i]
-		e.dataSourceTicks <- event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name}}}
+		if err := e.tick(ctx, &list.Items[i]); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// tick asks one DataSource to reconcile.
+func (e *environment) tick(ctx context.Context, ds *v1alpha1.DataSource) error {
+	ev := event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name}}}
+	select {
+	case e.dataSourceTicks <- ev:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // refreshConnection asks a connection to probe again, so its status shows
@@ -174,6 +197,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		func(o client.Object) []string { return []string{connectionID(o.(*v1alpha1.DataSource))} }); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexRemoteName,
+		func(o client.Object) []string { return []string{remoteNameKey(o.(*v1alpha1.DataSource))} }); err != nil {
+		return err
+	}
 
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
 	name := func(base string) string {
@@ -184,7 +211,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	enqueue := &handler.EnqueueRequestForObject{}
 
-	dsReconciler := &DataSourceReconciler{Client: mgr.GetClient(), env: env, checked: map[types.NamespacedName]time.Time{}}
+	dsReconciler := &DataSourceReconciler{Client: mgr.GetClient(), env: env, states: map[types.NamespacedName]dataSourceState{}}
 	dataSourcesOf := func(kind v1alpha1.ConnectionKind) handler.EventHandler {
 		return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			id := (&connectionView{Kind: string(kind), NamespacedName: client.ObjectKeyFromObject(o)}).ID()

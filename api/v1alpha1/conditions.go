@@ -62,6 +62,10 @@ const (
 	// ReasonUnavailable (Ready=False): 5xx, timeout or connection error;
 	// retried with exponential backoff.
 	ReasonUnavailable = "Unavailable"
+	// ReasonConflict (Ready=False): another, older DataSource already manages
+	// the data source of this name on the same connection; this one makes no
+	// call until the other lets go.
+	ReasonConflict = "Conflict"
 	// ReasonDeleting (Ready=False): the object is being deleted.
 	ReasonDeleting = "Deleting"
 	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.

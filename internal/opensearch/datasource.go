@@ -44,6 +44,11 @@ type DataSource struct {
 	// Configuration is the documented API's endpoint and credentials; nil
 	// when unset.
 	Configuration *Configuration
+	// Sensitive lists further values the client must never repeat in an
+	// error, whatever property carries them: the caller knows which values
+	// came from Secrets (a URI with credentials in it, a token under any
+	// key); the client only recognises credential-named keys by itself.
+	Sensitive []string
 }
 
 // Configuration is the documented API's configuration object. In the SQL

@@ -173,3 +173,35 @@ func assertNoCanary(t *testing.T, err error) {
 		}
 	}
 }
+
+// TestSensitiveValuesAreRedacted covers values only the caller knows to be
+// secret: here a URI with credentials under a key with no credential suffix,
+// which OpenSearch repeats in its "Invalid URI" error.
+func TestSensitiveValuesAreRedacted(t *testing.T) {
+	uri := "http://user:" + canary + "@prometheus:9090"
+	ds := DataSource{
+		Name: "m", Connector: "prometheus",
+		Properties: map[string]json.RawMessage{"prometheus.uri": json.RawMessage(`"` + uri + `"`)},
+	}
+	for _, shape := range []string{"plugin", "core", "bare"} {
+		t.Run(shape, func(t *testing.T) {
+			srv, _ := newServer(t, echo(http.StatusBadRequest, shape))
+			c := newClient(t, srv.URL)
+
+			_, err := c.Update(context.Background(), ds)
+			if err == nil || !strings.Contains(err.Error(), canary) {
+				t.Fatalf("without Sensitive the echo should carry the canary, got %v", err)
+			}
+
+			marked := ds
+			marked.Sensitive = []string{uri}
+			_, err = c.Update(context.Background(), marked)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if s := fmt.Sprintf("%v %+v", err, err); strings.Contains(s, canary) {
+				t.Fatalf("sensitive value leaked: %s", s)
+			}
+		})
+	}
+}

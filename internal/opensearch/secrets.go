@@ -85,10 +85,11 @@ func (r redactor) redact(s string) string {
 	return s
 }
 
-// requestSecrets lists the secret values a data source carries: the
-// configuration password and every value of a secret-named property.
+// requestSecrets lists the secret values a data source carries: those the
+// caller marked sensitive, the configuration password and every value of a
+// secret-named property.
 func requestSecrets(ds DataSource) []string {
-	var out []string
+	out := append([]string(nil), ds.Sensitive...)
 	if ds.Configuration != nil {
 		out = append(out, ds.Configuration.Password)
 	}
