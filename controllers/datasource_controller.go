@@ -705,19 +705,6 @@ func checkDialect(d opensearch.Dialect) opensearch.Dialect {
 	return d
 }
 
-// compareDialect is the dialect to compare a remote data source in: the
-// detected one, or while Auto is undetected, the one the remote's shape
-// shows (only the documented API returns a dataSourceId).
-func compareDialect(d opensearch.Dialect, remote opensearch.RemoteDataSource) opensearch.Dialect {
-	if d != opensearch.DialectAuto {
-		return d
-	}
-	if remote.DataSourceID != "" {
-		return opensearch.DialectDocumented
-	}
-	return opensearch.DialectSQLPlugin
-}
-
 func prefixed(prefix string, items []string, suffix string) []string {
 	out := make([]string, len(items))
 	for i, it := range items {

@@ -125,6 +125,21 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 		return string(v), fmt.Sprintf("secret:%s/%s:%s:%s#%s", ds.Namespace, secretName, s.UID, s.ResourceVersion, key), nil
 	}
 
+	// Spec errors come before Secret errors: creating a missing Secret must
+	// not reveal a second, older problem.
+	fromSecret := make(map[string]bool, len(spec.PropertiesFrom))
+	for _, pf := range spec.PropertiesFrom {
+		switch {
+		case fromSecret[pf.Key]:
+			return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec,
+				fmt.Sprintf("property %q appears twice in spec.propertiesFrom; keep one", pf.Key)}
+		case body.Properties[pf.Key] != nil:
+			return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec,
+				fmt.Sprintf("property %q is set in both spec.properties and spec.propertiesFrom; keep one", pf.Key)}
+		}
+		fromSecret[pf.Key] = true
+	}
+
 	if c := spec.Configuration; c != nil && c.Credentials != nil {
 		ref := c.Credentials.SecretRef
 		user, userVer, p := lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
@@ -142,10 +157,6 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 		v, ver, p := lookup(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
 		if p != nil {
 			return desiredState{}, p
-		}
-		if _, clash := body.Properties[pf.Key]; clash {
-			return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec,
-				fmt.Sprintf("property %q is set in both spec.properties and spec.propertiesFrom; keep one", pf.Key)}
 		}
 		body.Properties[pf.Key] = jsonString(v)
 		printed.Properties[pf.Key] = jsonString(ver)

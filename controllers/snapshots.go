@@ -98,21 +98,26 @@ func (s *snapshotStore) list(conn string, api OpenSearchAPI, call *listCall) {
 	}
 	call.err = err
 	s.mu.Lock()
-	if err == nil {
-		if cur := s.latest[conn]; cur == nil || cur.FetchedAt.Before(call.snap.FetchedAt) {
-			s.latest[conn] = call.snap
-		}
-	}
+	// Only the call still registered may store its result: a newer call
+	// replaced it, or Forget dropped the connection (which may come back
+	// under the same name pointing at another cluster).
 	if s.inflight[conn] == call {
 		delete(s.inflight, conn)
+		if err == nil {
+			if cur := s.latest[conn]; cur == nil || cur.FetchedAt.Before(call.snap.FetchedAt) {
+				s.latest[conn] = call.snap
+			}
+		}
 	}
 	s.mu.Unlock()
 	close(call.done)
 }
 
-// Forget drops a deleted connection's snapshot.
+// Forget drops a deleted connection's snapshot and disowns a list in
+// flight for it.
 func (s *snapshotStore) Forget(conn string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.latest, conn)
+	delete(s.inflight, conn)
 }

@@ -232,8 +232,8 @@ func TestComputeStatusWrittenAndFingerprint(t *testing.T) {
 			wantID: "id-1", wantMsg: "Updated DataSource with name prom", wantLastSync: stT1, wantFingerprint: "sha256:old",
 		},
 		{
-			name: "no write keeps the reply and the sync time",
-			out:  notReady(v1alpha1.ReasonUnavailable, "down"),
+			name:   "no write keeps the reply and the sync time",
+			out:    notReady(v1alpha1.ReasonUnavailable, "down"),
 			wantID: "old-id", wantMsg: "old message", wantLastSync: stT0, wantFingerprint: "sha256:old",
 		},
 		{
@@ -416,35 +416,12 @@ func TestDialectCheck(t *testing.T) {
 	}
 }
 
-func TestDialectCompare(t *testing.T) {
-	documented := opensearch.RemoteDataSource{DataSourceID: "abc", Name: "x"}
-	sqlPlugin := opensearch.RemoteDataSource{Name: "x"}
-	cases := []struct {
-		name   string
-		in     opensearch.Dialect
-		remote opensearch.RemoteDataSource
-		want   opensearch.Dialect
-	}{
-		{"auto, remote has an id", opensearch.DialectAuto, documented, opensearch.DialectDocumented},
-		{"auto, remote has no id", opensearch.DialectAuto, sqlPlugin, opensearch.DialectSQLPlugin},
-		{"documented regardless of shape", opensearch.DialectDocumented, sqlPlugin, opensearch.DialectDocumented},
-		{"sql plugin regardless of shape", opensearch.DialectSQLPlugin, documented, opensearch.DialectSQLPlugin},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := compareDialect(tc.in, tc.remote); got != tc.want {
-				t.Errorf("compareDialect(%q, id=%q) = %q, want %q", tc.in, tc.remote.DataSourceID, got, tc.want)
-			}
-		})
-	}
-}
-
-// stFakeAPI is an OpenSearchAPI whose List counts its calls and, when gate
-// is set, blocks until gate is closed, reporting each entry on entered.
+// stFakeAPI is an OpenSearchAPI whose List counts its calls. When entered
+// is set, each List sends a fresh release channel on it and blocks until the
+// test closes that channel, so calls overlap exactly as the test arranges.
 type stFakeAPI struct {
 	calls   atomic.Int32
-	entered chan struct{}
-	gate    chan struct{}
+	entered chan chan struct{}
 	items   []opensearch.RemoteDataSource
 	err     error
 }
@@ -456,10 +433,9 @@ func (f *stFakeAPI) Info(context.Context) (opensearch.ServerInfo, error) {
 func (f *stFakeAPI) List(context.Context) ([]opensearch.RemoteDataSource, error) {
 	f.calls.Add(1)
 	if f.entered != nil {
-		f.entered <- struct{}{}
-	}
-	if f.gate != nil {
-		<-f.gate
+		release := make(chan struct{})
+		f.entered <- release
+		<-release
 	}
 	return f.items, f.err
 }
@@ -472,7 +448,9 @@ func (f *stFakeAPI) Create(context.Context, opensearch.DataSource) (opensearch.W
 func (f *stFakeAPI) Update(context.Context, opensearch.DataSource) (opensearch.WriteResult, error) {
 	return opensearch.WriteResult{}, errors.New("unexpected Update call")
 }
-func (f *stFakeAPI) Delete(context.Context, string) error { return errors.New("unexpected Delete call") }
+func (f *stFakeAPI) Delete(context.Context, string) error {
+	return errors.New("unexpected Delete call")
+}
 
 var _ OpenSearchAPI = (*stFakeAPI)(nil)
 
@@ -482,8 +460,21 @@ type stClock struct {
 	t  time.Time
 }
 
-func (c *stClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *stClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// stRecv receives from ch, failing the test instead of hanging when
+// nothing arrives.
+func stRecv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
 
 func stCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -495,8 +486,8 @@ func TestSnapshotFreshSharesOneList(t *testing.T) {
 	const waiters = 8
 	clock := &stClock{t: stT0.Time}
 	api := &stFakeAPI{
-		entered: make(chan struct{}, 16), gate: make(chan struct{}),
-		items: []opensearch.RemoteDataSource{{Name: "a"}, {Name: "b", DataSourceID: "id-b"}},
+		entered: make(chan chan struct{}, 16),
+		items:   []opensearch.RemoteDataSource{{Name: "a"}, {Name: "b", DataSourceID: "id-b"}},
 	}
 	s := newSnapshotStore(clock.now)
 	ctx := stCtx(t)
@@ -513,7 +504,7 @@ func TestSnapshotFreshSharesOneList(t *testing.T) {
 	}
 
 	go call()
-	<-api.entered // the first list is in flight and blocked
+	release := stRecv(t, api.entered, "the first List") // in flight and blocked
 	var started sync.WaitGroup
 	for i := 0; i < waiters; i++ {
 		started.Add(1)
@@ -523,11 +514,22 @@ func TestSnapshotFreshSharesOneList(t *testing.T) {
 	// Give the waiters a moment to reach the in-flight call; whether they
 	// join it or find its result stored, no second list may start.
 	time.Sleep(5 * time.Millisecond)
-	close(api.gate)
+	close(release)
 
 	var first *remoteSnapshot
 	for i := 0; i < waiters+1; i++ {
-		r := <-results
+		var r result
+	wait:
+		for {
+			select {
+			case r = <-results:
+				break wait
+			case extra := <-api.entered:
+				close(extra) // a List that should not have started; counted below
+			case <-time.After(5 * time.Second):
+				t.Fatalf("timed out waiting for Fresh result %d", i)
+			}
+		}
 		if r.err != nil {
 			t.Fatalf("Fresh: %v", r.err)
 		}
@@ -605,27 +607,35 @@ func TestSnapshotFreshReuse(t *testing.T) {
 
 func TestSnapshotFreshOldInflightNotShared(t *testing.T) {
 	clock := &stClock{t: stT0.Time}
-	api := &stFakeAPI{entered: make(chan struct{}, 4), gate: make(chan struct{})}
+	api := &stFakeAPI{entered: make(chan chan struct{}, 4)}
 	s := newSnapshotStore(clock.now)
 	ctx := stCtx(t)
 
-	done := make(chan *remoteSnapshot, 2)
-	go func() { snap, _ := s.Fresh(ctx, "conn", api, stT0.Add(-time.Second)); done <- snap }()
-	<-api.entered
-	// The list in flight started at stT0; a caller needing one after stT0
-	// must not wait for it.
+	older, newer := make(chan *remoteSnapshot, 1), make(chan *remoteSnapshot, 1)
+	go func() { snap, _ := s.Fresh(ctx, "conn", api, stT0.Add(-time.Second)); older <- snap }()
+	releaseOlder := stRecv(t, api.entered, "the first List")
+	// The list in flight started at stT0; a caller needing one fetched
+	// after stT0 must not wait for it.
 	clock.set(stT1.Time)
-	go func() { snap, _ := s.Fresh(ctx, "conn", api, stT0.Time); done <- snap }()
-	<-api.entered
-	close(api.gate)
-	a, b := <-done, <-done
+	go func() { snap, _ := s.Fresh(ctx, "conn", api, stT0.Time); newer <- snap }()
+	releaseNewer := stRecv(t, api.entered, "a second List")
+
+	// The newer list finishes first; the older one, finishing later, must
+	// not replace it as Latest.
+	close(releaseNewer)
+	b := stRecv(t, newer, "the second Fresh")
+	if b == nil || !b.FetchedAt.Equal(stT1.Time) {
+		t.Fatalf("second Fresh = %+v, want a snapshot fetched at %v", b, stT1.Time)
+	}
+	close(releaseOlder)
+	a := stRecv(t, older, "the first Fresh")
+	if a == nil || !a.FetchedAt.Equal(stT0.Time) {
+		t.Fatalf("first Fresh = %+v, want a snapshot fetched at %v", a, stT0.Time)
+	}
 	if n := api.calls.Load(); n != 2 {
 		t.Errorf("List called %d times, want 2", n)
 	}
-	if a == nil || b == nil || a.FetchedAt.Equal(b.FetchedAt) {
-		t.Fatalf("snapshots %+v and %+v, want two fetched at different times", a, b)
-	}
-	if got := s.Latest("conn"); got == nil || !got.FetchedAt.Equal(stT1.Time) {
+	if got := s.Latest("conn"); got != b {
 		t.Errorf("Latest = %+v, want the newer snapshot (fetched %v)", got, stT1.Time)
 	}
 }
@@ -653,16 +663,22 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	}
 
 	// A cancelled caller returns at once, while the list goes on.
-	blocked := &stFakeAPI{entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	blocked := &stFakeAPI{entered: make(chan chan struct{}, 1)}
 	cctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { _, err := s.Fresh(cctx, "other", blocked, time.Time{}); errc <- err }()
-	<-blocked.entered
+	releaseBlocked := stRecv(t, blocked.entered, "the List")
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
+	if err := stRecv(t, errc, "the cancelled Fresh"); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled Fresh = %v, want context.Canceled", err)
 	}
-	close(blocked.gate)
+	close(releaseBlocked)
+	// Wait for the detached list to store its snapshot.
+	for deadline := time.Now().Add(5 * time.Second); s.Latest("other") == nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the detached list never stored its snapshot")
+		}
+	}
 	if _, err := s.Fresh(ctx, "other", blocked, time.Time{}); err != nil {
 		t.Errorf("Fresh after the detached list finished: %v", err)
 	}
@@ -673,5 +689,26 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	s.Forget("conn")
 	if s.Latest("conn") != nil {
 		t.Errorf("Latest after Forget is not nil")
+	}
+}
+
+// TestSnapshotForgetDisownsListInFlight: a list that was running when its
+// connection was forgotten must not store its snapshot afterwards, or a
+// connection re-created under the same name would compare against the old
+// cluster's data sources.
+func TestSnapshotForgetDisownsListInFlight(t *testing.T) {
+	clock := &stClock{t: stT0.Time}
+	s := newSnapshotStore(clock.now)
+	api := &stFakeAPI{entered: make(chan chan struct{}, 1)}
+	done := make(chan error, 1)
+	go func() { _, err := s.Fresh(stCtx(t), "conn", api, time.Time{}); done <- err }()
+	release := stRecv(t, api.entered, "the List")
+	s.Forget("conn")
+	close(release)
+	if err := stRecv(t, done, "Fresh"); err != nil {
+		t.Fatalf("Fresh: %v", err)
+	}
+	if s.Latest("conn") != nil {
+		t.Error("a list started before Forget stored its snapshot after it")
 	}
 }
