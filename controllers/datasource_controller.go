@@ -233,9 +233,13 @@ func (r *DataSourceReconciler) conflict(ctx context.Context, ds *v1alpha1.DataSo
 	return outcome{}, false
 }
 
-// claimsFirst orders DataSources that name the same data source: the older
-// one wins, and the name breaks a tie.
+// claimsFirst orders DataSources that name the same data source: one that
+// has written it wins over one that has not, then the older one (creation
+// times have one-second granularity), then the name.
 func claimsFirst(a, b *v1alpha1.DataSource) bool {
+	if wroteA, wroteB := a.Status.LastSyncTime != nil, b.Status.LastSyncTime != nil; wroteA != wroteB {
+		return wroteA
+	}
 	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
 		return a.CreationTimestamp.Before(&b.CreationTimestamp)
 	}
