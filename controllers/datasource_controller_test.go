@@ -384,13 +384,30 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		refused.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
 		Expect(k8s.Create(ctx, refused)).To(Succeed())
 		expectReady(refused, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotAllowed)
+		_, ok := fake.Stored("refused")
+		Expect(ok).To(BeFalse())
+
+		By("letting it in as soon as its namespace gets a label the selector matches")
+		selected := prometheusDataSource(ns, "selected", cc.Name, "prom-creds")
+		selected.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Eventually(func() error {
+			get(cc)
+			cc.Spec.AllowedNamespaces.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"team": "analytics"}}
+			return k8s.Update(ctx, cc)
+		}, timeout, interval).Should(Succeed())
+		Expect(k8s.Create(ctx, selected)).To(Succeed())
+		expectReady(selected, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotAllowed)
+		var namespace corev1.Namespace
+		Expect(k8s.Get(ctx, client.ObjectKey{Name: ns}, &namespace)).To(Succeed())
+		namespace.Labels["team"] = "analytics"
+		Expect(k8s.Update(ctx, &namespace)).To(Succeed())
+		expectReady(selected, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		expectReady(refused, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 
 		allowed := prometheusDataSource(other, "allowed", cc.Name, "prom-creds")
 		allowed.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
 		Expect(k8s.Create(ctx, allowed)).To(Succeed())
 		expectReady(allowed, metav1.ConditionTrue, v1alpha1.ReasonSynced)
-		_, ok := fake.Stored("refused")
-		Expect(ok).To(BeFalse())
 	})
 })
 

@@ -19,9 +19,11 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -233,11 +235,35 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	newDataSource := func(nn types.NamespacedName) event.GenericEvent {
 		return event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}}}
 	}
+	// A namespace's labels decide whether a ClusterOpenSearchConnection's
+	// allowedNamespaces selector lets its DataSources in.
+	clusterDataSourcesIn := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list v1alpha1.DataSourceList
+		if err := mgr.GetClient().List(ctx, &list, client.InNamespace(o.GetName())); err != nil {
+			return nil
+		}
+		var reqs []reconcile.Request
+		for i := range list.Items {
+			if list.Items[i].Spec.ConnectionRef.Kind == v1alpha1.KindClusterOpenSearchConnection {
+				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+			}
+		}
+		return reqs
+	})
+	labelsChanged := predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		DeleteFunc:  func(event.DeleteEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return !maps.Equal(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
+		},
+	}
 	if err := ctrl.NewControllerManagedBy(mgr).
 		Named(name("datasource")).
 		For(&v1alpha1.DataSource{}, builder.WithPredicates(specOrDeletion)).
 		Watches(&v1alpha1.OpenSearchConnection{}, dataSourcesOf(v1alpha1.KindOpenSearchConnection)).
 		Watches(&v1alpha1.ClusterOpenSearchConnection{}, dataSourcesOf(v1alpha1.KindClusterOpenSearchConnection)).
+		Watches(&corev1.Namespace{}, clusterDataSourcesIn, builder.WithPredicates(labelsChanged)).
 		WatchesRawSource(source.Channel(secrets.Subscribe("DataSource", newDataSource), enqueue)).
 		WatchesRawSource(source.Channel(env.dataSourceTicks, enqueue)).
 		WithOptions(ctrlOpts).

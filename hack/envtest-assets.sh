@@ -96,7 +96,7 @@ build_etcd() {
 
 # A clone elsewhere on the same machine (CI clones afresh) finds the
 # binaries an earlier build left in the user cache instead of rebuilding.
-SHARED="${XDG_CACHE_HOME:-$HOME/.cache}/opensearch-datasource-operator/k8s/$KUBE_VERSION"
+SHARED="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/opensearch-datasource-operator/k8s/$KUBE_VERSION"
 
 mkdir -p "$DEST"
 for bin in etcd kube-apiserver kubectl; do
