@@ -193,7 +193,8 @@ type OpenSearchConnection struct {
 type OpenSearchConnectionList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
-	Items           []OpenSearchConnection `json:"items"`
+	// items are the OpenSearchConnections.
+	Items []OpenSearchConnection `json:"items"`
 }
 
 // NamespacedCredentialsSecretReference points at a Secret, in any namespace,
@@ -361,5 +362,6 @@ type ClusterOpenSearchConnection struct {
 type ClusterOpenSearchConnectionList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
-	Items           []ClusterOpenSearchConnection `json:"items"`
+	// items are the ClusterOpenSearchConnections.
+	Items []ClusterOpenSearchConnection `json:"items"`
 }

@@ -354,5 +354,6 @@ type DataSource struct {
 type DataSourceList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
-	Items           []DataSource `json:"items"`
+	// items are the DataSources.
+	Items []DataSource `json:"items"`
 }
