@@ -18,8 +18,11 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +67,11 @@ type dataSourceState struct {
 	fingerprint string
 	// reason is the Ready reason of the last reconcile.
 	reason string
+	// secretKeys are the credential-named properties this process last
+	// wrote. OpenSearch strips them from what it returns, so this is the only
+	// way to notice one was dropped from the spec (and must be removed from
+	// a server that merges properties); it does not survive a restart.
+	secretKeys []string
 }
 
 // outcome is what one reconcile found and did; computeStatus turns it into
@@ -167,13 +175,16 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		return throttled(t, r.env.now())
 	}
 
-	res, action, err := r.write(ctx, api, ds, desired.DataSource, known)
+	secretKeys := credentialKeys(api.Dialect(), desired.DataSource)
+	res, action, err := r.write(ctx, api, ds, desired.DataSource, known, without(st.secretKeys, secretKeys))
 	if err != nil {
 		out := r.writeFailed(ctx, ds, err, conn)
 		out.drifted = drift
 		return out
 	}
-	r.update(nn, func(st *dataSourceState) { st.checked, st.fingerprint = r.env.now(), desired.Fingerprint })
+	r.update(nn, func(st *dataSourceState) {
+		st.checked, st.fingerprint, st.secretKeys = r.env.now(), desired.Fingerprint, secretKeys
+	})
 	if api.Dialect() != opensearch.Dialect(conn.Status.Dialect) {
 		r.env.refreshConnection(conn)
 	}
@@ -197,6 +208,40 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 }
 
 const driftPrefix = "Changed outside Kubernetes: "
+
+// credentialKeys lists the credential-named properties (those OpenSearch
+// strips from what it returns) that the body for dialect carries, sorted.
+func credentialKeys(dialect opensearch.Dialect, ds opensearch.DataSource) []string {
+	body, err := opensearch.BuildBody(checkDialect(dialect), ds)
+	if err != nil {
+		return nil
+	}
+	var parsed struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(body, &parsed) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range parsed.Properties {
+		if opensearch.SecretPropertyKey(k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// without returns the items of all that are not in keep.
+func without(all, keep []string) []string {
+	var out []string
+	for _, k := range all {
+		if !slices.Contains(keep, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // synced is the outcome of a DataSource whose data source matches its spec.
 func synced(name string, conn *connectionView) outcome {
@@ -439,7 +484,7 @@ var errNotFoundUpdateOnly = errors.New("not found")
 // and update everything else), then deleted and created again. known is the
 // remote as a drift check just saw it, saving a read.
 func (r *DataSourceReconciler) write(ctx context.Context, api OpenSearchAPI, ds *v1alpha1.DataSource,
-	desired opensearch.DataSource, known *opensearch.RemoteDataSource) (opensearch.WriteResult, string, error) {
+	desired opensearch.DataSource, known *opensearch.RemoteDataSource, droppedSecretKeys []string) (opensearch.WriteResult, string, error) {
 	updateOnly := ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly
 	create := func() (opensearch.WriteResult, string, error) {
 		if updateOnly {
@@ -482,18 +527,23 @@ func (r *DataSourceReconciler) write(ctx context.Context, api OpenSearchAPI, ds 
 		return res, "Updated", err
 	}
 	d, err := opensearch.CompareRemote(api.Dialect(), desired, *remote)
-	if err != nil || len(d.StaleProperties) == 0 {
+	if err != nil {
 		return res, "Updated", err
 	}
+	stale := append(append([]string{}, d.StaleProperties...), droppedSecretKeys...)
+	if len(stale) == 0 {
+		return res, "Updated", nil
+	}
+	sort.Strings(stale)
 	if updateOnly {
 		return res, "", &opensearch.InvalidSpecError{Message: fmt.Sprintf(
 			"properties %s were removed from the spec but remain in OpenSearch, which merges properties on update; "+
 				"removing them needs a delete and re-create, which managementPolicy UpdateOnly does not allow",
-			strings.Join(d.StaleProperties, ", "))}
+			strings.Join(stale, ", "))}
 	}
 	r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "Recreating", "Recreate",
 		"Deleting and re-creating data source %q to remove properties %s (OpenSearch keeps removed keys on update)",
-		desired.Name, strings.Join(d.StaleProperties, ", "))
+		desired.Name, strings.Join(stale, ", "))
 	if err := api.Delete(ctx, desired.Name); err != nil && !opensearch.IsNotFound(err) {
 		return res, "", err
 	}

@@ -172,6 +172,25 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Expect(fake.Count(fakeopensearch.OpDelete)).To(Equal(1))
 	})
 
+	It("removes a credential property dropped from the spec, although OpenSearch never shows it", func() {
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass", "am": "am-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "alertmanager.auth.password", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "prom-creds", Key: "am"}}}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Properties).To(HaveKeyWithValue("alertmanager.auth.password", "am-pass"))
+
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.PropertiesFrom = nil })
+		Eventually(func(g Gomega) {
+			doc, ok := fake.Stored("metrics")
+			g.Expect(ok).To(BeTrue())
+			g.Expect(doc.Properties).NotTo(HaveKey("alertmanager.auth.password"))
+			g.Expect(doc.Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
+		}, timeout, interval).Should(Succeed())
+		expectEvent(ds, "Normal Recreating", "alertmanager.auth.password")
+	})
+
 	It("corrects drift found by the periodic list and records it", func() {
 		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Second)
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
