@@ -155,7 +155,8 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 	if problem != nil {
 		return notReady(problem.Reason, problem.Message)
 	}
-	if _, err := opensearch.BuildBody(checkDialect(api.Dialect()), desired.DataSource); err != nil {
+	body, err := opensearch.BuildBody(checkDialect(api.Dialect()), desired.DataSource)
+	if err != nil {
 		return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
 	}
 
@@ -175,7 +176,7 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		return throttled(t, r.env.now())
 	}
 
-	secretKeys := credentialKeys(api.Dialect(), desired.DataSource)
+	secretKeys := credentialKeys(body)
 	res, action, err := r.write(ctx, api, ds, desired.DataSource, known, without(st.secretKeys, secretKeys))
 	if err != nil {
 		out := r.writeFailed(ctx, ds, err, conn)
@@ -201,7 +202,7 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 		fields := strings.TrimPrefix(drift.Message, driftPrefix)
 		r.env.metrics.driftCorrected.WithLabelValues(conn.ID()).Inc()
 		r.env.recorder.Eventf(ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
-		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected",
+		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 			Message: "Corrected: " + fields}
 	}
 	return out
@@ -210,12 +211,8 @@ func (r *DataSourceReconciler) sync(ctx context.Context, ds *v1alpha1.DataSource
 const driftPrefix = "Changed outside Kubernetes: "
 
 // credentialKeys lists the credential-named properties (those OpenSearch
-// strips from what it returns) that the body for dialect carries, sorted.
-func credentialKeys(dialect opensearch.Dialect, ds opensearch.DataSource) []string {
-	body, err := opensearch.BuildBody(checkDialect(dialect), ds)
-	if err != nil {
-		return nil
-	}
+// strips from what it returns) that a request body carries, sorted.
+func credentialKeys(body []byte) []string {
 	var parsed struct {
 		Properties map[string]json.RawMessage `json:"properties"`
 	}

@@ -171,15 +171,15 @@ func TestComputeStatusDrifted(t *testing.T) {
 		},
 		{
 			name: "drifted set on first reconcile: no InSync in between", generation: 1,
-			drifted: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected", Message: "Corrected: x"},
-			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected",
+			drifted: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: x"},
+			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: x", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
 		{
 			name: "corrected after RemoteChanged: status flips, time moves", generation: 1,
 			previous: []metav1.Condition{remoteChanged},
-			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected", Message: "Corrected: description"},
-			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: "Corrected",
+			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: description"},
+			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: description", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
 	}

@@ -85,6 +85,9 @@ const (
 	// ReasonRemoteChanged (Drifted=True): the last check found the remote
 	// data source changed outside Kubernetes; a correction is under way.
 	ReasonRemoteChanged = "RemoteChanged"
+	// ReasonCorrected (Drifted=False): the last change made outside
+	// Kubernetes was overwritten with the spec; the message names it.
+	ReasonCorrected = "Corrected"
 )
 
 // DataSourceFinalizer is the finalizer the operator puts on a DataSource so
