@@ -41,6 +41,7 @@ import (
 func main() {
 	var (
 		metricsAddr, probeAddr, namespaces string
+		leaderElectionNamespace            string
 		leaderElect                        bool
 		maxConcurrent                      int
 		defaultResync                      time.Duration
@@ -48,6 +49,8 @@ func main() {
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
+	flag.StringVar(&leaderElectionNamespace, "leader-election-namespace", "",
+		"Namespace of the leader-election Lease; empty means the manager's own namespace when it runs in a cluster.")
 	flag.StringVar(&namespaces, "namespaces", "", "Comma-separated namespaces to watch; empty watches all namespaces.")
 	flag.IntVar(&maxConcurrent, "max-concurrent-reconciles", 4, "Reconciles each controller runs at once.")
 	flag.DurationVar(&defaultResync, "default-resync-period", 10*time.Minute, "Resync period of connections that do not set spec.resyncPeriod.")
@@ -71,12 +74,13 @@ func main() {
 		}
 	}
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
-		Scheme:                 scheme,
-		Cache:                  cacheOpts,
-		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         leaderElect,
-		LeaderElectionID:       "opensearch-datasource-operator.datasource-operator.io",
+		Scheme:                  scheme,
+		Cache:                   cacheOpts,
+		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
+		HealthProbeBindAddress:  probeAddr,
+		LeaderElection:          leaderElect,
+		LeaderElectionID:        "opensearch-datasource-operator.datasource-operator.io",
+		LeaderElectionNamespace: leaderElectionNamespace,
 		// Secrets are read through per-Secret watches only; the manager's
 		// cache must never hold the cluster's Secrets.
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},

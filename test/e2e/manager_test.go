@@ -1,0 +1,234 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package e2e runs the manager as the binary users deploy, against a real
+// kube-apiserver (envtest) and the fake OpenSearch, and drives it with the
+// real kubectl and the repository's own samples.
+package e2e
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+func TestManagerBinaryRunsTheSamples(t *testing.T) {
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
+	}
+	kubectl := findKubectl(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
+	if _, err := env.Start(); err != nil {
+		t.Fatalf("starting envtest: %v", err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	user, err := env.AddUser(envtest.User{Name: "e2e", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfigData, err := user.KubeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(kubeconfig, kubeconfigData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The sample connection's Secret says admin/change-me; the fake checks it.
+	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, Username: "admin", Password: "change-me"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+
+	manager := filepath.Join(dir, "manager")
+	if out, err := exec.Command("go", "build", "-o", manager, root).CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	metricsAddr, probeAddr := freeAddr(t), freeAddr(t)
+	logs := &syncBuffer{}
+	cmd := exec.Command(manager, "--kubeconfig", kubeconfig,
+		"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probeAddr,
+		"--leader-elect", "--leader-election-namespace", "default", "--zap-log-level", "debug")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("manager output:\n%s", logs.String())
+		}
+	})
+
+	waitFor(t, "the manager's readiness probe", func() bool { return httpOK("http://" + probeAddr + "/readyz") })
+
+	run := func(stdin string, args ...string) string {
+		c := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig, "-n", "default"}, args...)...)
+		c.Stdin = strings.NewReader(stdin)
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	connection, err := os.ReadFile(filepath.Join(root, "config", "samples", "opensearch_v1alpha1_opensearchconnection.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(strings.Replace(string(connection), "http://127.0.0.1:9200", fake.URL(), 1), "apply", "-f", "-")
+	run("", "apply", "-f", filepath.Join(root, "config", "samples", "opensearch_v1alpha1_datasource_prometheus.yaml"))
+	run("", "wait", "--for=condition=Ready", "opensearchconnection/opensearch", "--timeout=60s")
+	run("", "wait", "--for=condition=Ready", "datasource/my-prometheus", "--timeout=60s")
+
+	doc, ok := fake.Stored("my_prometheus")
+	if !ok {
+		t.Fatalf("the sample data source is not in OpenSearch; stored: %v", fake.StoredNames())
+	}
+	if doc.Properties["prometheus.uri"] != "http://prometheus.monitoring.svc:9090" || doc.Properties["prometheus.auth.password"] != "change-me" {
+		t.Errorf("stored properties = %v", doc.Properties)
+	}
+	table := run("", "get", "osds")
+	if !strings.Contains(table, "my_prometheus") || !strings.Contains(table, "Synced") {
+		t.Errorf("kubectl get osds:\n%s", table)
+	}
+
+	metrics := httpBody(t, "http://"+metricsAddr+"/metrics")
+	for _, want := range []string{
+		`opensearch_datasource_operator_datasources{reason="Synced"} 1`,
+		`opensearch_datasource_operator_requests_total{connection="OpenSearchConnection/default/opensearch"`,
+		`opensearch_datasource_operator_watched_secrets 2`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(metrics, "change-me") || strings.Contains(logs.String(), "change-me") {
+		t.Error("a secret value reached the metrics or the logs")
+	}
+
+	run("", "delete", "datasource/my-prometheus", "--timeout=60s")
+	if _, ok := fake.Stored("my_prometheus"); ok {
+		t.Error("deleting the DataSource left the data source in OpenSearch")
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("manager exited with %v after SIGTERM", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("manager did not stop within 30s of SIGTERM")
+	}
+}
+
+func findKubectl(t *testing.T) string {
+	if p, err := exec.LookPath("kubectl"); err == nil {
+		return p
+	}
+	p := filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal("kubectl is neither on PATH nor in KUBEBUILDER_ASSETS: run `make test`, which builds it when missing")
+	}
+	return p
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func httpOK(url string) bool {
+	resp, err := http.Get(url)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+func httpBody(t *testing.T, url string) string {
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// syncBuffer collects the manager's output, written by two copying
+// goroutines (stdout and stderr).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
