@@ -172,7 +172,6 @@ type PropertyFromSecret struct {
 // DataSourceSpec is the desired data source. It mirrors the body of
 // PUT /_plugins/_query/_datasources, with Kubernetes references instead of
 // secret values. Every write sends the complete body.
-// +kubebuilder:validation:XValidation:rule="!has(oldSelf.name) || (has(self.name) && self.name == oldSelf.name)",message="spec.name is immutable once set: a new name would be a different data source; create a new DataSource instead",fieldPath=.name
 type DataSourceSpec struct {
 	// connectionRef is the connection (OpenSearch cluster) to manage the
 	// data source on.
@@ -182,7 +181,8 @@ type DataSourceSpec struct {
 	// name is the data source's name in OpenSearch. Defaults to
 	// metadata.name. It must start with a letter (or @ or *) followed by
 	// letters, digits, '_', '-' or '*'. '@opensearch' is reserved.
-	// Immutable once set.
+	// Immutable: it may be set later only to metadata.name, the name the
+	// data source already has.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
@@ -336,6 +336,7 @@ type DataSourceStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="has(self.spec.name) || self.metadata.name.matches('^[A-Za-z][A-Za-z0-9_-]*$')",message="metadata.name is not a valid OpenSearch data source name (letters, digits, '_' and '-', starting with a letter); set spec.name"
+// +kubebuilder:validation:XValidation:rule="(has(oldSelf.spec.name) ? oldSelf.spec.name : oldSelf.metadata.name) == (has(self.spec.name) ? self.spec.name : self.metadata.name)",message="spec.name is immutable once set (unset means metadata.name): a new name would be a different data source; create a new DataSource instead",fieldPath=.spec.name
 type DataSource struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

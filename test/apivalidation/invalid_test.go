@@ -110,6 +110,14 @@ var _ = Describe("invalid manifests", func() {
 			field: "spec.name",
 			more:  []string{"immutable"},
 		}),
+		Entry("spec.name set later to something other than metadata.name", invalidCase{
+			manifest: dataSource("unnamed", validDSBase),
+			update: func(u *unstructured.Unstructured) {
+				Expect(unstructured.SetNestedField(u.Object, "other", "spec", "name")).To(Succeed())
+			},
+			field: "spec.name",
+			more:  []string{"immutable"},
+		}),
 		Entry("metadata.name not a valid OpenSearch name while spec.name is unset (my.ds)", invalidCase{
 			manifest: dataSource("my.ds", validDSBase),
 			field:    "metadata.name",
