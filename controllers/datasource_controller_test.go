@@ -362,11 +362,11 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	It("honours Retry-After on 429", func() {
 		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 2 * time.Second})
+		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 3 * time.Second})
 		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
-		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 2s"))
+		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 3s"))
 		// Nothing is sent until Retry-After has passed, whatever else
 		// triggers a reconcile meanwhile.
 		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "changed while throttled" })
