@@ -280,13 +280,7 @@ func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
 	if e := s.checkPermission(ActionPatch); e != nil {
 		return e
 	}
-	s.mu.Lock()
-	old, ok := s.docs[name]
-	var cur Document
-	if ok {
-		cur = copyDoc(old)
-	}
-	s.mu.Unlock()
+	cur, ok := s.Stored(name)
 	if !ok {
 		return notFoundGet(name)
 	}
@@ -347,13 +341,7 @@ func (s *Server) getOne(w http.ResponseWriter, name string) *apiError {
 	if e := s.checkPermission(ActionRead); e != nil {
 		return e
 	}
-	s.mu.Lock()
-	d, ok := s.docs[name]
-	var c Document
-	if ok {
-		c = copyDoc(d)
-	}
-	s.mu.Unlock()
+	c, ok := s.Stored(name)
 	if !ok {
 		return notFoundGet(name)
 	}
