@@ -63,6 +63,15 @@ envtest-assets: ## Build kube-apiserver and etcd for envtest into bin/k8s/ (skip
 test: manifests generate fmt vet envtest-assets ## Run unit, contract and envtest suites.
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) go test $(GO_TEST_FLAGS) ./...
 
+STRESS_COUNT ?= 5
+LOAD_WORKERS ?= $(shell nproc)
+STRESS_PACKAGES ?= ./controllers/... ./test/...
+
+.PHONY: test-stress
+test-stress: manifests generate envtest-assets ## Run the envtest and e2e suites STRESS_COUNT times with -race beside LOAD_WORKERS busy loops.
+	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) STRESS_COUNT=$(STRESS_COUNT) LOAD_WORKERS=$(LOAD_WORKERS) \
+		STRESS_PACKAGES="$(STRESS_PACKAGES)" hack/test-stress.sh
+
 ##@ Build
 
 .PHONY: build

@@ -116,11 +116,13 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 
 	out := r.sync(ctx, &ds)
+	// The metric is set before the status that announces the same reason,
+	// so a reader who waited for the condition never scrapes the old value.
+	r.env.metrics.readiness.set(req.NamespacedName, out.reason)
 	if err := r.patchStatus(ctx, &ds, out); err != nil {
 		return ctrl.Result{}, err
 	}
 	r.update(req.NamespacedName, func(st *dataSourceState) { st.reason = out.reason })
-	r.env.metrics.readiness.set(req.NamespacedName, out.reason)
 	return out.result, out.err
 }
 
