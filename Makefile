@@ -5,10 +5,12 @@ KUBE_VERSION ?= 1.37.2
 ETCD_VERSION ?= 3.6.16
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 GOLANGCI_LINT_VERSION ?= v2.15.0
+CRD_REF_DOCS_VERSION ?= v0.3.0
 
 LOCALBIN ?= $(CURDIR)/bin
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
+CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs-$(CRD_REF_DOCS_VERSION)
 ENVTEST_ASSETS_DIR ?= $(LOCALBIN)/k8s/$(KUBE_VERSION)
 GO_TEST_FLAGS ?= -count=1
 
@@ -27,9 +29,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRDs and RBAC under config/ from the Go markers.
+manifests: controller-gen crd-ref-docs ## Generate the CRDs and RBAC under config/, and docs/api-reference.md, from the Go types and markers.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
+	$(CRD_REF_DOCS) --log-level=WARN --source-path=./api --config=hack/api-docs/config.yaml \
+		--renderer=markdown --output-path=docs/api-reference.md
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods of the API types.
@@ -49,9 +53,10 @@ lint: golangci-lint ## Run golangci-lint.
 
 .PHONY: verify
 verify: manifests generate ## Regenerate everything and fail if the committed files differ.
-	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
-		git status --porcelain -- api config; git --no-pager diff -- api config | head -100; exit 1; \
+		git status --porcelain -- api config docs/api-reference.md; \
+		git --no-pager diff -- api config docs/api-reference.md | head -100; exit 1; \
 	fi
 	@echo "generated files are up to date"
 
@@ -116,3 +121,9 @@ $(CONTROLLER_GEN):
 golangci-lint: $(GOLANGCI_LINT) ## Install golangci-lint into bin/.
 $(GOLANGCI_LINT):
 	GOBIN=$(LOCALBIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+.PHONY: crd-ref-docs
+crd-ref-docs: $(CRD_REF_DOCS) ## Install crd-ref-docs (the API reference generator) into bin/.
+$(CRD_REF_DOCS):
+	tmp=$$(mktemp -d) && GOBIN=$$tmp go install github.com/elastic/crd-ref-docs@$(CRD_REF_DOCS_VERSION) && \
+		mkdir -p $(LOCALBIN) && mv $$tmp/crd-ref-docs $@ && rmdir $$tmp
