@@ -8,8 +8,8 @@ GOLANGCI_LINT_VERSION ?= v2.15.0
 CRD_REF_DOCS_VERSION ?= v0.3.0
 
 LOCALBIN ?= $(CURDIR)/bin
-CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
-GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
+CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
+GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs-$(CRD_REF_DOCS_VERSION)
 ENVTEST_ASSETS_DIR ?= $(LOCALBIN)/k8s/$(KUBE_VERSION)
 GO_TEST_FLAGS ?= -count=1
@@ -112,18 +112,24 @@ undeploy: ## Remove the operator from the cluster.
 
 ##@ Tools
 
+# go-install-versioned installs package $(1) at version $(2) as
+# bin/<command>-<version>, so that bumping a version installs the new one.
+define go-install-versioned
+	tmp=$$(mktemp -d) && GOBIN=$$tmp go install $(1)@$(2) && \
+		mkdir -p $(LOCALBIN) && mv $$tmp/$(notdir $(1)) $(LOCALBIN)/$(notdir $(1))-$(2) && rmdir $$tmp
+endef
+
 .PHONY: controller-gen
 controller-gen: $(CONTROLLER_GEN) ## Install controller-gen into bin/.
 $(CONTROLLER_GEN):
-	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+	$(call go-install-versioned,sigs.k8s.io/controller-tools/cmd/controller-gen,$(CONTROLLER_TOOLS_VERSION))
 
 .PHONY: golangci-lint
 golangci-lint: $(GOLANGCI_LINT) ## Install golangci-lint into bin/.
 $(GOLANGCI_LINT):
-	GOBIN=$(LOCALBIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	$(call go-install-versioned,github.com/golangci/golangci-lint/v2/cmd/golangci-lint,$(GOLANGCI_LINT_VERSION))
 
 .PHONY: crd-ref-docs
 crd-ref-docs: $(CRD_REF_DOCS) ## Install crd-ref-docs (the API reference generator) into bin/.
 $(CRD_REF_DOCS):
-	tmp=$$(mktemp -d) && GOBIN=$$tmp go install github.com/elastic/crd-ref-docs@$(CRD_REF_DOCS_VERSION) && \
-		mkdir -p $(LOCALBIN) && mv $$tmp/crd-ref-docs $@ && rmdir $$tmp
+	$(call go-install-versioned,github.com/elastic/crd-ref-docs,$(CRD_REF_DOCS_VERSION))

@@ -32,7 +32,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
 
 // ConnectionReconciler probes the OpenSearch cluster an OpenSearchConnection
@@ -42,23 +43,32 @@ import (
 // which is how drift is detected every resyncPeriod with one list call.
 type ConnectionReconciler struct {
 	client.Client
-	env *environment
 	// Kind is the connection kind this reconciler serves.
 	Kind v1alpha1.ConnectionKind
+	// Clients turns the connection into its OpenSearch client.
+	Clients *connectionClients
+	// Registry holds each connection's throttle and latest list.
+	Registry *registry.Registry[OpenSearchAPI]
+	// Secrets is told when a connection is gone, to stop watching its Secrets.
+	Secrets secretReader
+	// Enqueue asks the connection's DataSources to compare themselves.
+	Enqueue *enqueuer
+	// DefaultResync applies to connections without spec.resyncPeriod.
+	DefaultResync time.Duration
+	Now           func() time.Time
 }
 
 // Reconcile probes one connection.
 func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	view, err := r.load(ctx, req.NamespacedName)
+	id := registry.ID{Kind: string(r.Kind), Namespace: req.Namespace, Name: req.Name}
+	view, err := getConnection(ctx, r.Client, id, r.DefaultResync)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	if view == nil {
-		id := (&connectionView{Kind: string(r.Kind), NamespacedName: req.NamespacedName}).ID()
-		r.env.registry.Forget(id)
-		r.env.snapshots.Forget(id)
-		r.env.secrets.Retain(secretOwner{Kind: string(r.Kind), NamespacedName: req.NamespacedName}, nil)
-		return ctrl.Result{}, r.env.enqueueDataSourcesOf(ctx, id)
+		r.Registry.Forget(id)
+		r.Secrets.Retain(secretwatch.Owner{Kind: id.Kind, NamespacedName: req.NamespacedName}, nil)
+		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
 
 	before := view.Status.DeepCopy()
@@ -72,45 +82,45 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			return ctrl.Result{}, err
 		}
 	}
-	if err := r.env.enqueueDataSourcesOf(ctx, view.ID()); err != nil {
+	if err := r.Enqueue.dataSourcesOf(ctx, id); err != nil {
 		return ctrl.Result{}, err
 	}
 	return result, probeErr
 }
 
-func (r *ConnectionReconciler) load(ctx context.Context, nn types.NamespacedName) (*connectionView, error) {
-	ref := v1alpha1.ConnectionReference{Name: nn.Name, Kind: r.Kind}
-	return getConnection(ctx, r.Client, ref, nn.Namespace, r.env.defaultResync)
-}
-
 // probe reads the server's version and lists its data sources, recording the
 // outcome in status. The list doubles as the connection's drift snapshot.
 func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, status *v1alpha1.ConnectionStatus) (ctrl.Result, error) {
-	logger := log.FromContext(ctx)
 	setReady := func(s metav1.ConditionStatus, reason, msg string) {
 		meta.SetStatusCondition(&status.Conditions, metav1.Condition{
 			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, Message: msg, ObservedGeneration: v.Generation,
 		})
 	}
-	api, err := r.env.registry.Client(ctx, v)
-	if err != nil {
-		var problem *specProblem
-		if errors.As(err, &problem) {
-			setReady(metav1.ConditionFalse, problem.Reason, problem.Message)
-			return ctrl.Result{}, nil
-		}
+	api, err := r.Clients.clientFor(ctx, v)
+	var why *blocked
+	switch {
+	case errors.As(err, &why):
+		setReady(metav1.ConditionFalse, why.Reason, why.Message)
+		return ctrl.Result{}, nil
+	case err != nil:
 		return ctrl.Result{}, err
 	}
 	info, err := api.Info(ctx)
 	if err == nil {
-		_, err = r.env.snapshots.Fresh(ctx, v.ID(), api, r.env.now().Add(-v.ResyncPeriod/2))
+		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, api, r.Now().Add(-v.ResyncPeriod/2))
 	}
 	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {
-		reason, msg, result, retErr := classifyConnectionError(err, v.ResyncPeriod)
-		logger.Info("probe failed", "connection", v.ID(), "reason", reason, "error", msg)
-		setReady(metav1.ConditionFalse, reason, msg)
-		return result, retErr
+		verdict := judge(err, opProbe, v.ResyncPeriod)
+		log.FromContext(ctx).Info("probe failed", "connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message)
+		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
+		if verdict.throttle {
+			r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(verdict.requeueAfter), Message: verdict.message})
+		}
+		if verdict.backoff {
+			return ctrl.Result{}, err
+		}
+		return ctrl.Result{RequeueAfter: verdict.requeueAfter}, nil
 	}
 	status.Version = info.Version
 	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected,
@@ -118,23 +128,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	return ctrl.Result{RequeueAfter: v.ResyncPeriod}, nil
 }
 
-// classifyConnectionError maps a probe failure to a Ready reason and to how
-// the probe is retried: unavailability with the controller's exponential
-// backoff, refusals at the next resync.
-func classifyConnectionError(err error, resync time.Duration) (reason, msg string, result ctrl.Result, retErr error) {
-	msg = err.Error()
-	switch opensearch.KindOf(err) {
-	case opensearch.KindForbidden:
-		return v1alpha1.ReasonForbidden, "OpenSearch refused the operator: " + msg, ctrl.Result{RequeueAfter: resync}, nil
-	case opensearch.KindRejected, opensearch.KindNotFound, opensearch.KindAlreadyExists:
-		return v1alpha1.ReasonRejected, "OpenSearch rejected the probe: " + msg, ctrl.Result{RequeueAfter: resync}, nil
-	case opensearch.KindTooManyRequests:
-		wait, ok := opensearch.RetryAfter(err)
-		if !ok || wait <= 0 {
-			wait = 5 * time.Second
-		}
-		return v1alpha1.ReasonUnavailable, fmt.Sprintf("OpenSearch is throttling requests; retrying in %s: %s", wait, msg), ctrl.Result{RequeueAfter: wait}, nil
-	default:
-		return v1alpha1.ReasonUnavailable, "OpenSearch is unavailable: " + msg, ctrl.Result{}, err
-	}
+// connectionKey is the object key of the connection id names.
+func connectionKey(id registry.ID) types.NamespacedName {
+	return types.NamespacedName{Namespace: id.Namespace, Name: id.Name}
 }

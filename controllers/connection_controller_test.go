@@ -50,8 +50,8 @@ var _ = Describe("OpenSearchConnection", func() {
 		c := &v1alpha1.OpenSearchConnection{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
 			Spec: v1alpha1.OpenSearchConnectionSpec{
-				Endpoint: fake.URL(),
-				Auth:     &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
+				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL()},
+				Auth:               &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
 			},
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
@@ -75,7 +75,7 @@ var _ = Describe("OpenSearchConnection", func() {
 		DeferCleanup(fake.Close)
 		c := &v1alpha1.OpenSearchConnection{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
-			Spec:       v1alpha1.OpenSearchConnectionSpec{Endpoint: fake.URL()},
+			Spec:       v1alpha1.OpenSearchConnectionSpec{ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL()}},
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
@@ -96,8 +96,8 @@ var _ = Describe("OpenSearchConnection", func() {
 		c := &v1alpha1.OpenSearchConnection{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
 			Spec: v1alpha1.OpenSearchConnectionSpec{
-				Endpoint: fake.URL(),
-				Auth:     &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
+				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL()},
+				Auth:               &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
 			},
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())

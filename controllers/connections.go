@@ -18,20 +18,15 @@ package controllers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"sync"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 )
 
 // secretKeyRef is a resolved reference to one Secret and the keys read from it.
@@ -43,8 +38,7 @@ type secretKeyRef struct {
 // connectionView is either connection kind reduced to what the reconcilers
 // use, with Secret namespaces filled in.
 type connectionView struct {
-	Kind string
-	types.NamespacedName
+	ID     registry.ID
 	Object client.Object
 
 	Endpoint           string
@@ -58,14 +52,6 @@ type connectionView struct {
 	AllowedNamespaces  *v1alpha1.AllowedNamespaces
 	Status             *v1alpha1.ConnectionStatus
 	Generation         int64
-}
-
-// ID names the connection in metrics, logs and the snapshot store.
-func (v *connectionView) ID() string {
-	if v.Namespace == "" {
-		return v.Kind + "/" + v.Name
-	}
-	return v.Kind + "/" + v.Namespace + "/" + v.Name
 }
 
 // Ready reports whether the connection's last probe succeeded for its
@@ -91,6 +77,25 @@ func (v *connectionView) secretRefs() []types.NamespacedName {
 	return refs
 }
 
+// connectionIDOf is the ID of the connection a DataSource names.
+func connectionIDOf(ds *v1alpha1.DataSource) registry.ID {
+	ref := ds.Spec.ConnectionRef
+	if ref.Kind == v1alpha1.KindClusterOpenSearchConnection {
+		return registry.ID{Kind: string(ref.Kind), Name: ref.Name}
+	}
+	return registry.ID{Kind: string(v1alpha1.KindOpenSearchConnection), Namespace: ds.Namespace, Name: ref.Name}
+}
+
+// connectionObject is an empty object of the connection kind id names, to
+// read into or to enqueue.
+func connectionObject(id registry.ID) client.Object {
+	meta := metav1.ObjectMeta{Namespace: id.Namespace, Name: id.Name}
+	if id.Kind == string(v1alpha1.KindClusterOpenSearchConnection) {
+		return &v1alpha1.ClusterOpenSearchConnection{ObjectMeta: meta}
+	}
+	return &v1alpha1.OpenSearchConnection{ObjectMeta: meta}
+}
+
 func durationOr(d *metav1.Duration, def time.Duration) time.Duration {
 	if d == nil || d.Duration <= 0 {
 		return def
@@ -98,229 +103,92 @@ func durationOr(d *metav1.Duration, def time.Duration) time.Duration {
 	return d.Duration
 }
 
-// viewOfConnection sees a namespaced connection as a cluster one whose
-// Secrets all live in its own namespace; only DataSources of that namespace
-// can name it, so it needs no allowedNamespaces.
-func viewOfConnection(c *v1alpha1.OpenSearchConnection, defaultResync time.Duration) *connectionView {
-	spec := v1alpha1.ClusterOpenSearchConnectionSpec{
-		Endpoint:       c.Spec.Endpoint,
-		Dialect:        c.Spec.Dialect,
-		RequestTimeout: c.Spec.RequestTimeout,
-		ResyncPeriod:   c.Spec.ResyncPeriod,
+// viewOf reduces a connection object of either kind to a view. A namespaced
+// connection is a cluster one whose Secrets all live in its own namespace;
+// only DataSources of that namespace can name it, so it needs no
+// allowedNamespaces.
+func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
+	switch c := obj.(type) {
+	case *v1alpha1.OpenSearchConnection:
+		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
+		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
+		setAuth(v, c.Namespace, c.Spec.Auth, c.Spec.TLS)
+		return v
+	case *v1alpha1.ClusterOpenSearchConnection:
+		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
+		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
+		v.AllowedNamespaces = c.Spec.AllowedNamespaces
+		setClusterAuth(v, c.Spec.Auth, c.Spec.TLS)
+		return v
 	}
-	if a := c.Spec.Auth; a != nil && a.Basic != nil {
-		spec.Auth = &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{
-			SecretRef: v1alpha1.NamespacedCredentialsSecretReference{CredentialsSecretReference: a.Basic.SecretRef, Namespace: c.Namespace}}}
-	}
-	if t := c.Spec.TLS; t != nil {
-		spec.TLS = &v1alpha1.ClusterConnectionTLS{InsecureSkipVerify: t.InsecureSkipVerify}
-		if t.CASecretRef != nil {
-			spec.TLS.CASecretRef = &v1alpha1.NamespacedSecretKeyReference{SecretKeyReference: *t.CASecretRef, Namespace: c.Namespace}
-		}
-		if t.ClientCertSecretRef != nil {
-			spec.TLS.ClientCertSecretRef = &v1alpha1.NamespacedSecretReference{LocalSecretReference: *t.ClientCertSecretRef, Namespace: c.Namespace}
-		}
-	}
-	return newConnectionView(string(v1alpha1.KindOpenSearchConnection), c, &spec, &c.Status, defaultResync)
+	return nil
 }
 
-func viewOfClusterConnection(c *v1alpha1.ClusterOpenSearchConnection, defaultResync time.Duration) *connectionView {
-	v := newConnectionView(string(v1alpha1.KindClusterOpenSearchConnection), c, &c.Spec, &c.Status, defaultResync)
-	v.AllowedNamespaces = c.Spec.AllowedNamespaces
-	return v
+func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status *v1alpha1.ConnectionStatus,
+	defaultResync time.Duration) *connectionView {
+	return &connectionView{
+		ID:             registry.ID{Namespace: obj.GetNamespace(), Name: obj.GetName()},
+		Object:         obj,
+		Endpoint:       s.Endpoint,
+		Dialect:        s.Dialect,
+		RequestTimeout: durationOr(s.RequestTimeout, 10*time.Second),
+		ResyncPeriod:   durationOr(s.ResyncPeriod, defaultResync),
+		Status:         status,
+		Generation:     obj.GetGeneration(),
+	}
 }
 
-func newConnectionView(kind string, obj client.Object, spec *v1alpha1.ClusterOpenSearchConnectionSpec,
-	status *v1alpha1.ConnectionStatus, defaultResync time.Duration) *connectionView {
-	v := &connectionView{
-		Kind:               kind,
-		NamespacedName:     client.ObjectKeyFromObject(obj),
-		Object:             obj,
-		Endpoint:           spec.Endpoint,
-		Dialect:            spec.Dialect,
-		RequestTimeout:     durationOr(spec.RequestTimeout, 10*time.Second),
-		ResyncPeriod:       durationOr(spec.ResyncPeriod, defaultResync),
-		Status:             status,
-		Generation:         obj.GetGeneration(),
-		InsecureSkipVerify: spec.TLS != nil && spec.TLS.InsecureSkipVerify,
+func setAuth(v *connectionView, namespace string, auth *v1alpha1.ConnectionAuth, tls *v1alpha1.ConnectionTLS) {
+	if auth != nil && auth.Basic != nil {
+		v.Basic = basicRef(namespace, auth.Basic.SecretRef)
 	}
-	if a := spec.Auth; a != nil && a.Basic != nil {
-		r := a.Basic.SecretRef
-		v.Basic = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name},
-			[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
+	if tls == nil {
+		return
 	}
-	if t := spec.TLS; t != nil {
-		if r := t.CASecretRef; r != nil {
-			v.CA = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name}, []string{orDefault(r.Key, "ca.crt")}}
-		}
-		if r := t.ClientCertSecretRef; r != nil {
-			v.ClientCert = &secretKeyRef{types.NamespacedName{Namespace: r.Namespace, Name: r.Name},
-				[]string{corev1.TLSCertKey, corev1.TLSPrivateKeyKey}}
-		}
+	v.InsecureSkipVerify = tls.InsecureSkipVerify
+	if r := tls.CASecretRef; r != nil {
+		v.CA = caRef(namespace, *r)
 	}
-	return v
+	if r := tls.ClientCertSecretRef; r != nil {
+		v.ClientCert = clientCertRef(namespace, r.Name)
+	}
 }
 
-// getConnection reads the connection a DataSource names, or returns nil when
-// it does not exist.
-func getConnection(ctx context.Context, c client.Reader, ref v1alpha1.ConnectionReference, namespace string, defaultResync time.Duration) (*connectionView, error) {
-	if ref.Kind == v1alpha1.KindClusterOpenSearchConnection {
-		var obj v1alpha1.ClusterOpenSearchConnection
-		if err := c.Get(ctx, types.NamespacedName{Name: ref.Name}, &obj); err != nil {
-			return nil, client.IgnoreNotFound(err)
-		}
-		return viewOfClusterConnection(&obj, defaultResync), nil
+func setClusterAuth(v *connectionView, auth *v1alpha1.ClusterConnectionAuth, tls *v1alpha1.ClusterConnectionTLS) {
+	if auth != nil && auth.Basic != nil {
+		v.Basic = basicRef(auth.Basic.SecretRef.Namespace, auth.Basic.SecretRef.CredentialsSecretReference)
 	}
-	var obj v1alpha1.OpenSearchConnection
-	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name}, &obj); err != nil {
+	if tls == nil {
+		return
+	}
+	v.InsecureSkipVerify = tls.InsecureSkipVerify
+	if r := tls.CASecretRef; r != nil {
+		v.CA = caRef(r.Namespace, r.SecretKeyReference)
+	}
+	if r := tls.ClientCertSecretRef; r != nil {
+		v.ClientCert = clientCertRef(r.Namespace, r.Name)
+	}
+}
+
+func basicRef(namespace string, r v1alpha1.CredentialsSecretReference) *secretKeyRef {
+	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name},
+		[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
+}
+
+func caRef(namespace string, r v1alpha1.SecretKeyReference) *secretKeyRef {
+	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name}, []string{orDefault(r.Key, "ca.crt")}}
+}
+
+func clientCertRef(namespace, name string) *secretKeyRef {
+	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: name}, []string{"tls.crt", "tls.key"}}
+}
+
+// getConnection reads the connection id names, or returns nil when it does
+// not exist.
+func getConnection(ctx context.Context, c client.Reader, id registry.ID, defaultResync time.Duration) (*connectionView, error) {
+	obj := connectionObject(id)
+	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return viewOfConnection(&obj, defaultResync), nil
-}
-
-// connectionRegistry keeps one OpenSearch client per connection, rebuilt
-// when the connection's endpoint, settings or Secrets change, so that every
-// reconciler talking to a cluster shares its connection pool and its
-// detected dialect.
-type connectionRegistry struct {
-	factory ClientFactory
-	secrets *SecretWatcher
-	metrics *operatorMetrics
-
-	mu        sync.Mutex
-	clients   map[string]*cachedClient
-	throttled map[string]throttle
-}
-
-// throttle is a connection's server asking the operator to wait (429 with
-// Retry-After). It holds for every DataSource on the connection: the
-// server's limit is not per data source.
-type throttle struct {
-	until   time.Time
-	message string
-}
-
-type cachedClient struct {
-	hash string
-	api  OpenSearchAPI
-}
-
-func newConnectionRegistry(factory ClientFactory, secrets *SecretWatcher, m *operatorMetrics) *connectionRegistry {
-	return &connectionRegistry{factory: factory, secrets: secrets, metrics: m, clients: map[string]*cachedClient{}, throttled: map[string]throttle{}}
-}
-
-// Client returns the client for v, reading its Secrets. A missing Secret or
-// key is a *specProblem.
-func (r *connectionRegistry) Client(ctx context.Context, v *connectionView) (OpenSearchAPI, error) {
-	owner := secretOwner{Kind: v.Kind, NamespacedName: v.NamespacedName}
-	r.secrets.Retain(owner, v.secretRefs())
-	cfg := opensearch.Config{
-		Endpoint:           v.Endpoint,
-		Dialect:            opensearch.Dialect(v.Dialect),
-		RequestTimeout:     v.RequestTimeout,
-		InsecureSkipVerify: v.InsecureSkipVerify,
-	}
-	hash := sha256.New()
-	fmt.Fprintf(hash, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)
-	read := func(ref *secretKeyRef, field string) ([][]byte, error) {
-		s, err := r.secrets.Get(ctx, owner, ref.NamespacedName)
-		if err != nil {
-			return nil, err
-		}
-		if s == nil {
-			return nil, &specProblem{v1alpha1.ReasonSecretNotFound,
-				fmt.Sprintf("Secret %s (%s) does not exist", ref.NamespacedName, field)}
-		}
-		out := make([][]byte, len(ref.Keys))
-		for i, k := range ref.Keys {
-			val, ok := s.Data[k]
-			if !ok {
-				return nil, &specProblem{v1alpha1.ReasonSecretKeyNotFound,
-					fmt.Sprintf("Secret %s (%s) has no key %q; it has keys %s", ref.NamespacedName, field, k, keysOf(s))}
-			}
-			out[i] = val
-		}
-		fmt.Fprintf(hash, "%s|%s|%s\n", ref.NamespacedName, s.UID, s.ResourceVersion)
-		return out, nil
-	}
-	if v.Basic != nil {
-		vals, err := read(v.Basic, "spec.auth.basic.secretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
-	}
-	if v.CA != nil {
-		vals, err := read(v.CA, "spec.tls.caSecretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.CACertPEM = vals[0]
-	}
-	if v.ClientCert != nil {
-		vals, err := read(v.ClientCert, "spec.tls.clientCertSecretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.ClientCertPEM, cfg.ClientKeyPEM = vals[0], vals[1]
-	}
-	sum := hex.EncodeToString(hash.Sum(nil))
-
-	id := v.ID()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	cached := r.clients[id]
-	if cached != nil && cached.hash == sum {
-		return cached.api, nil
-	}
-	// What Auto detected is kept across client rebuilds (a rotated password)
-	// and, through status, across restarts: detection costs a rejected
-	// request, and comparing remote data sources needs the dialect.
-	if cfg.Dialect == opensearch.DialectAuto {
-		switch {
-		case cached != nil && cached.api.Dialect() != opensearch.DialectAuto:
-			cfg.Dialect = cached.api.Dialect()
-		case v.Status != nil && v.Status.ObservedGeneration == v.Generation &&
-			(v.Status.Dialect == v1alpha1.DialectDocumented || v.Status.Dialect == v1alpha1.DialectSQLPlugin):
-			cfg.Dialect = opensearch.Dialect(v.Status.Dialect)
-		}
-	}
-	cfg.Observer = r.metrics.observer(id)
-	api, err := r.factory(cfg)
-	if err != nil {
-		return nil, &specProblem{v1alpha1.ReasonInvalidSpec, "cannot build a client for " + id + ": " + err.Error()}
-	}
-	// A replaced client is not closed: a reconcile may still be using it,
-	// and the client cleans up after itself once unreachable.
-	r.clients[id] = &cachedClient{hash: sum, api: api}
-	return api, nil
-}
-
-// Throttle records that the server of connection id asked to be left alone
-// until until.
-func (r *connectionRegistry) Throttle(id string, until time.Time, message string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if cur, ok := r.throttled[id]; !ok || until.After(cur.until) {
-		r.throttled[id] = throttle{until: until, message: message}
-	}
-}
-
-// Throttled returns the throttle in force on connection id at now, if any.
-func (r *connectionRegistry) Throttled(id string, now time.Time) (throttle, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	t, ok := r.throttled[id]
-	if ok && !now.Before(t.until) {
-		delete(r.throttled, id)
-		return throttle{}, false
-	}
-	return t, ok
-}
-
-// Forget drops the client of a deleted connection.
-func (r *connectionRegistry) Forget(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.clients, id)
+	return viewOf(obj, defaultResync), nil
 }

@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -29,15 +30,6 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
-
-// specProblem is why a DataSource cannot be written yet: a Ready reason and a
-// message a user can act on.
-type specProblem struct {
-	Reason  string
-	Message string
-}
-
-func (p *specProblem) Error() string { return p.Reason + ": " + p.Message }
 
 // desiredState is a DataSource as it must be in OpenSearch.
 type desiredState struct {
@@ -79,13 +71,38 @@ func referencedSecrets(spec *v1alpha1.DataSourceSpec) []string {
 // or absent when missing) to the body to write. connectionID identifies the
 // target cluster and its configured dialect, so that pointing a DataSource
 // at another cluster changes the fingerprint.
-func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, connectionID string) (desiredState, *specProblem) {
-	name := dataSourceName(ds)
+func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, connectionID string) (desiredState, *blocked) {
+	// Spec errors come before Secret errors: creating a missing Secret must
+	// not reveal a second, older problem.
+	if p := checkPropertiesFrom(&ds.Spec); p != nil {
+		return desiredState{}, p
+	}
+	b := &bodyBuilder{namespace: ds.Namespace, secrets: secrets, body: specBody(ds)}
+	b.printed = b.body
+	b.printed.Properties = maps.Clone(b.body.Properties)
+	if p := b.addCredentials(ds.Spec.Configuration); p != nil {
+		return desiredState{}, p
+	}
+	for _, pf := range ds.Spec.PropertiesFrom {
+		v, ver, p := b.lookup(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
+		if p != nil {
+			return desiredState{}, p
+		}
+		b.body.Properties[pf.Key] = jsonString(v)
+		b.printed.Properties[pf.Key] = jsonString(ver)
+	}
+	fp, err := fingerprint(connectionID, b.printed)
+	if err != nil {
+		return desiredState{}, &blocked{v1alpha1.ReasonInvalidSpec, "spec cannot be encoded: " + err.Error()}
+	}
+	return desiredState{DataSource: b.body, Fingerprint: fp}, nil
+}
+
+// specBody is the body from the spec alone, defaults applied.
+func specBody(ds *v1alpha1.DataSource) opensearch.DataSource {
 	spec := &ds.Spec
-	// Secret-derived values go into body; placeholders naming the Secret's
-	// version go into the fingerprinted copy.
 	body := opensearch.DataSource{
-		Name:         name,
+		Name:         dataSourceName(ds),
 		Description:  spec.Description,
 		Connector:    spec.Connector,
 		ResultIndex:  spec.ResultIndex,
@@ -94,7 +111,7 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 		Properties:   make(map[string]json.RawMessage, len(spec.Properties)+len(spec.PropertiesFrom)),
 	}
 	if body.ResultIndex == "" {
-		body.ResultIndex = opensearch.DefaultResultIndex(name)
+		body.ResultIndex = opensearch.DefaultResultIndex(body.Name)
 	}
 	if body.Status == "" {
 		body.Status = string(v1alpha1.StateActive)
@@ -102,75 +119,86 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 	for k, v := range spec.Properties {
 		body.Properties[k] = json.RawMessage(v.Raw)
 	}
-	printed := body
-	printed.Properties = make(map[string]json.RawMessage, len(body.Properties))
-	for k, v := range body.Properties {
-		printed.Properties[k] = v
-	}
+	return body
+}
 
-	lookup := func(secretName, key, field string) (string, string, *specProblem) {
-		s := secrets[secretName]
-		if s == nil {
-			return "", "", &specProblem{v1alpha1.ReasonSecretNotFound,
-				fmt.Sprintf("Secret %s/%s (%s) does not exist; create it and the data source is written within seconds", ds.Namespace, secretName, field)}
-		}
-		v, ok := s.Data[key]
-		if !ok {
-			return "", "", &specProblem{v1alpha1.ReasonSecretKeyNotFound,
-				fmt.Sprintf("Secret %s/%s has no key %q (%s); it has keys %s", ds.Namespace, secretName, key, field, keysOf(s))}
-		}
-		if len(v) >= minSensitiveLen {
-			body.Sensitive = append(body.Sensitive, string(v))
-		}
-		return string(v), fmt.Sprintf("secret:%s/%s:%s:%s#%s", ds.Namespace, secretName, s.UID, s.ResourceVersion, key), nil
-	}
-
-	// Spec errors come before Secret errors: creating a missing Secret must
-	// not reveal a second, older problem.
+// checkPropertiesFrom refuses a key given twice, which the admission policy
+// also refuses where it is installed.
+func checkPropertiesFrom(spec *v1alpha1.DataSourceSpec) *blocked {
 	fromSecret := make(map[string]bool, len(spec.PropertiesFrom))
 	for _, pf := range spec.PropertiesFrom {
 		switch {
 		case fromSecret[pf.Key]:
-			return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec,
+			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q appears twice in spec.propertiesFrom; keep one", pf.Key)}
-		case body.Properties[pf.Key] != nil:
-			return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec,
+		case spec.Properties[pf.Key].Raw != nil:
+			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q is set in both spec.properties and spec.propertiesFrom; keep one", pf.Key)}
 		}
 		fromSecret[pf.Key] = true
 	}
+	return nil
+}
 
-	if c := spec.Configuration; c != nil && c.Credentials != nil {
-		ref := c.Credentials.SecretRef
-		user, userVer, p := lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
-		if p != nil {
-			return desiredState{}, p
-		}
-		pass, passVer, p := lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials")
-		if p != nil {
-			return desiredState{}, p
-		}
-		body.Configuration = &opensearch.Configuration{Endpoint: c.Endpoint, Username: user, Password: pass}
-		printed.Configuration = &opensearch.Configuration{Endpoint: c.Endpoint, Username: userVer, Password: passVer}
-	}
-	for _, pf := range spec.PropertiesFrom {
-		v, ver, p := lookup(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
-		if p != nil {
-			return desiredState{}, p
-		}
-		body.Properties[pf.Key] = jsonString(v)
-		printed.Properties[pf.Key] = jsonString(ver)
-	}
+// bodyBuilder fills in Secret values: the real ones go into body, and
+// placeholders naming each Secret's version go into printed, the copy that
+// is fingerprinted.
+type bodyBuilder struct {
+	namespace string
+	secrets   map[string]*corev1.Secret
+	body      opensearch.DataSource
+	printed   opensearch.DataSource
+}
 
+func (b *bodyBuilder) addCredentials(c *v1alpha1.DataSourceConfiguration) *blocked {
+	if c == nil || c.Credentials == nil {
+		return nil
+	}
+	ref := c.Credentials.SecretRef
+	user, userVer, p := b.lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
+	if p != nil {
+		return p
+	}
+	pass, passVer, p := b.lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials")
+	if p != nil {
+		return p
+	}
+	b.body.Configuration = &opensearch.Configuration{Endpoint: c.Endpoint, Username: user, Password: pass}
+	b.printed.Configuration = &opensearch.Configuration{Endpoint: c.Endpoint, Username: userVer, Password: passVer}
+	return nil
+}
+
+// lookup returns one Secret value and its version placeholder, and marks
+// the value sensitive so the client redacts it from any error.
+func (b *bodyBuilder) lookup(secretName, key, field string) (value, version string, problem *blocked) {
+	s := b.secrets[secretName]
+	if s == nil {
+		return "", "", &blocked{v1alpha1.ReasonSecretNotFound,
+			fmt.Sprintf("Secret %s/%s (%s) does not exist; create it and the data source is written within seconds", b.namespace, secretName, field)}
+	}
+	v, ok := s.Data[key]
+	if !ok {
+		return "", "", &blocked{v1alpha1.ReasonSecretKeyNotFound,
+			fmt.Sprintf("Secret %s/%s has no key %q (%s); it has keys %s", b.namespace, secretName, key, field, keysOf(s))}
+	}
+	if len(v) >= minSensitiveLen {
+		b.body.Sensitive = append(b.body.Sensitive, string(v))
+	}
+	return string(v), fmt.Sprintf("secret:%s/%s:%s:%s#%s", b.namespace, secretName, s.UID, s.ResourceVersion, key), nil
+}
+
+// fingerprint hashes the connection and the body with Secret versions in
+// place of their values.
+func fingerprint(connectionID string, printed opensearch.DataSource) (string, error) {
 	printed.Sensitive = nil
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\n", connectionID)
 	enc, err := json.Marshal(printed)
 	if err != nil {
-		return desiredState{}, &specProblem{v1alpha1.ReasonInvalidSpec, "spec cannot be encoded: " + err.Error()}
+		return "", err
 	}
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s\n", connectionID)
 	sum.Write(enc)
-	return desiredState{DataSource: body, Fingerprint: "sha256:" + hex.EncodeToString(sum.Sum(nil))[:32]}, nil
+	return "sha256:" + hex.EncodeToString(sum.Sum(nil))[:32], nil
 }
 
 // minSensitiveLen is the shortest Secret value redacted from error text:

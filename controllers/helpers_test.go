@@ -75,10 +75,10 @@ func createConnection(ns, name string, fake *fakeopensearch.Server, dialect v1al
 	c := &v1alpha1.OpenSearchConnection{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{}},
 		Spec: v1alpha1.OpenSearchConnectionSpec{
-			Endpoint:     fake.URL(),
-			Dialect:      dialect,
-			Auth:         &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: name + "-auth"}}},
-			ResyncPeriod: &metav1.Duration{Duration: resync},
+			ConnectionSettings: v1alpha1.ConnectionSettings{
+				Endpoint: fake.URL(), Dialect: dialect, ResyncPeriod: &metav1.Duration{Duration: resync},
+			},
+			Auth: &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: name + "-auth"}}},
 		},
 	}
 	for i := 0; i+1 < len(labels); i += 2 {
@@ -102,8 +102,7 @@ func clusterConnection(fake *fakeopensearch.Server, namespace string, extra []st
 	cc := &v1alpha1.ClusterOpenSearchConnection{
 		ObjectMeta: metav1.ObjectMeta{Name: "shared-" + namespace},
 		Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
-			Endpoint: fake.URL(),
-			Dialect:  v1alpha1.DialectSQLPlugin,
+			ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL(), Dialect: v1alpha1.DialectSQLPlugin},
 			Auth: &v1alpha1.ClusterConnectionAuth{Basic: &v1alpha1.ClusterBasicAuth{SecretRef: v1alpha1.NamespacedCredentialsSecretReference{
 				CredentialsSecretReference: v1alpha1.CredentialsSecretReference{Name: "auth"}, Namespace: namespace}}},
 			AllowedNamespaces: &v1alpha1.AllowedNamespaces{Names: append([]string{namespace}, extra...)},

@@ -32,9 +32,12 @@ type operatorMetrics struct {
 	requestDuration *prometheus.HistogramVec
 	driftCorrected  *prometheus.CounterVec
 	readiness       *readinessCollector
+	watchedSecrets  prometheus.GaugeFunc
 }
 
-func newOperatorMetrics() *operatorMetrics {
+// newOperatorMetrics returns the metrics; watchedSecrets counts the Secrets
+// being watched at scrape time.
+func newOperatorMetrics(watchedSecrets func() int) *operatorMetrics {
 	return &operatorMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "opensearch_datasource_operator_requests_total",
@@ -54,12 +57,16 @@ func newOperatorMetrics() *operatorMetrics {
 				"DataSources by the reason of their Ready condition.", []string{"reason"}, nil),
 			reasons: map[types.NamespacedName]string{},
 		},
+		watchedSecrets: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "opensearch_datasource_operator_watched_secrets",
+			Help: "Secrets the operator watches: only those its objects reference, never the cluster's others.",
+		}, func() float64 { return float64(watchedSecrets()) }),
 	}
 }
 
 // Register adds the metrics to reg; it fails if they are registered already.
 func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness} {
+	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness, m.watchedSecrets} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}

@@ -24,10 +24,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,6 +38,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
 
 // Options configure the operator's controllers.
@@ -60,6 +60,29 @@ type Options struct {
 	Name string
 }
 
+func (o *Options) applyDefaults() {
+	if o.ClientFactory == nil {
+		o.ClientFactory = NewOpenSearchClient
+	}
+	if o.MaxConcurrentReconciles <= 0 {
+		o.MaxConcurrentReconciles = 4
+	}
+	if o.DefaultResyncPeriod <= 0 {
+		o.DefaultResyncPeriod = 10 * time.Minute
+	}
+	if o.MetricsRegistry == nil {
+		o.MetricsRegistry = crmetrics.Registry
+	}
+}
+
+// controllerName makes base unique per manager in a process.
+func (o *Options) controllerName(base string) string {
+	if o.Name == "" {
+		return base
+	}
+	return base + "-" + o.Name
+}
+
 const (
 	// indexDataSourceConnection indexes DataSources by the ID of the
 	// connection they use, so a connection finds its DataSources without a
@@ -72,185 +95,124 @@ const (
 
 // remoteNameKey is a DataSource's key in indexRemoteName.
 func remoteNameKey(ds *v1alpha1.DataSource) string {
-	return connectionID(ds) + "|" + dataSourceName(ds)
-}
-
-// environment is what the reconcilers share.
-type environment struct {
-	client        client.Client
-	registry      *connectionRegistry
-	snapshots     *snapshotStore
-	secrets       *SecretWatcher
-	metrics       *operatorMetrics
-	recorder      events.EventRecorder
-	defaultResync time.Duration
-	now           func() time.Time
-
-	dataSourceTicks chan event.GenericEvent
-	connRefresh     map[string]chan event.GenericEvent
-}
-
-// enqueueDataSourcesOf asks every DataSource using connection id to
-// reconcile, which is when they compare themselves with its latest list.
-func (e *environment) enqueueDataSourcesOf(ctx context.Context, id string) error {
-	var list v1alpha1.DataSourceList
-	if err := e.client.List(ctx, &list, client.MatchingFields{indexDataSourceConnection: id}); err != nil {
-		return err
-	}
-	for i := range list.Items {
-		if err := e.tick(ctx, &list.Items[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// tick asks one DataSource to reconcile.
-func (e *environment) tick(ctx context.Context, ds *v1alpha1.DataSource) error {
-	ev := event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name}}}
-	select {
-	case e.dataSourceTicks <- ev:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// refreshConnection asks a connection to probe again, so its status shows
-// the dialect a write just detected.
-func (e *environment) refreshConnection(v *connectionView) {
-	if ch := e.connRefresh[v.Kind]; ch != nil {
-		select {
-		case ch <- event.GenericEvent{Object: newConnectionObject(v.Kind, v.NamespacedName)}:
-		default:
-		}
-	}
-}
-
-func newConnectionObject(kind string, nn types.NamespacedName) client.Object {
-	meta := metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}
-	if kind == string(v1alpha1.KindClusterOpenSearchConnection) {
-		return &v1alpha1.ClusterOpenSearchConnection{ObjectMeta: meta}
-	}
-	return &v1alpha1.OpenSearchConnection{ObjectMeta: meta}
-}
-
-// connectionID is the ID of the connection a DataSource names, in the form
-// connectionView.ID gives.
-func connectionID(ds *v1alpha1.DataSource) string {
-	ref := ds.Spec.ConnectionRef
-	if ref.Kind == v1alpha1.KindClusterOpenSearchConnection {
-		return string(ref.Kind) + "/" + ref.Name
-	}
-	return string(v1alpha1.KindOpenSearchConnection) + "/" + ds.Namespace + "/" + ref.Name
+	return connectionIDOf(ds).String() + "|" + dataSourceName(ds)
 }
 
 // Setup adds the operator's three controllers, its Secret watcher and its
 // metrics to mgr. The same call serves the manager binary and in-process
 // managers in tests and benchmarks.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
-	if opts.ClientFactory == nil {
-		opts.ClientFactory = NewOpenSearchClient
-	}
-	if opts.MaxConcurrentReconciles <= 0 {
-		opts.MaxConcurrentReconciles = 4
-	}
-	if opts.DefaultResyncPeriod <= 0 {
-		opts.DefaultResyncPeriod = 10 * time.Minute
-	}
-	if opts.MetricsRegistry == nil {
-		opts.MetricsRegistry = crmetrics.Registry
-	}
+	opts.applyDefaults()
 	clientset, err := kubernetes.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
 	}
-	metrics := newOperatorMetrics()
-	if err := metrics.Register(opts.MetricsRegistry); err != nil {
-		return fmt.Errorf("registering metrics: %w", err)
-	}
-	secrets := NewSecretWatcher(clientset)
+	secrets := secretwatch.New(clientset)
 	if err := mgr.Add(secrets); err != nil {
 		return err
 	}
-	if err := opts.MetricsRegistry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "opensearch_datasource_operator_watched_secrets",
-		Help: "Secrets the operator watches: only those its objects reference, never the cluster's others.",
-	}, func() float64 { return float64(secrets.Watched()) })); err != nil {
+	metrics := newOperatorMetrics(secrets.Watched)
+	if err := metrics.Register(opts.MetricsRegistry); err != nil {
 		return fmt.Errorf("registering metrics: %w", err)
 	}
-	env := &environment{
-		client:          mgr.GetClient(),
-		registry:        newConnectionRegistry(opts.ClientFactory, secrets, metrics),
-		snapshots:       newSnapshotStore(time.Now),
-		secrets:         secrets,
-		metrics:         metrics,
-		recorder:        mgr.GetEventRecorder("opensearch-datasource-operator"),
-		defaultResync:   opts.DefaultResyncPeriod,
-		now:             time.Now,
-		dataSourceTicks: make(chan event.GenericEvent, 1024),
-		connRefresh: map[string]chan event.GenericEvent{
-			string(v1alpha1.KindOpenSearchConnection):        make(chan event.GenericEvent, 64),
-			string(v1alpha1.KindClusterOpenSearchConnection): make(chan event.GenericEvent, 64),
-		},
-	}
-
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexDataSourceConnection,
-		func(o client.Object) []string { return []string{connectionID(o.(*v1alpha1.DataSource))} }); err != nil {
+	if err := addIndexes(ctx, mgr); err != nil {
 		return err
 	}
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexRemoteName,
-		func(o client.Object) []string { return []string{remoteNameKey(o.(*v1alpha1.DataSource))} }); err != nil {
+	reg := registry.New[OpenSearchAPI](time.Now)
+	clients := &connectionClients{registry: reg, secrets: secrets, factory: opts.ClientFactory, metrics: metrics}
+	enqueue := newEnqueuer(mgr.GetClient())
+	ds := &DataSourceReconciler{
+		Client: mgr.GetClient(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
+		Enqueue: enqueue, Metrics: metrics, Recorder: mgr.GetEventRecorder("opensearch-datasource-operator"),
+		DefaultResync: opts.DefaultResyncPeriod, Now: time.Now,
+	}
+	if err := ds.SetupWithManager(mgr, opts, secrets.Subscribe(kindDataSource, dataSourceEvent)); err != nil {
 		return err
 	}
-
-	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
-	name := func(base string) string {
-		if opts.Name == "" {
-			return base
+	for _, kind := range []v1alpha1.ConnectionKind{v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection} {
+		conn := &ConnectionReconciler{
+			Client: mgr.GetClient(), Kind: kind, Clients: clients, Registry: reg, Secrets: secrets,
+			Enqueue: enqueue, DefaultResync: opts.DefaultResyncPeriod, Now: time.Now,
 		}
-		return base + "-" + opts.Name
-	}
-	enqueue := &handler.EnqueueRequestForObject{}
-
-	dsReconciler := &DataSourceReconciler{Client: mgr.GetClient(), env: env, states: map[types.NamespacedName]dataSourceState{}}
-	dataSourcesOf := func(kind v1alpha1.ConnectionKind) handler.EventHandler {
-		return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			id := (&connectionView{Kind: string(kind), NamespacedName: client.ObjectKeyFromObject(o)}).ID()
-			var list v1alpha1.DataSourceList
-			if err := mgr.GetClient().List(ctx, &list, client.MatchingFields{indexDataSourceConnection: id}); err != nil {
-				return nil
-			}
-			reqs := make([]reconcile.Request, len(list.Items))
-			for i := range list.Items {
-				reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])}
-			}
-			return reqs
+		changed := secrets.Subscribe(string(kind), func(nn types.NamespacedName) event.GenericEvent {
+			return event.GenericEvent{Object: connectionObject(registry.ID{Kind: string(kind), Namespace: nn.Namespace, Name: nn.Name})}
 		})
+		if err := conn.SetupWithManager(mgr, opts, changed); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexDataSourceConnection,
+		func(o client.Object) []string { return []string{connectionIDOf(o.(*v1alpha1.DataSource)).String()} }); err != nil {
+		return err
+	}
+	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexRemoteName,
+		func(o client.Object) []string { return []string{remoteNameKey(o.(*v1alpha1.DataSource))} })
+}
+
+// SetupWithManager registers the DataSource controller. secretChanged
+// carries the DataSources whose Secrets changed.
+func (r *DataSourceReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, secretChanged <-chan event.GenericEvent) error {
 	// Status writes do not change the generation; reacting to them would
 	// turn every status patch into another reconcile.
 	specOrDeletion := predicate.Or(predicate.GenerationChangedPredicate{}, predicate.NewPredicateFuncs(
 		func(o client.Object) bool { return !o.GetDeletionTimestamp().IsZero() }))
-	newDataSource := func(nn types.NamespacedName) event.GenericEvent {
-		return event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}}}
-	}
-	// A namespace's labels decide whether a ClusterOpenSearchConnection's
-	// allowedNamespaces selector lets its DataSources in.
-	clusterDataSourcesIn := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+	enqueue := &handler.EnqueueRequestForObject{}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(opts.controllerName("datasource")).
+		For(&v1alpha1.DataSource{}, builder.WithPredicates(specOrDeletion)).
+		Watches(&v1alpha1.OpenSearchConnection{}, r.dataSourcesOf(v1alpha1.KindOpenSearchConnection)).
+		Watches(&v1alpha1.ClusterOpenSearchConnection{}, r.dataSourcesOf(v1alpha1.KindClusterOpenSearchConnection)).
+		Watches(&corev1.Namespace{}, r.clusterDataSourcesIn(), builder.WithPredicates(labelsChanged())).
+		WatchesRawSource(source.Channel(secretChanged, enqueue)).
+		WatchesRawSource(source.Channel(r.Enqueue.dataSources, enqueue)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).
+		Complete(r)
+}
+
+// dataSourcesOf maps a connection of kind to the DataSources that use it.
+func (r *DataSourceReconciler) dataSourcesOf(kind v1alpha1.ConnectionKind) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		id := registry.ID{Kind: string(kind), Namespace: o.GetNamespace(), Name: o.GetName()}
 		var list v1alpha1.DataSourceList
-		if err := mgr.GetClient().List(ctx, &list, client.InNamespace(o.GetName())); err != nil {
+		if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceConnection: id.String()}); err != nil {
 			return nil
 		}
-		var reqs []reconcile.Request
-		for i := range list.Items {
-			if list.Items[i].Spec.ConnectionRef.Kind == v1alpha1.KindClusterOpenSearchConnection {
-				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
-			}
-		}
-		return reqs
+		return requestsFor(list.Items, func(*v1alpha1.DataSource) bool { return true })
 	})
-	labelsChanged := predicate.Funcs{
+}
+
+// clusterDataSourcesIn maps a namespace to its DataSources on cluster
+// connections: the namespace's labels decide whether a
+// ClusterOpenSearchConnection's allowedNamespaces selector lets them in.
+func (r *DataSourceReconciler) clusterDataSourcesIn() handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list v1alpha1.DataSourceList
+		if err := r.List(ctx, &list, client.InNamespace(o.GetName())); err != nil {
+			return nil
+		}
+		return requestsFor(list.Items, func(ds *v1alpha1.DataSource) bool {
+			return ds.Spec.ConnectionRef.Kind == v1alpha1.KindClusterOpenSearchConnection
+		})
+	})
+}
+
+func requestsFor(items []v1alpha1.DataSource, keep func(*v1alpha1.DataSource) bool) []reconcile.Request {
+	var reqs []reconcile.Request
+	for i := range items {
+		if keep(&items[i]) {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&items[i])})
+		}
+	}
+	return reqs
+}
+
+// labelsChanged passes only updates that change an object's labels.
+func labelsChanged() predicate.Funcs {
+	return predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
 		DeleteFunc:  func(event.DeleteEvent) bool { return false },
 		GenericFunc: func(event.GenericEvent) bool { return false },
@@ -258,37 +220,21 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return !maps.Equal(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
 		},
 	}
-	if err := ctrl.NewControllerManagedBy(mgr).
-		Named(name("datasource")).
-		For(&v1alpha1.DataSource{}, builder.WithPredicates(specOrDeletion)).
-		Watches(&v1alpha1.OpenSearchConnection{}, dataSourcesOf(v1alpha1.KindOpenSearchConnection)).
-		Watches(&v1alpha1.ClusterOpenSearchConnection{}, dataSourcesOf(v1alpha1.KindClusterOpenSearchConnection)).
-		Watches(&corev1.Namespace{}, clusterDataSourcesIn, builder.WithPredicates(labelsChanged)).
-		WatchesRawSource(source.Channel(secrets.Subscribe("DataSource", newDataSource), enqueue)).
-		WatchesRawSource(source.Channel(env.dataSourceTicks, enqueue)).
-		WithOptions(ctrlOpts).
-		Complete(dsReconciler); err != nil {
-		return err
-	}
+}
 
-	for _, kind := range []v1alpha1.ConnectionKind{v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection} {
-		var obj client.Object = &v1alpha1.OpenSearchConnection{}
-		ctrlName := "opensearchconnection"
-		if kind == v1alpha1.KindClusterOpenSearchConnection {
-			obj, ctrlName = &v1alpha1.ClusterOpenSearchConnection{}, "clusteropensearchconnection"
-		}
-		newEvent := func(nn types.NamespacedName) event.GenericEvent {
-			return event.GenericEvent{Object: newConnectionObject(string(kind), nn)}
-		}
-		if err := ctrl.NewControllerManagedBy(mgr).
-			Named(name(ctrlName)).
-			For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-			WatchesRawSource(source.Channel(secrets.Subscribe(string(kind), newEvent), enqueue)).
-			WatchesRawSource(source.Channel(env.connRefresh[string(kind)], enqueue)).
-			WithOptions(ctrlOpts).
-			Complete(&ConnectionReconciler{Client: mgr.GetClient(), env: env, Kind: kind}); err != nil {
-			return err
-		}
+// SetupWithManager registers the controller of r.Kind. secretChanged
+// carries the connections whose Secrets changed.
+func (r *ConnectionReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, secretChanged <-chan event.GenericEvent) error {
+	obj, name := client.Object(&v1alpha1.OpenSearchConnection{}), "opensearchconnection"
+	if r.Kind == v1alpha1.KindClusterOpenSearchConnection {
+		obj, name = &v1alpha1.ClusterOpenSearchConnection{}, "clusteropensearchconnection"
 	}
-	return nil
+	enqueue := &handler.EnqueueRequestForObject{}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(opts.controllerName(name)).
+		For(obj, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WatchesRawSource(source.Channel(secretChanged, enqueue)).
+		WatchesRawSource(source.Channel(r.Enqueue.connections[string(r.Kind)], enqueue)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).
+		Complete(r)
 }

@@ -96,8 +96,9 @@ type ConnectionTLS struct {
 	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
 }
 
-// OpenSearchConnectionSpec says how to reach one OpenSearch cluster.
-type OpenSearchConnectionSpec struct {
+// ConnectionSettings are the fields both connection kinds share: where the
+// server is, which dialect it speaks, and how the operator paces its calls.
+type ConnectionSettings struct {
 	// endpoint is the URL of the OpenSearch REST API, https://… or http://….
 	// +required
 	// +kubebuilder:validation:MaxLength=2048
@@ -110,16 +111,6 @@ type OpenSearchConnectionSpec struct {
 	// +optional
 	// +kubebuilder:default=Auto
 	Dialect Dialect `json:"dialect,omitempty"`
-
-	// auth holds the operator's credentials for OpenSearch, read from a
-	// Secret in the connection's namespace. A change to the Secret is applied
-	// within seconds.
-	// +optional
-	Auth *ConnectionAuth `json:"auth,omitempty"`
-
-	// tls configures server verification and the client certificate.
-	// +optional
-	TLS *ConnectionTLS `json:"tls,omitempty"`
 
 	// requestTimeout bounds each request to OpenSearch.
 	// +optional
@@ -138,6 +129,21 @@ type OpenSearchConnectionSpec struct {
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
+}
+
+// OpenSearchConnectionSpec says how to reach one OpenSearch cluster.
+type OpenSearchConnectionSpec struct {
+	ConnectionSettings `json:",inline"`
+
+	// auth holds the operator's credentials for OpenSearch, read from a
+	// Secret in the connection's namespace. A change to the Secret is applied
+	// within seconds.
+	// +optional
+	Auth *ConnectionAuth `json:"auth,omitempty"`
+
+	// tls configures server verification and the client certificate.
+	// +optional
+	TLS *ConnectionTLS `json:"tls,omitempty"`
 }
 
 // ConnectionStatus is what the operator last observed of a connection.
@@ -286,18 +292,7 @@ type AllowedNamespaces struct {
 // ClusterOpenSearchConnectionSpec says how to reach one OpenSearch cluster
 // and which namespaces may use it.
 type ClusterOpenSearchConnectionSpec struct {
-	// endpoint is the URL of the OpenSearch REST API, https://… or http://….
-	// +required
-	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:Pattern=`^https?://[^\s/?#]+([/?#]\S*)?$`
-	Endpoint string `json:"endpoint"`
-
-	// dialect is the flavour of the data source API the server speaks:
-	// Auto (default; detected on the first write and shown in
-	// status.dialect), Documented or SQLPlugin.
-	// +optional
-	// +kubebuilder:default=Auto
-	Dialect Dialect `json:"dialect,omitempty"`
+	ConnectionSettings `json:",inline"`
 
 	// auth holds the operator's credentials for OpenSearch, read from a
 	// Secret in the namespace the reference names.
@@ -307,23 +302,6 @@ type ClusterOpenSearchConnectionSpec struct {
 	// tls configures server verification and the client certificate.
 	// +optional
 	TLS *ClusterConnectionTLS `json:"tls,omitempty"`
-
-	// requestTimeout bounds each request to OpenSearch.
-	// +optional
-	// +kubebuilder:default="10s"
-	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
-	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
-
-	// resyncPeriod is how often the remote state is re-read to detect and
-	// correct drift; 1s or more.
-	// +optional
-	// +kubebuilder:default="10m"
-	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
-	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 
 	// allowedNamespaces limits which namespaces' DataSources may use this
 	// connection; others get Ready=False with reason NamespaceNotAllowed.

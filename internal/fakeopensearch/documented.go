@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package fakeopensearch
 
 import (
@@ -16,10 +32,7 @@ type docBody struct {
 }
 
 func parseDocumentedBody(body []byte) (*docBody, *apiError) {
-	if len(body) == 0 {
-		return nil, coreErr(400, "parse_exception", "request body is required")
-	}
-	fields, e := parseTopObject(body)
+	fields, e := bodyFields(body)
 	if e != nil {
 		return nil, e
 	}
@@ -35,14 +48,7 @@ func parseDocumentedBody(body []byte) (*docBody, *apiError) {
 		case "resultIndex":
 			b.resultIndex, e = textOrNull(body, f)
 		case "status":
-			var t *string
-			if t, e = textOrNull(body, f); e == nil && t != nil {
-				up := strings.ToUpper(*t)
-				if up != "ACTIVE" && up != "DISABLED" {
-					return nil, illegalArg(fmt.Sprintf("No DataSourceStatus with text %s found", *t))
-				}
-				b.status = &up
-			}
+			b.status, e = statusField(body, f)
 		case "allowedRoles":
 			b.roles, e = stringList(body, f)
 		case "properties":
@@ -68,23 +74,8 @@ func parseDocumentedBody(body []byte) (*docBody, *apiError) {
 			return nil, e
 		}
 	}
-	var missing []string
-	if b.name == nil || *b.name == "" {
-		missing = append(missing, "name")
-	}
-	if b.connector == nil || *b.connector == "" {
-		missing = append(missing, "connector")
-	}
-	if len(missing) > 0 {
-		return nil, illegalArg("Datasource configuration error: " + strings.Join(missing, ", ") + " cannot be null or empty.")
-	}
-	if !nameRE.MatchString(*b.name) {
-		return nil, illegalArg(fmt.Sprintf("DataSource Name: %s contains illegal characters. Allowed characters: a-zA-Z0-9_-*@.", *b.name))
-	}
-	if b.resultIndex != nil {
-		if msg := resultIndexProblems(*b.resultIndex, false); msg != "" {
-			return nil, illegalArg(msg)
-		}
+	if e := validateMetadata(b.name, b.connector != nil && *b.connector != "", b.resultIndex, false); e != nil {
+		return nil, e
 	}
 	if b.conf != nil {
 		var miss []string

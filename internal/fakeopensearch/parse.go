@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package fakeopensearch
 
 import (
@@ -6,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // field is one member of a JSON object, in document order.
@@ -194,4 +211,51 @@ func stringList(body []byte, f field) ([]string, *apiError) {
 		pos = off + len(bytes.TrimSpace(e))
 	}
 	return out, nil
+}
+
+// bodyFields reads a POST/PUT/PATCH body's top-level members; both modes
+// reject an empty body and anything but an object the same way.
+func bodyFields(body []byte) ([]field, *apiError) {
+	if len(body) == 0 {
+		return nil, coreErr(400, "parse_exception", "request body is required")
+	}
+	return parseTopObject(body)
+}
+
+// statusField reads "status": DataSourceStatus.fromString, upper-cased.
+func statusField(body []byte, f field) (*string, *apiError) {
+	t, e := textOrNull(body, f)
+	if e != nil || t == nil {
+		return nil, e
+	}
+	up := strings.ToUpper(*t)
+	if up != "ACTIVE" && up != "DISABLED" {
+		return nil, illegalArg(fmt.Sprintf("No DataSourceStatus with text %s found", *t))
+	}
+	return &up, nil
+}
+
+// validateMetadata is DataSourceMetadata.Builder.validateAndBuild(): name
+// and connector present, the name's characters, and the result index's
+// rules (the SQL plugin also requires its query_execution_result prefix).
+func validateMetadata(name *string, connectorPresent bool, resultIndex *string, requirePrefix bool) *apiError {
+	var missing []string
+	if name == nil || *name == "" {
+		missing = append(missing, "name")
+	}
+	if !connectorPresent {
+		missing = append(missing, "connector")
+	}
+	if len(missing) > 0 {
+		return illegalArg("Datasource configuration error: " + strings.Join(missing, ", ") + " cannot be null or empty.")
+	}
+	if !nameRE.MatchString(*name) {
+		return illegalArg(fmt.Sprintf("DataSource Name: %s contains illegal characters. Allowed characters: a-zA-Z0-9_-*@.", *name))
+	}
+	if resultIndex != nil {
+		if msg := resultIndexProblems(*resultIndex, requirePrefix); msg != "" {
+			return illegalArg(msg)
+		}
+	}
+	return nil
 }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package fakeopensearch
 
 import (
@@ -38,10 +54,7 @@ func javaLen(s string) int { return len(utf16.Encode([]rune(s))) }
 // parseSQLBody mirrors XContentParserUtils.toDataSourceMetadata (patch=false)
 // and XContentParserUtils.toMap (patch=true). All errors are core-shaped.
 func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
-	if len(body) == 0 {
-		return nil, coreErr(400, "parse_exception", "request body is required")
-	}
-	fields, e := parseTopObject(body)
+	fields, e := bodyFields(body)
 	if e != nil {
 		return nil, e
 	}
@@ -96,16 +109,8 @@ func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
 				return nil, e
 			}
 		case "status":
-			t, e := textOrNull(body, f)
-			if e != nil {
+			if b.status, e = statusField(body, f); e != nil {
 				return nil, e
-			}
-			if t != nil {
-				up := strings.ToUpper(*t)
-				if up != "ACTIVE" && up != "DISABLED" {
-					return nil, illegalArg(fmt.Sprintf("No DataSourceStatus with text %s found", *t))
-				}
-				b.status = &up
 			}
 		default:
 			return nil, illegalArg("Unknown field: " + f.key)
@@ -117,24 +122,8 @@ func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
 		}
 		return b, nil
 	}
-	// DataSourceMetadata.Builder.validateAndBuild()
-	var missing []string
-	if b.name == nil || *b.name == "" {
-		missing = append(missing, "name")
-	}
-	if b.connector == nil {
-		missing = append(missing, "connector")
-	}
-	if len(missing) > 0 {
-		return nil, illegalArg("Datasource configuration error: " + strings.Join(missing, ", ") + " cannot be null or empty.")
-	}
-	if !nameRE.MatchString(*b.name) {
-		return nil, illegalArg(fmt.Sprintf("DataSource Name: %s contains illegal characters. Allowed characters: a-zA-Z0-9_-*@.", *b.name))
-	}
-	if b.resultIndex != nil {
-		if msg := resultIndexProblems(*b.resultIndex, true); msg != "" {
-			return nil, illegalArg(msg)
-		}
+	if e := validateMetadata(b.name, b.connector != nil, b.resultIndex, true); e != nil {
+		return nil, e
 	}
 	return b, nil
 }

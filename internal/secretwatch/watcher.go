@@ -14,7 +14,10 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+// Package secretwatch reads and watches exactly the Secrets the operator's
+// objects reference, one name-scoped watch each, and tells their owners
+// when one changes.
+package secretwatch
 
 import (
 	"context"
@@ -31,26 +34,26 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 )
 
-// secretOwner is an object that references Secrets: its kind (one of the
+// Owner is an object that references Secrets: its kind (one of the
 // operator's three) and its key.
-type secretOwner struct {
+type Owner struct {
 	Kind string
 	types.NamespacedName
 }
 
-// SecretWatcher reads and watches exactly the Secrets the operator's objects
+// Watcher reads and watches exactly the Secrets the operator's objects
 // reference, each through its own watch scoped by name. A cluster-wide Secret
 // informer would hold every Secret of the cluster in memory; this holds only
 // the referenced ones, so memory does not grow with unrelated Secrets. A
 // watch on a Secret that does not exist yet reports its creation, which is
 // how SecretNotFound resolves without polling.
-type SecretWatcher struct {
+type Watcher struct {
 	clientset kubernetes.Interface
 
 	mu      sync.Mutex
 	ctx     context.Context
 	watches map[types.NamespacedName]*secretWatch
-	owned   map[secretOwner]map[types.NamespacedName]struct{}
+	owned   map[Owner]map[types.NamespacedName]struct{}
 	notify  map[string]chan event.GenericEvent
 	newObj  map[string]func(types.NamespacedName) event.GenericEvent
 }
@@ -58,16 +61,16 @@ type SecretWatcher struct {
 type secretWatch struct {
 	informer cache.SharedIndexInformer
 	cancel   context.CancelFunc
-	owners   map[secretOwner]struct{}
+	owners   map[Owner]struct{}
 }
 
-// NewSecretWatcher returns a watcher that reads Secrets with clientset. It
+// New returns a watcher that reads Secrets with clientset. It
 // must be added to the manager (it is a Runnable) before Get is called.
-func NewSecretWatcher(clientset kubernetes.Interface) *SecretWatcher {
-	return &SecretWatcher{
+func New(clientset kubernetes.Interface) *Watcher {
+	return &Watcher{
 		clientset: clientset,
 		watches:   map[types.NamespacedName]*secretWatch{},
-		owned:     map[secretOwner]map[types.NamespacedName]struct{}{},
+		owned:     map[Owner]map[types.NamespacedName]struct{}{},
 		notify:    map[string]chan event.GenericEvent{},
 		newObj:    map[string]func(types.NamespacedName) event.GenericEvent{},
 	}
@@ -75,7 +78,7 @@ func NewSecretWatcher(clientset kubernetes.Interface) *SecretWatcher {
 
 // Subscribe returns the channel on which owners of kind are told that a
 // Secret they reference changed. newEvent builds the event for one owner.
-func (w *SecretWatcher) Subscribe(kind string, newEvent func(types.NamespacedName) event.GenericEvent) <-chan event.GenericEvent {
+func (w *Watcher) Subscribe(kind string, newEvent func(types.NamespacedName) event.GenericEvent) <-chan event.GenericEvent {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	ch := make(chan event.GenericEvent, 1024)
@@ -86,7 +89,7 @@ func (w *SecretWatcher) Subscribe(kind string, newEvent func(types.NamespacedNam
 
 // Start implements manager.Runnable: it keeps the context the watches run
 // under and stops them all when the manager stops.
-func (w *SecretWatcher) Start(ctx context.Context) error {
+func (w *Watcher) Start(ctx context.Context) error {
 	w.mu.Lock()
 	w.ctx = ctx
 	w.mu.Unlock()
@@ -102,11 +105,11 @@ func (w *SecretWatcher) Start(ctx context.Context) error {
 
 // NeedLeaderElection implements manager.LeaderElectionRunnable: watches are
 // started only on behalf of reconcilers, which run on the leader.
-func (w *SecretWatcher) NeedLeaderElection() bool { return false }
+func (w *Watcher) NeedLeaderElection() bool { return false }
 
 // Get returns the Secret nn, or nil when it does not exist, and records that
 // owner references it so that a later change reaches the owner.
-func (w *SecretWatcher) Get(ctx context.Context, owner secretOwner, nn types.NamespacedName) (*corev1.Secret, error) {
+func (w *Watcher) Get(ctx context.Context, owner Owner, nn types.NamespacedName) (*corev1.Secret, error) {
 	informer, err := w.watch(owner, nn)
 	if err != nil {
 		return nil, err
@@ -127,7 +130,7 @@ func (w *SecretWatcher) Get(ctx context.Context, owner secretOwner, nn types.Nam
 
 // Retain says that owner now references only keep; watches on Secrets that
 // no owner references any more are stopped.
-func (w *SecretWatcher) Retain(owner secretOwner, keep []types.NamespacedName) {
+func (w *Watcher) Retain(owner Owner, keep []types.NamespacedName) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	wanted := make(map[types.NamespacedName]struct{}, len(keep))
@@ -153,13 +156,13 @@ func (w *SecretWatcher) Retain(owner secretOwner, keep []types.NamespacedName) {
 }
 
 // Watched returns how many Secrets are being watched (for tests and metrics).
-func (w *SecretWatcher) Watched() int {
+func (w *Watcher) Watched() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.watches)
 }
 
-func (w *SecretWatcher) watch(owner secretOwner, nn types.NamespacedName) (cache.SharedIndexInformer, error) {
+func (w *Watcher) watch(owner Owner, nn types.NamespacedName) (cache.SharedIndexInformer, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.ctx == nil {
@@ -180,7 +183,7 @@ func (w *SecretWatcher) watch(owner secretOwner, nn types.NamespacedName) (cache
 		})
 	informer := cache.NewSharedIndexInformer(lw, &corev1.Secret{}, 0, cache.Indexers{})
 	ctx, cancel := context.WithCancel(w.ctx)
-	sw := &secretWatch{informer: informer, cancel: cancel, owners: map[secretOwner]struct{}{owner: {}}}
+	sw := &secretWatch{informer: informer, cancel: cancel, owners: map[Owner]struct{}{owner: {}}}
 	w.watches[nn] = sw
 	changed := func() { w.changed(nn) }
 	// The initial list is what the caller of Get is about to read; only
@@ -207,7 +210,7 @@ func (w *SecretWatcher) watch(owner secretOwner, nn types.NamespacedName) (cache
 }
 
 // changed tells every owner of nn.
-func (w *SecretWatcher) changed(nn types.NamespacedName) {
+func (w *Watcher) changed(nn types.NamespacedName) {
 	w.mu.Lock()
 	sw, ok := w.watches[nn]
 	if !ok {

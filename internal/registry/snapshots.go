@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+package registry
 
 import (
 	"context"
@@ -24,37 +24,43 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
 
-// remoteSnapshot is every data source of one connection, as one list call
+// Snapshot is every data source of one connection, as one list call
 // returned them.
-type remoteSnapshot struct {
+type Snapshot struct {
 	FetchedAt time.Time
 	Items     map[string]opensearch.RemoteDataSource
 }
 
-// snapshotStore holds the latest list of each connection's data sources, so
+// Snapshots holds the latest list of each connection's data sources, so
 // that one list call serves the drift checks of all of a connection's
 // DataSources. Concurrent requests for a fresh list share one call.
-type snapshotStore struct {
+type Snapshots struct {
 	now func() time.Time
 
 	mu       sync.Mutex
-	latest   map[string]*remoteSnapshot
-	inflight map[string]*listCall
+	latest   map[ID]*Snapshot
+	inflight map[ID]*listCall
+}
+
+// Lister lists a connection's data sources; the OpenSearch client is one.
+type Lister interface {
+	List(ctx context.Context) ([]opensearch.RemoteDataSource, error)
 }
 
 type listCall struct {
 	started time.Time
 	done    chan struct{}
-	snap    *remoteSnapshot
+	snap    *Snapshot
 	err     error
 }
 
-func newSnapshotStore(now func() time.Time) *snapshotStore {
-	return &snapshotStore{now: now, latest: map[string]*remoteSnapshot{}, inflight: map[string]*listCall{}}
+// NewSnapshots returns an empty store that stamps lists with now.
+func NewSnapshots(now func() time.Time) *Snapshots {
+	return &Snapshots{now: now, latest: map[ID]*Snapshot{}, inflight: map[ID]*listCall{}}
 }
 
 // Latest returns the connection's last snapshot, or nil.
-func (s *snapshotStore) Latest(conn string) *remoteSnapshot {
+func (s *Snapshots) Latest(conn ID) *Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.latest[conn]
@@ -63,7 +69,7 @@ func (s *snapshotStore) Latest(conn string) *remoteSnapshot {
 // Fresh returns a snapshot of conn fetched after notBefore, listing through
 // api only when neither the stored snapshot nor a list already in flight is
 // recent enough.
-func (s *snapshotStore) Fresh(ctx context.Context, conn string, api OpenSearchAPI, notBefore time.Time) (*remoteSnapshot, error) {
+func (s *Snapshots) Fresh(ctx context.Context, conn ID, api Lister, notBefore time.Time) (*Snapshot, error) {
 	s.mu.Lock()
 	if snap := s.latest[conn]; snap != nil && snap.FetchedAt.After(notBefore) {
 		s.mu.Unlock()
@@ -87,10 +93,10 @@ func (s *snapshotStore) Fresh(ctx context.Context, conn string, api OpenSearchAP
 
 // list runs detached from any one reconcile's context, because other
 // reconciles may be waiting on the same call.
-func (s *snapshotStore) list(conn string, api OpenSearchAPI, call *listCall) {
+func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
 	items, err := api.List(context.Background())
 	if err == nil {
-		snap := &remoteSnapshot{FetchedAt: call.started, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
+		snap := &Snapshot{FetchedAt: call.started, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
 		for _, it := range items {
 			snap.Items[it.Name] = it
 		}
@@ -115,7 +121,7 @@ func (s *snapshotStore) list(conn string, api OpenSearchAPI, call *listCall) {
 
 // Forget drops a deleted connection's snapshot and disowns a list in
 // flight for it.
-func (s *snapshotStore) Forget(conn string) {
+func (s *Snapshots) Forget(conn ID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.latest, conn)

@@ -1,0 +1,129 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
+)
+
+// connectionClients turns a connection into its OpenSearch client: it reads
+// the connection's Secrets (watching them from then on) and reuses the
+// registry's client while nothing it was built from has changed.
+type connectionClients struct {
+	registry *registry.Registry[OpenSearchAPI]
+	secrets  secretReader
+	factory  ClientFactory
+	metrics  *operatorMetrics
+}
+
+// clientFor returns v's client. A missing Secret or key is *blocked.
+func (c *connectionClients) clientFor(ctx context.Context, v *connectionView) (OpenSearchAPI, error) {
+	owner := secretwatch.Owner{Kind: v.ID.Kind, NamespacedName: connectionKey(v.ID)}
+	c.secrets.Retain(owner, v.secretRefs())
+	cfg := opensearch.Config{
+		Endpoint:           v.Endpoint,
+		Dialect:            opensearch.Dialect(v.Dialect),
+		RequestTimeout:     v.RequestTimeout,
+		InsecureSkipVerify: v.InsecureSkipVerify,
+	}
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)
+	read := func(ref *secretKeyRef, field string) ([][]byte, error) {
+		return c.readKeys(ctx, owner, ref, field, sum)
+	}
+	if v.Basic != nil {
+		vals, err := read(v.Basic, "spec.auth.basic.secretRef")
+		if err != nil {
+			return nil, err
+		}
+		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
+	}
+	if v.CA != nil {
+		vals, err := read(v.CA, "spec.tls.caSecretRef")
+		if err != nil {
+			return nil, err
+		}
+		cfg.CACertPEM = vals[0]
+	}
+	if v.ClientCert != nil {
+		vals, err := read(v.ClientCert, "spec.tls.clientCertSecretRef")
+		if err != nil {
+			return nil, err
+		}
+		cfg.ClientCertPEM, cfg.ClientKeyPEM = vals[0], vals[1]
+	}
+	return c.registry.Client(v.ID, hex.EncodeToString(sum.Sum(nil)), func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
+		cfg.Dialect = knownDialect(cfg.Dialect, previous, v)
+		cfg.Observer = c.metrics.observer(v.ID.String())
+		api, err := c.factory(cfg)
+		if err != nil {
+			return nil, &blocked{v1alpha1.ReasonInvalidSpec, "cannot build a client for " + v.ID.String() + ": " + err.Error()}
+		}
+		return api, nil
+	})
+}
+
+// readKeys reads ref's keys and adds the Secret's version (never its
+// values) to the client's hash.
+func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owner, ref *secretKeyRef, field string,
+	sum hash.Hash) ([][]byte, error) {
+	s, err := c.secrets.Get(ctx, owner, ref.NamespacedName)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return nil, &blocked{v1alpha1.ReasonSecretNotFound, fmt.Sprintf("Secret %s (%s) does not exist", ref.NamespacedName, field)}
+	}
+	out := make([][]byte, len(ref.Keys))
+	for i, k := range ref.Keys {
+		val, ok := s.Data[k]
+		if !ok {
+			return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound,
+				fmt.Sprintf("Secret %s (%s) has no key %q; it has keys %s", ref.NamespacedName, field, k, keysOf(s))}
+		}
+		out[i] = val
+	}
+	fmt.Fprintf(sum, "%s|%s|%s\n", ref.NamespacedName, s.UID, s.ResourceVersion)
+	return out, nil
+}
+
+// knownDialect is the dialect to build a client with. What Auto detected
+// is kept across client rebuilds (a rotated password) and, through status,
+// across restarts: detection costs a rejected request, and comparing remote
+// data sources needs the dialect.
+func knownDialect(configured opensearch.Dialect, previous *OpenSearchAPI, v *connectionView) opensearch.Dialect {
+	if configured != opensearch.DialectAuto {
+		return configured
+	}
+	if previous != nil && (*previous).Dialect() != opensearch.DialectAuto {
+		return (*previous).Dialect()
+	}
+	if v.Status != nil && v.Status.ObservedGeneration == v.Generation &&
+		(v.Status.Dialect == v1alpha1.DialectDocumented || v.Status.Dialect == v1alpha1.DialectSQLPlugin) {
+		return opensearch.Dialect(v.Status.Dialect)
+	}
+	return configured
+}

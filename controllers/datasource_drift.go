@@ -1,0 +1,123 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+)
+
+const driftPrefix = "Changed outside Kubernetes: "
+
+// compareWithRemote decides whether a DataSource whose spec and Secrets are
+// already applied needs a write: only when the connection's latest list
+// shows the data source changed or gone. A changed spec goes straight to
+// the write. An unsettled DataSource (its last reconcile did not end
+// Synced, say after a connection blip) takes a list newer than its last
+// check even when none is due, so that it does not stay unready until the
+// next resync.
+func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSourceScope) *outcome {
+	fp := s.desired.Fingerprint
+	if s.ds.Status.Fingerprint != fp && s.applied.fingerprint != fp {
+		return nil
+	}
+	settled := readyReason(s.ds) == v1alpha1.ReasonSynced || s.applied.synced
+	name := s.desired.DataSource.Name
+	snap, err := r.snapshotToCheck(ctx, s, !settled)
+	switch {
+	case err != nil:
+		return stop(r.failedCall(ctx, s, err))
+	case snap == nil && !settled:
+		if t, ok := r.Registry.Throttled(s.conn.ID, r.Now()); ok {
+			return stop(throttled(t, r.Now()))
+		}
+		return stop(unchanged(s.ds, synced(name, s.conn)))
+	case snap == nil:
+		return stop(unchanged(s.ds, synced(name, s.conn)))
+	}
+	changed := []string{"the data source was deleted"}
+	remote, exists := snap.Items[name]
+	if exists {
+		d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
+		switch {
+		case err != nil:
+			return stop(notReady(v1alpha1.ReasonInvalidSpec, err.Error()))
+		case d.Empty() && settled:
+			return stop(unchanged(s.ds, synced(name, s.conn)))
+		case d.Empty():
+			return stop(synced(name, s.conn))
+		}
+		changed = append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+		s.remote = &remote
+	}
+	s.absent = !exists
+	s.drift = r.driftDetected(ctx, s.ds, changed)
+	return nil
+}
+
+// driftDetected records a change made outside Kubernetes and returns the
+// Drifted condition that describes it.
+func (r *DataSourceReconciler) driftDetected(ctx context.Context, ds *v1alpha1.DataSource, changed []string) *metav1.Condition {
+	msg := driftPrefix + strings.Join(changed, ", ")
+	r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s; writing the spec back", msg)
+	log.FromContext(ctx).Info("drift detected", "fields", changed)
+	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: msg}
+}
+
+// snapshotToCheck returns the connection's list to compare with, or nil
+// when there is none newer than the last check. A DataSource with no check
+// yet (right after a restart) or that must check now takes any list newer
+// than its last check, triggering one if none is, unless the server asked
+// to wait.
+func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourceScope, now bool) (*registry.Snapshot, error) {
+	last := s.applied.checked
+	var snap *registry.Snapshot
+	if last.IsZero() || now {
+		if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
+			return nil, nil
+		}
+		var err error
+		if snap, err = r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.api, last); err != nil {
+			return nil, err
+		}
+	} else if snap = r.Registry.Snapshots.Latest(s.conn.ID); snap == nil || !snap.FetchedAt.After(last) {
+		return nil, nil
+	}
+	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
+		if snap.FetchedAt.After(a.checked) {
+			a.checked = snap.FetchedAt
+		}
+	})
+	return snap, nil
+}
+
+func prefixed(prefix string, items []string, suffix string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = prefix + it + suffix
+	}
+	return out
+}

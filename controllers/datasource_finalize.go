@@ -1,0 +1,202 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+)
+
+// deletionScope is what the steps of one finalisation share.
+type deletionScope struct {
+	ds   *v1alpha1.DataSource
+	name string
+	conn *connectionView
+	api  OpenSearchAPI
+}
+
+// deletionStep is one step of finalisation: done ends it with result and
+// err; otherwise the next step runs.
+type deletionStep func(ctx context.Context, s *deletionScope) (done bool, result ctrl.Result, err error)
+
+// finalize applies deletionPolicy and releases the finalizer. It deletes
+// only what this DataSource wrote (it has a lastSyncTime) from a connection
+// it may use: a DataSource that never got through, or lost a Conflict, must
+// not delete a data source someone else manages.
+func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(ds, v1alpha1.DataSourceFinalizer) {
+		r.forget(client.ObjectKeyFromObject(ds))
+		return ctrl.Result{}, nil
+	}
+	s := &deletionScope{ds: ds, name: dataSourceName(ds)}
+	for _, step := range []deletionStep{
+		r.retainByPolicy,
+		r.connectionForDeletion,
+		r.namespaceForDeletion,
+		r.clientForDeletion,
+		r.throttleForDeletion,
+		r.deleteRemote,
+	} {
+		if done, result, err := step(ctx, s); done {
+			return result, err
+		}
+	}
+	return r.release(ctx, ds)
+}
+
+// retainByPolicy keeps the data source when the spec or its history says
+// this DataSource must not delete it.
+func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	switch {
+	case s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly:
+		return r.leave(ctx, s, corev1.EventTypeNormal, "managementPolicy UpdateOnly never deletes")
+	case s.ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
+		return r.leave(ctx, s, corev1.EventTypeNormal, "deletionPolicy is Retain")
+	case s.ds.Spec.Suspend:
+		return r.leave(ctx, s, corev1.EventTypeWarning, "the DataSource is suspended, so no call is made")
+	case s.ds.Status.LastSyncTime == nil:
+		return r.leave(ctx, s, corev1.EventTypeNormal, "this DataSource never wrote it")
+	}
+	return false, ctrl.Result{}, nil
+}
+
+// connectionForDeletion releases a DataSource whose connection is gone
+// instead of blocking its namespace's deletion forever.
+func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	conn, err := getConnection(ctx, r.Client, connectionIDOf(s.ds), r.DefaultResync)
+	if err != nil {
+		return true, ctrl.Result{}, err
+	}
+	if conn == nil {
+		ref := s.ds.Spec.ConnectionRef
+		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "ConnectionGone", "Delete",
+			"%s %q no longer exists; released the DataSource without deleting data source %q from OpenSearch",
+			connectionIDOf(s.ds).Kind, ref.Name, s.name)
+		result, err := r.release(ctx, s.ds)
+		return true, result, err
+	}
+	s.conn = conn
+	return false, ctrl.Result{}, nil
+}
+
+func (r *DataSourceReconciler) namespaceForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	if s.conn.AllowedNamespaces == nil {
+		return false, ctrl.Result{}, nil
+	}
+	allowed, err := r.namespaceAllowed(ctx, s.conn.AllowedNamespaces, s.ds.Namespace)
+	switch {
+	case err != nil:
+		return true, ctrl.Result{}, err
+	case !allowed:
+		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s does not allow namespace %q", s.conn.ID, s.ds.Namespace))
+	}
+	return false, ctrl.Result{}, nil
+}
+
+// clientForDeletion waits while the connection cannot be used: a Secret of
+// the connection may be gone for a moment (or for good, in a namespace
+// being deleted, until the connection goes too and the DataSource is
+// released above).
+func (r *DataSourceReconciler) clientForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	api, err := r.Clients.clientFor(ctx, s.conn)
+	var why *blocked
+	switch {
+	case errors.As(err, &why):
+		return r.deleteFailed(ctx, s, verdict{message: s.conn.ID.String() + " cannot be used: " + why.Message,
+			requeueAfter: s.conn.ResyncPeriod}, nil)
+	case err != nil:
+		return true, ctrl.Result{}, err
+	}
+	s.api = api
+	return false, ctrl.Result{}, nil
+}
+
+func (r *DataSourceReconciler) throttleForDeletion(_ context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	if t, ok := r.Registry.Throttled(s.conn.ID, r.Now()); ok {
+		return true, ctrl.Result{RequeueAfter: t.Until.Sub(r.Now())}, nil
+	}
+	return false, ctrl.Result{}, nil
+}
+
+// deleteRemote deletes the data source; one already gone counts as deleted.
+func (r *DataSourceReconciler) deleteRemote(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	err := s.api.Delete(ctx, s.name)
+	if err == nil || opensearch.IsNotFound(err) {
+		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted data source %q from %s", s.name, s.conn.ID)
+		return false, ctrl.Result{}, nil
+	}
+	v := judge(err, opDelete, s.conn.ResyncPeriod)
+	if v.throttle {
+		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(v.requeueAfter), Message: v.message})
+	}
+	return r.deleteFailed(ctx, s, v, err)
+}
+
+// deleteFailed reports a deletion that cannot finish yet, in an event and
+// in status, and retries as v says.
+func (r *DataSourceReconciler) deleteFailed(ctx context.Context, s *deletionScope, v verdict, err error) (bool, ctrl.Result, error) {
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "DeleteFailed", "Delete", "Deleting data source %q failed: %s", s.name, v.message)
+	out := notReady(v1alpha1.ReasonDeleting, fmt.Sprintf("deleting data source %q failed: %s", s.name, v.message))
+	if perr := r.patchStatus(ctx, s.ds, out); perr != nil {
+		return true, ctrl.Result{}, perr
+	}
+	if v.backoff {
+		return true, ctrl.Result{}, err
+	}
+	return true, ctrl.Result{RequeueAfter: v.requeueAfter}, nil
+}
+
+// leave releases the DataSource without deleting the data source.
+func (r *DataSourceReconciler) leave(ctx context.Context, s *deletionScope, eventType, why string) (bool, ctrl.Result, error) {
+	r.Recorder.Eventf(s.ds, nil, eventType, "Retained", "Delete", "Left data source %q in OpenSearch: %s", s.name, why)
+	result, err := r.release(ctx, s.ds)
+	return true, result, err
+}
+
+// release removes the finalizer and lets a DataSource that lost a Conflict
+// to this one try again.
+func (r *DataSourceReconciler) release(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
+	patch := client.MergeFromWithOptions(ds.DeepCopy(), client.MergeFromWithOptimisticLock{})
+	controllerutil.RemoveFinalizer(ds, v1alpha1.DataSourceFinalizer)
+	if err := r.Patch(ctx, ds, patch); err != nil && !apierrors.IsNotFound(err) {
+		return ctrl.Result{}, err
+	}
+	r.forget(client.ObjectKeyFromObject(ds))
+	var rivals v1alpha1.DataSourceList
+	if err := r.List(ctx, &rivals, client.MatchingFields{indexRemoteName: remoteNameKey(ds)}); err != nil {
+		return ctrl.Result{}, err
+	}
+	for i := range rivals.Items {
+		if rivals.Items[i].UID != ds.UID {
+			if err := r.Enqueue.dataSource(ctx, client.ObjectKeyFromObject(&rivals.Items[i])); err != nil {
+				return ctrl.Result{}, err
+			}
+		}
+	}
+	return ctrl.Result{}, nil
+}

@@ -1,0 +1,165 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// maxWriteRequests bounds one write: a data source that keeps appearing and
+// disappearing under the operator is retried later, not chased.
+const maxWriteRequests = 6
+
+// write makes OpenSearch hold the desired data source and reports the
+// outcome; it is the last step, so it always ends the reconcile.
+func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) outcome {
+	res, action, err := r.apply(ctx, s)
+	if err != nil {
+		out := r.failedCall(ctx, s, err)
+		out.drifted = s.drift
+		return out
+	}
+	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
+		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
+	})
+	if s.api.Dialect() != opensearch.Dialect(s.conn.Status.Dialect) {
+		// The write revealed the server's dialect; the connection's status
+		// shows it after its next probe.
+		r.Enqueue.connection(s.conn.ID)
+	}
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, action, action,
+		"%s data source %q on %s: %s", action, s.desired.DataSource.Name, s.conn.ID, res.Message)
+	out := synced(s.desired.DataSource.Name, s.conn)
+	out.written, out.fingerprint = &res, s.desired.Fingerprint
+	out.drifted = r.driftCorrected(s)
+	return out
+}
+
+// driftCorrected is the Drifted condition after a successful write: False
+// with what was corrected when drift was found, by this reconcile or by an
+// earlier one whose correction failed.
+func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) *metav1.Condition {
+	drift := s.drift
+	if prev := meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted); drift == nil && prev != nil && prev.Status == metav1.ConditionTrue {
+		drift = prev
+	}
+	if drift == nil {
+		return nil
+	}
+	fields := strings.TrimPrefix(drift.Message, driftPrefix)
+	r.Metrics.driftCorrected.WithLabelValues(s.conn.ID.String()).Inc()
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
+	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
+		Message: "Corrected: " + fields}
+}
+
+// apply runs the requests opensearch.NextWriteStep plans, one at a time,
+// and returns the reply to the last write and what the write did.
+func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (opensearch.WriteResult, string, error) {
+	st := opensearch.WriteState{
+		Dialect:               s.api.Dialect(),
+		Remote:                s.remote,
+		Absent:                s.absent,
+		MayCreate:             s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly,
+		DroppedCredentialKeys: without(s.applied.credentialKeys, s.credentialKeys),
+	}
+	var last opensearch.WriteResult
+	for range maxWriteRequests {
+		step, err := opensearch.NextWriteStep(s.desired.DataSource, st)
+		switch {
+		case errors.Is(err, opensearch.ErrMayNotCreate):
+			return last, "", &blocked{v1alpha1.ReasonNotFound, fmt.Sprintf(
+				"data source %q does not exist on %s and managementPolicy UpdateOnly never creates one", s.desired.DataSource.Name, s.conn.ID)}
+		case err != nil:
+			return last, "", err
+		case step.Op == opensearch.OpDone:
+			return last, opensearch.WriteAction(st.Done), nil
+		}
+		res, err := r.send(ctx, s, step, &st)
+		if err != nil {
+			return last, "", err
+		}
+		if step.Op == opensearch.OpUpdate || step.Op == opensearch.OpCreate {
+			last = res
+		}
+	}
+	return last, "", fmt.Errorf("data source %q kept changing on the server while being written; retrying", s.desired.DataSource.Name)
+}
+
+// send makes one request of a write and records its answer in st. A
+// missing or already existing data source is an answer, not an error: the
+// plan takes it into account.
+func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, step opensearch.WriteStep, st *opensearch.WriteState) (opensearch.WriteResult, error) {
+	desired := s.desired.DataSource
+	var res opensearch.WriteResult
+	var err error
+	switch step.Op {
+	case opensearch.OpRead:
+		var remote opensearch.RemoteDataSource
+		if remote, err = s.api.Get(ctx, desired.Name); err == nil {
+			st.Remote = &remote
+		}
+	case opensearch.OpUpdate:
+		res, err = s.api.Update(ctx, desired)
+	case opensearch.OpCreate:
+		res, err = s.api.Create(ctx, desired)
+	case opensearch.OpDelete:
+		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Recreating", "Recreate",
+			"Deleting and re-creating data source %q to remove properties %s (OpenSearch keeps removed keys on update)",
+			desired.Name, strings.Join(step.Stale, ", "))
+		if err = s.api.Delete(ctx, desired.Name); opensearch.IsNotFound(err) {
+			err = nil
+		}
+	}
+	// An Auto client resolves its dialect on the first write.
+	st.Dialect = s.api.Dialect()
+	switch {
+	case err == nil:
+		st.Done = append(st.Done, step.Op)
+		if step.Op == opensearch.OpDelete {
+			st.Absent, st.Remote = true, nil
+		}
+	case opensearch.IsNotFound(err) && (step.Op == opensearch.OpRead || step.Op == opensearch.OpUpdate):
+		st.Absent, st.Remote, err = true, nil, nil
+	case opensearch.IsAlreadyExists(err) && step.Op == opensearch.OpCreate:
+		st.Absent, st.Remote, err = false, nil, nil
+	}
+	return res, err
+}
+
+// without returns the items of all that are not in keep.
+func without(all, keep []string) []string {
+	var out []string
+	for _, k := range all {
+		if !slices.Contains(keep, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// applied is what this process knows of one DataSource beyond its status.
+type applied struct {
+	// checked is when the DataSource was last known to match OpenSearch: its
+	// last successful write or the fetch time of the list it was last
+	// compared with. A list older than that says nothing new.
+	checked time.Time
+	// fingerprint and synced are those of the last status this process
+	// wrote. The cache shows that status only some time after the patch;
+	// until then they keep a second write of the same body away.
+	fingerprint string
+	synced      bool
+	// credentialKeys are the credential-named properties last written.
+	// OpenSearch strips them from what it returns, so this is the only way
+	// to notice one was dropped from the spec (and must be removed from a
+	// server that merges properties); it does not survive a restart.
+	credentialKeys []string
+}
+
+// memory holds applied per DataSource.
+//
+// Invariant: an entry describes the object with that UID and nothing else,
+// so a DataSource deleted and re-created under the same name starts empty;
+// and the status is the record wherever it can be: an entry only adds what
+// the cache cannot show yet (fingerprint, synced) or what status has no
+// field for (checked, credentialKeys).
+type memory struct {
+	mu     sync.Mutex
+	byUID  map[types.UID]applied
+	byName map[types.NamespacedName]types.UID
+}
+
+func newMemory() *memory {
+	return &memory{byUID: map[types.UID]applied{}, byName: map[types.NamespacedName]types.UID{}}
+}
+
+// get returns what is known of uid; the zero value when nothing is.
+func (m *memory) get(uid types.UID) applied {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.byUID[uid]
+}
+
+// update changes the entry of the object nn with uid, replacing an entry
+// of an earlier object of the same name.
+func (m *memory) update(nn types.NamespacedName, uid types.UID, change func(*applied)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.byName[nn]; ok && old != uid {
+		delete(m.byUID, old)
+	}
+	m.byName[nn] = uid
+	a := m.byUID[uid]
+	change(&a)
+	m.byUID[uid] = a
+}
+
+// forget drops the entry of the object named nn.
+func (m *memory) forget(nn types.NamespacedName) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.byUID, m.byName[nn])
+	delete(m.byName, nn)
+}

@@ -1,0 +1,115 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// outcome is what one reconcile found and did; computeStatus turns it into
+// the status, which is patched once.
+type outcome struct {
+	ready   metav1.ConditionStatus
+	reason  string
+	message string
+	// drifted replaces the Drifted condition when set.
+	drifted *metav1.Condition
+	// written is the server's reply to a successful write.
+	written     *opensearch.WriteResult
+	fingerprint string
+
+	result ctrl.Result
+	err    error
+}
+
+func notReady(reason, message string) outcome {
+	return outcome{ready: metav1.ConditionFalse, reason: reason, message: message}
+}
+
+// failed is the outcome of an error, as judge rules on it.
+func failed(v verdict, err error) outcome {
+	out := notReady(v.reason, v.message)
+	out.result = ctrl.Result{RequeueAfter: v.requeueAfter}
+	if v.backoff {
+		out.err = err
+	}
+	return out
+}
+
+// unchanged is the outcome when OpenSearch already matches: the status
+// stays as it is, so nothing is written. A DataSource whose cached status
+// has no Ready condition yet (the cache lags the write that set it) gets
+// fallback instead.
+func unchanged(ds *v1alpha1.DataSource, fallback outcome) outcome {
+	c := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady)
+	if c == nil {
+		return fallback
+	}
+	return outcome{ready: c.Status, reason: c.Reason, message: c.Message}
+}
+
+// computeStatus is the one place status is derived: the previous status
+// with the outcome of this reconcile applied.
+func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alpha1.DataSourceStatus {
+	st := ds.Status.DeepCopy()
+	st.ObservedGeneration = ds.Generation
+	setCondition(&st.Conditions, metav1.Condition{
+		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, Message: out.message, ObservedGeneration: ds.Generation,
+	}, now)
+	switch {
+	case out.drifted != nil:
+		c := *out.drifted
+		c.ObservedGeneration = ds.Generation
+		setCondition(&st.Conditions, c, now)
+	case meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionDrifted) == nil:
+		setCondition(&st.Conditions, metav1.Condition{
+			Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInSync,
+			Message: "No change made outside Kubernetes has been seen", ObservedGeneration: ds.Generation,
+		}, now)
+	}
+	if w := out.written; w != nil {
+		st.DataSourceID, st.Name, st.Status, st.Message = w.DataSourceID, w.Name, w.Status, w.Message
+		st.LastSyncTime = &now
+	}
+	if out.fingerprint != "" {
+		st.Fingerprint = out.fingerprint
+	}
+	return st
+}
+
+// setCondition sets c, keeping the transition time unless the status
+// flipped, and leaves the list untouched when nothing in c changed.
+func setCondition(conds *[]metav1.Condition, c metav1.Condition, now metav1.Time) {
+	if old := meta.FindStatusCondition(*conds, c.Type); old != nil &&
+		old.Status == c.Status && old.Reason == c.Reason && old.Message == c.Message && old.ObservedGeneration == c.ObservedGeneration {
+		return
+	}
+	c.LastTransitionTime = now
+	meta.SetStatusCondition(conds, c)
+}
+
+func readyReason(ds *v1alpha1.DataSource) string {
+	if c := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		return c.Reason
+	}
+	return ""
+}

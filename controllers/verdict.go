@@ -1,0 +1,120 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// blocked is why a reconcile cannot go on until something else changes (a
+// missing connection or Secret, a spec the operator can tell will not
+// work): a Ready reason and a message a user can act on.
+type blocked struct {
+	Reason  string
+	Message string
+}
+
+func (b *blocked) Error() string { return b.Reason + ": " + b.Message }
+
+// operation is what the operator was doing when an error happened; it
+// words the verdict's message.
+type operation string
+
+const (
+	opWrite  operation = "write"
+	opDelete operation = "delete"
+	opProbe  operation = "probe"
+)
+
+// defaultThrottle is how long a 429 without Retry-After holds a connection.
+const defaultThrottle = 5 * time.Second
+
+// verdict is what one error means for the object that met it.
+type verdict struct {
+	// reason and message are the Ready condition to report.
+	reason  string
+	message string
+	// requeueAfter schedules the next attempt; zero waits for a change.
+	requeueAfter time.Duration
+	// backoff returns the error to the controller, which retries with its
+	// exponential backoff; requeueAfter is then zero.
+	backoff bool
+	// throttle holds every request on the connection for requeueAfter: the
+	// server's limit is the cluster's, not one data source's.
+	throttle bool
+}
+
+// judge is the one place an error becomes a Ready reason and a retry:
+// spec problems wait for a change, refusals wait for the next resync,
+// throttling waits for the server's Retry-After and holds the connection,
+// and everything else (5xx, timeouts, connection errors, the Kubernetes
+// API) backs off exponentially.
+func judge(err error, op operation, resync time.Duration) verdict {
+	var stop *blocked
+	var invalid *opensearch.InvalidSpecError
+	switch {
+	case errors.As(err, &stop):
+		return verdict{reason: stop.Reason, message: stop.Message}
+	case errors.As(err, &invalid):
+		return verdict{reason: v1alpha1.ReasonInvalidSpec, message: invalid.Message}
+	case isAPIServerError(err):
+		return verdict{reason: v1alpha1.ReasonUnavailable, message: "the Kubernetes API failed: " + err.Error(), backoff: true}
+	}
+	msg := err.Error()
+	switch opensearch.KindOf(err) {
+	case opensearch.KindForbidden:
+		if op == opProbe {
+			return verdict{reason: v1alpha1.ReasonForbidden, message: "OpenSearch refused the operator: " + msg, requeueAfter: resync}
+		}
+		return refused(op, msg, resync)
+	case opensearch.KindRejected, opensearch.KindNotFound, opensearch.KindAlreadyExists:
+		return refused(op, msg, resync)
+	case opensearch.KindTooManyRequests:
+		wait, ok := opensearch.RetryAfter(err)
+		if !ok || wait <= 0 {
+			wait = defaultThrottle
+		}
+		return verdict{reason: v1alpha1.ReasonUnavailable, requeueAfter: wait, throttle: true,
+			message: fmt.Sprintf("OpenSearch is throttling requests (429); retrying after %s: %s", wait, msg)}
+	case "":
+		// Not an answer from OpenSearch: an error of the operator's own
+		// reading (a Secret watch that did not sync), retried the same way.
+		return verdict{reason: v1alpha1.ReasonUnavailable, message: msg, backoff: true}
+	}
+	return verdict{reason: v1alpha1.ReasonUnavailable, message: "OpenSearch is unavailable: " + msg, backoff: true}
+}
+
+// refused is the verdict on a 4xx: retrying at once would get the same
+// answer, so the next attempt waits for a change or the next resync.
+func refused(op operation, msg string, resync time.Duration) verdict {
+	what := map[operation]string{opWrite: "the data source", opDelete: "the deletion", opProbe: "the probe"}[op]
+	return verdict{reason: v1alpha1.ReasonRejected, message: "OpenSearch rejected " + what + ": " + msg, requeueAfter: resync}
+}
+
+// isAPIServerError tells errors of the Kubernetes API (reading connections,
+// Secrets and namespaces) from OpenSearch's.
+func isAPIServerError(err error) bool {
+	var status apierrors.APIStatus
+	return errors.As(err, &status)
+}

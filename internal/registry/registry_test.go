@@ -1,0 +1,96 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package registry
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// namedClient is a Lister that says which build made it.
+type namedClient struct{ name string }
+
+func (namedClient) List(context.Context) ([]opensearch.RemoteDataSource, error) { return nil, nil }
+
+func TestClientReusedUntilSettingsChange(t *testing.T) {
+	r := New[namedClient](time.Now)
+	builds := 0
+	var sawPrevious []string
+	build := func(name string) func(*namedClient) (namedClient, error) {
+		return func(previous *namedClient) (namedClient, error) {
+			builds++
+			if previous != nil {
+				sawPrevious = append(sawPrevious, previous.name)
+			}
+			return namedClient{name}, nil
+		}
+	}
+	first, _ := r.Client(testConn, "h1", build("first"))
+	again, _ := r.Client(testConn, "h1", build("unused"))
+	if first.name != "first" || again.name != "first" || builds != 1 {
+		t.Fatalf("same hash: got %q then %q after %d builds, want one build reused", first.name, again.name, builds)
+	}
+	second, _ := r.Client(testConn, "h2", build("second"))
+	if second.name != "second" || len(sawPrevious) != 1 || sawPrevious[0] != "first" {
+		t.Errorf("new hash: got %q, build saw previous %v; want a rebuild that sees the first client", second.name, sawPrevious)
+	}
+	if _, err := r.Client(testConn, "h3", func(*namedClient) (namedClient, error) { return namedClient{}, errors.New("bad CA") }); err == nil {
+		t.Error("a failed build returned no error")
+	}
+	if kept, _ := r.Client(testConn, "h2", build("unused")); kept.name != "second" {
+		t.Errorf("a failed build replaced the cached client: got %q", kept.name)
+	}
+	r.Forget(testConn)
+	if fresh, _ := r.Client(testConn, "h2", build("third")); fresh.name != "third" {
+		t.Errorf("after Forget got %q, want a new build", fresh.name)
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	r := New[namedClient](time.Now)
+	now := stT0
+	r.Throttle(testConn, Throttle{Until: now.Add(time.Minute), Message: "later"})
+	r.Throttle(testConn, Throttle{Until: now.Add(time.Second), Message: "sooner"})
+	if got, ok := r.Throttled(testConn, now); !ok || got.Message != "later" {
+		t.Errorf("Throttled = %+v, %v; want the later of two throttles kept", got, ok)
+	}
+	other := ID{Kind: "ClusterOpenSearchConnection", Name: "conn"}
+	if _, ok := r.Throttled(other, now); ok {
+		t.Error("a throttle on one connection held another")
+	}
+	if _, ok := r.Throttled(testConn, now.Add(time.Minute)); ok {
+		t.Error("a throttle held at its Until")
+	}
+	r.Throttle(testConn, Throttle{Until: now.Add(time.Hour)})
+	r.Forget(testConn)
+	if _, ok := r.Throttled(testConn, now); ok {
+		t.Error("Forget left the connection's throttle")
+	}
+}
+
+func TestIDString(t *testing.T) {
+	if got := testConn.String(); got != "OpenSearchConnection/ns/conn" {
+		t.Errorf("namespaced ID = %q", got)
+	}
+	if got := (ID{Kind: "ClusterOpenSearchConnection", Name: "shared"}).String(); got != "ClusterOpenSearchConnection/shared" {
+		t.Errorf("cluster ID = %q", got)
+	}
+}

@@ -1,0 +1,316 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package registry
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+var (
+	stT0     = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stT1     = stT0.Add(time.Minute)
+	testConn = ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "conn"}
+)
+
+// listerStub is a Lister whose List counts its calls. When entered
+// is set, each List sends a fresh release channel on it and blocks until the
+// test closes that channel, so calls overlap exactly as the test arranges.
+type listerStub struct {
+	calls   atomic.Int32
+	entered chan chan struct{}
+	items   []opensearch.RemoteDataSource
+	err     error
+}
+
+func (f *listerStub) List(context.Context) ([]opensearch.RemoteDataSource, error) {
+	f.calls.Add(1)
+	if f.entered != nil {
+		release := make(chan struct{})
+		f.entered <- release
+		<-release
+	}
+	return f.items, f.err
+}
+
+// stClock is a settable clock for Snapshots.
+type stClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// stRecv receives from ch, failing the test instead of hanging when
+// nothing arrives.
+func stRecv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+func stCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestSnapshotFreshSharesOneList(t *testing.T) {
+	const waiters = 8
+	clock := &stClock{t: stT0}
+	api := &listerStub{
+		entered: make(chan chan struct{}, 16),
+		items:   []opensearch.RemoteDataSource{{Name: "a"}, {Name: "b", DataSourceID: "id-b"}},
+	}
+	s := NewSnapshots(clock.now)
+	ctx := stCtx(t)
+	notBefore := stT0.Add(-time.Second)
+
+	type result struct {
+		snap *Snapshot
+		err  error
+	}
+	results := make(chan result, waiters+1)
+	call := func() {
+		snap, err := s.Fresh(ctx, testConn, api, notBefore)
+		results <- result{snap, err}
+	}
+
+	go call()
+	release := stRecv(t, api.entered, "the first List") // in flight and blocked
+	var started sync.WaitGroup
+	for i := 0; i < waiters; i++ {
+		started.Add(1)
+		go func() { started.Done(); call() }()
+	}
+	started.Wait()
+	// Give the waiters a moment to reach the in-flight call; whether they
+	// join it or find its result stored, no second list may start.
+	time.Sleep(5 * time.Millisecond)
+	close(release)
+
+	var first *Snapshot
+	for i := 0; i < waiters+1; i++ {
+		var r result
+	wait:
+		for {
+			select {
+			case r = <-results:
+				break wait
+			case extra := <-api.entered:
+				close(extra) // a List that should not have started; counted below
+			case <-time.After(5 * time.Second):
+				t.Fatalf("timed out waiting for Fresh result %d", i)
+			}
+		}
+		if r.err != nil {
+			t.Fatalf("Fresh: %v", r.err)
+		}
+		if first == nil {
+			first = r.snap
+		} else if r.snap != first {
+			t.Errorf("waiters got different snapshots")
+		}
+	}
+	if n := api.calls.Load(); n != 1 {
+		t.Errorf("List called %d times, want 1", n)
+	}
+	if !first.FetchedAt.Equal(stT0) {
+		t.Errorf("FetchedAt = %v, want the time the list started, %v", first.FetchedAt, stT0)
+	}
+	if len(first.Items) != 2 || first.Items["b"].DataSourceID != "id-b" {
+		t.Errorf("Items = %+v", first.Items)
+	}
+	if got := s.Latest(testConn); got != first {
+		t.Errorf("Latest = %p, want the shared snapshot %p", got, first)
+	}
+	if got := s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}); got != nil {
+		t.Errorf("Latest of an unknown connection = %+v, want nil", got)
+	}
+}
+
+func TestSnapshotFreshReuse(t *testing.T) {
+	fetched := stT0
+	cases := []struct {
+		name      string
+		notBefore time.Time
+		clockAt   time.Time
+		wantCalls int32
+		wantAt    time.Time
+	}{
+		{"older notBefore: stored snapshot reused", fetched.Add(-time.Nanosecond), fetched.Add(time.Hour), 1, fetched},
+		{"zero notBefore: stored snapshot reused", time.Time{}, fetched.Add(time.Hour), 1, fetched},
+		{"notBefore equal to the fetch time: listed again", fetched, fetched.Add(time.Second), 2, fetched.Add(time.Second)},
+		{"newer notBefore: listed again", fetched.Add(time.Minute), fetched.Add(time.Hour), 2, fetched.Add(time.Hour)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &stClock{t: fetched}
+			api := &listerStub{items: []opensearch.RemoteDataSource{{Name: "a"}}}
+			s := NewSnapshots(clock.now)
+			ctx := stCtx(t)
+			first, err := s.Fresh(ctx, testConn, api, fetched.Add(-time.Minute))
+			if err != nil || api.calls.Load() != 1 {
+				t.Fatalf("first Fresh: err %v, %d calls", err, api.calls.Load())
+			}
+
+			clock.set(tc.clockAt)
+			got, err := s.Fresh(ctx, testConn, api, tc.notBefore)
+			if err != nil {
+				t.Fatalf("Fresh: %v", err)
+			}
+			if n := api.calls.Load(); n != tc.wantCalls {
+				t.Errorf("List called %d times, want %d", n, tc.wantCalls)
+			}
+			if !got.FetchedAt.Equal(tc.wantAt) {
+				t.Errorf("FetchedAt = %v, want %v", got.FetchedAt, tc.wantAt)
+			}
+			if (got == first) != (tc.wantCalls == 1) {
+				t.Errorf("snapshot reused = %v, want %v", got == first, tc.wantCalls == 1)
+			}
+			if !got.FetchedAt.After(tc.notBefore) {
+				t.Errorf("FetchedAt %v is not after notBefore %v", got.FetchedAt, tc.notBefore)
+			}
+			if s.Latest(testConn) != got {
+				t.Errorf("Latest is not the snapshot Fresh returned")
+			}
+		})
+	}
+}
+
+func TestSnapshotFreshOldInflightNotShared(t *testing.T) {
+	clock := &stClock{t: stT0}
+	api := &listerStub{entered: make(chan chan struct{}, 4)}
+	s := NewSnapshots(clock.now)
+	ctx := stCtx(t)
+
+	older, newer := make(chan *Snapshot, 1), make(chan *Snapshot, 1)
+	go func() { snap, _ := s.Fresh(ctx, testConn, api, stT0.Add(-time.Second)); older <- snap }()
+	releaseOlder := stRecv(t, api.entered, "the first List")
+	// The list in flight started at stT0; a caller needing one fetched
+	// after stT0 must not wait for it.
+	clock.set(stT1)
+	go func() { snap, _ := s.Fresh(ctx, testConn, api, stT0); newer <- snap }()
+	releaseNewer := stRecv(t, api.entered, "a second List")
+
+	// The newer list finishes first; the older one, finishing later, must
+	// not replace it as Latest.
+	close(releaseNewer)
+	b := stRecv(t, newer, "the second Fresh")
+	if b == nil || !b.FetchedAt.Equal(stT1) {
+		t.Fatalf("second Fresh = %+v, want a snapshot fetched at %v", b, stT1)
+	}
+	close(releaseOlder)
+	a := stRecv(t, older, "the first Fresh")
+	if a == nil || !a.FetchedAt.Equal(stT0) {
+		t.Fatalf("first Fresh = %+v, want a snapshot fetched at %v", a, stT0)
+	}
+	if n := api.calls.Load(); n != 2 {
+		t.Errorf("List called %d times, want 2", n)
+	}
+	if got := s.Latest(testConn); got != b {
+		t.Errorf("Latest = %+v, want the newer snapshot (fetched %v)", got, stT1)
+	}
+}
+
+func TestSnapshotFreshErrors(t *testing.T) {
+	clock := &stClock{t: stT0}
+	listErr := &opensearch.Error{Kind: opensearch.KindUnavailable, Operation: "list", Message: "down"}
+	api := &listerStub{err: listErr}
+	s := NewSnapshots(clock.now)
+	ctx := stCtx(t)
+
+	snap, err := s.Fresh(ctx, testConn, api, time.Time{})
+	if !errors.Is(err, listErr) || snap != nil {
+		t.Fatalf("Fresh = %+v, %v; want nil, %v", snap, err, listErr)
+	}
+	if s.Latest(testConn) != nil {
+		t.Errorf("a failed list was stored")
+	}
+	// The failed call is not cached: the next Fresh lists again.
+	api.err = nil
+	clock.set(stT1)
+	snap, err = s.Fresh(ctx, testConn, api, time.Time{})
+	if err != nil || snap == nil || api.calls.Load() != 2 {
+		t.Fatalf("Fresh after failure = %+v, %v with %d calls; want a snapshot after 2 calls", snap, err, api.calls.Load())
+	}
+
+	// A cancelled caller returns at once, while the list goes on.
+	blocked := &listerStub{entered: make(chan chan struct{}, 1)}
+	cctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Fresh(cctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, blocked, time.Time{})
+		errc <- err
+	}()
+	releaseBlocked := stRecv(t, blocked.entered, "the List")
+	cancel()
+	if err := stRecv(t, errc, "the cancelled Fresh"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Fresh = %v, want context.Canceled", err)
+	}
+	close(releaseBlocked)
+	// Wait for the detached list to store its snapshot.
+	for deadline := time.Now().Add(5 * time.Second); s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}) == nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the detached list never stored its snapshot")
+		}
+	}
+	if _, err := s.Fresh(ctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, blocked, time.Time{}); err != nil {
+		t.Errorf("Fresh after the detached list finished: %v", err)
+	}
+	if n := blocked.calls.Load(); n != 1 {
+		t.Errorf("List called %d times, want 1 (the detached list is reused)", n)
+	}
+
+	s.Forget(testConn)
+	if s.Latest(testConn) != nil {
+		t.Errorf("Latest after Forget is not nil")
+	}
+}
+
+// TestSnapshotForgetDisownsListInFlight: a list that was running when its
+// connection was forgotten must not store its snapshot afterwards, or a
+// connection re-created under the same name would compare against the old
+// cluster's data sources.
+func TestSnapshotForgetDisownsListInFlight(t *testing.T) {
+	clock := &stClock{t: stT0}
+	s := NewSnapshots(clock.now)
+	api := &listerStub{entered: make(chan chan struct{}, 1)}
+	done := make(chan error, 1)
+	go func() { _, err := s.Fresh(stCtx(t), testConn, api, time.Time{}); done <- err }()
+	release := stRecv(t, api.entered, "the List")
+	s.Forget(testConn)
+	close(release)
+	if err := stRecv(t, done, "Fresh"); err != nil {
+		t.Fatalf("Fresh: %v", err)
+	}
+	if s.Latest(testConn) != nil {
+		t.Error("a list started before Forget stored its snapshot after it")
+	}
+}
