@@ -77,22 +77,32 @@ func parseDocumentedBody(body []byte) (*docBody, *apiError) {
 	if e := validateMetadata(b.name, b.connector != nil && *b.connector != "", b.resultIndex, false); e != nil {
 		return nil, e
 	}
-	if b.conf != nil {
-		var miss []string
-		if b.conf.Endpoint == "" {
-			miss = append(miss, "configuration.endpoint")
-		}
-		if b.conf.Username == "" {
-			miss = append(miss, "configuration.credentials.username")
-		}
-		if b.conf.Password == "" {
-			miss = append(miss, "configuration.credentials.password")
-		}
-		if len(miss) > 0 {
-			return nil, illegalArg("Datasource configuration error: " + strings.Join(miss, ", ") + " cannot be null or empty.")
-		}
+	if e := checkConfiguration(b.conf); e != nil {
+		return nil, e
 	}
 	return b, nil
+}
+
+// checkConfiguration requires every member of a configuration block that
+// is present.
+func checkConfiguration(c *Configuration) *apiError {
+	if c == nil {
+		return nil
+	}
+	var miss []string
+	if c.Endpoint == "" {
+		miss = append(miss, "configuration.endpoint")
+	}
+	if c.Username == "" {
+		miss = append(miss, "configuration.credentials.username")
+	}
+	if c.Password == "" {
+		miss = append(miss, "configuration.credentials.password")
+	}
+	if len(miss) > 0 {
+		return illegalArg("Datasource configuration error: " + strings.Join(miss, ", ") + " cannot be null or empty.")
+	}
+	return nil
 }
 
 func parseConfiguration(body []byte, f field) (*Configuration, *apiError) {

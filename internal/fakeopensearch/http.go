@@ -246,27 +246,7 @@ var globalParams = map[string]bool{
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rt := s.match(r)
-
-	// Count, pick a fault, read latency: all under the lock.
-	s.mu.Lock()
-	s.methods[strings.ToUpper(r.Method)]++
-	if rt.op != "" {
-		s.counts[rt.op]++
-	}
-	latency := s.latency
-	var fault *Fault
-	if rt.ds {
-		if s.failNext > 0 {
-			s.failNext--
-			f := s.failNextF
-			fault = &f
-		} else if s.failRate > 0 && randv2.Float64() < s.failRate {
-			f := s.failRateF
-			fault = &f
-		}
-	}
-	s.mu.Unlock()
-
+	latency, fault := s.account(r, rt)
 	if latency > 0 {
 		t := time.NewTimer(latency)
 		select {
@@ -276,30 +256,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-
 	if fault != nil {
 		s.applyFault(w, *fault)
 		return
 	}
-
-	if e := s.authenticate(r); e != nil {
-		writeError(w, e)
-		return
-	}
-
-	if !rt.known {
-		writeError(w, coreErr(404, "no_handler_found_exception",
-			fmt.Sprintf("no handler found for uri [%s] and method [%s]", r.URL.RequestURI(), r.Method)))
-		return
-	}
-	if rt.op == "" {
-		e := &apiError{status: 405, shape: shapeSimple,
-			msg:    fmt.Sprintf("Incorrect HTTP method for uri [%s] and method [%s], allowed: [%s]", r.URL.RequestURI(), r.Method, strings.Join(rt.allowed, ", ")),
-			header: http.Header{"Allow": {strings.Join(rt.allowed, ",")}}}
-		writeError(w, e)
-		return
-	}
-	if e := checkParams(r); e != nil {
+	if e := s.admit(r, rt); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -307,28 +268,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.handleInfo(w, r)
 		return
 	}
-
-	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
-	if err != nil {
-		writeError(w, coreErr(400, "parse_exception", "failed to read request body: "+err.Error()))
+	body, e := s.readBody(r)
+	if e != nil {
+		writeError(w, e)
 		return
 	}
-	if len(body) > 0 {
-		if e := checkContentType(r); e != nil {
-			writeError(w, e)
-			return
-		}
-	}
-
-	s.mu.Lock()
-	enabled := s.enabled
-	s.mu.Unlock()
-	if !enabled {
-		writeError(w, badRequest("OpenSearchStatusException", "plugins.query.datasources.enabled setting is false"))
-		return
-	}
-
-	var e *apiError
 	switch s.mode {
 	case ModeDocumented:
 		e = s.serveDocumented(w, rt, body)
@@ -338,6 +282,70 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		writeError(w, e)
 	}
+}
+
+// account counts the request and picks its injected fault and latency,
+// all under the lock.
+func (s *Server) account(r *http.Request, rt route) (time.Duration, *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.methods[strings.ToUpper(r.Method)]++
+	if rt.op != "" {
+		s.counts[rt.op]++
+	}
+	if !rt.ds {
+		return s.latency, nil
+	}
+	if s.failNext > 0 {
+		s.failNext--
+		f := s.failNextF
+		return s.latency, &f
+	}
+	if s.failRate > 0 && randv2.Float64() < s.failRate {
+		f := s.failRateF
+		return s.latency, &f
+	}
+	return s.latency, nil
+}
+
+// admit answers what OpenSearch core answers before any plugin sees the
+// request: authentication, unknown paths, wrong methods, unknown
+// parameters.
+func (s *Server) admit(r *http.Request, rt route) *apiError {
+	if e := s.authenticate(r); e != nil {
+		return e
+	}
+	if !rt.known {
+		return coreErr(404, "no_handler_found_exception",
+			fmt.Sprintf("no handler found for uri [%s] and method [%s]", r.URL.RequestURI(), r.Method))
+	}
+	if rt.op == "" {
+		return &apiError{status: 405, shape: shapeSimple,
+			msg:    fmt.Sprintf("Incorrect HTTP method for uri [%s] and method [%s], allowed: [%s]", r.URL.RequestURI(), r.Method, strings.Join(rt.allowed, ", ")),
+			header: http.Header{"Allow": {strings.Join(rt.allowed, ",")}}}
+	}
+	return checkParams(r)
+}
+
+// readBody reads a data source request's body, checks its content type,
+// and refuses it while the data source API is switched off.
+func (s *Server) readBody(r *http.Request) ([]byte, *apiError) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	if err != nil {
+		return nil, coreErr(400, "parse_exception", "failed to read request body: "+err.Error())
+	}
+	if len(body) > 0 {
+		if e := checkContentType(r); e != nil {
+			return nil, e
+		}
+	}
+	s.mu.Lock()
+	enabled := s.enabled
+	s.mu.Unlock()
+	if !enabled {
+		return nil, badRequest("OpenSearchStatusException", "plugins.query.datasources.enabled setting is false")
+	}
+	return body, nil
 }
 
 func checkParams(r *http.Request) *apiError {

@@ -61,59 +61,8 @@ func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
 	b := &sqlBody{present: map[string]bool{}}
 	for _, f := range fields {
 		b.present[f.key] = true
-		switch f.key {
-		case "name":
-			if b.name, e = textOrNull(body, f); e != nil {
-				return nil, e
-			}
-		case "description":
-			if b.description, e = textOrNull(body, f); e != nil {
-				return nil, e
-			}
-		case "connector":
-			if patch {
-				continue // PATCH silently ignores the connector
-			}
-			t, e := textOrNull(body, f)
-			if e != nil {
-				return nil, e
-			}
-			if t == nil {
-				return nil, coreErr(500, "null_pointer_exception",
-					`Cannot invoke "String.toUpperCase()" because "name" is null`)
-			}
-			up := strings.ToUpper(*t)
-			if !connectorSet[up] {
-				return nil, illegalArg(fmt.Sprintf("No DataSourceType with name %s found", *t))
-			}
-			b.connector = &up
-		case "allowedRoles":
-			if b.roles, e = stringList(body, f); e != nil {
-				return nil, e
-			}
-		case "properties":
-			pf, e := objectFields(body, f.off, f.off+len(f.raw))
-			if e != nil {
-				return nil, e
-			}
-			b.props = map[string]*string{}
-			for _, p := range pf {
-				t, e := textOrNull(body, p)
-				if e != nil {
-					return nil, e
-				}
-				b.props[p.key] = t
-			}
-		case "resultIndex":
-			if b.resultIndex, e = textOrNull(body, f); e != nil {
-				return nil, e
-			}
-		case "status":
-			if b.status, e = statusField(body, f); e != nil {
-				return nil, e
-			}
-		default:
-			return nil, illegalArg("Unknown field: " + f.key)
+		if e := b.set(body, f, patch); e != nil {
+			return nil, e
 		}
 	}
 	if patch {
@@ -126,6 +75,66 @@ func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
 		return nil, e
 	}
 	return b, nil
+}
+
+// set reads one top-level member of a SQL-plugin body into b.
+func (b *sqlBody) set(body []byte, f field, patch bool) *apiError {
+	var e *apiError
+	switch f.key {
+	case "name":
+		if b.name, e = textOrNull(body, f); e != nil {
+			return e
+		}
+	case "description":
+		if b.description, e = textOrNull(body, f); e != nil {
+			return e
+		}
+	case "connector":
+		if patch {
+			return nil // PATCH silently ignores the connector
+		}
+		t, e := textOrNull(body, f)
+		if e != nil {
+			return e
+		}
+		if t == nil {
+			return coreErr(500, "null_pointer_exception",
+				`Cannot invoke "String.toUpperCase()" because "name" is null`)
+		}
+		up := strings.ToUpper(*t)
+		if !connectorSet[up] {
+			return illegalArg(fmt.Sprintf("No DataSourceType with name %s found", *t))
+		}
+		b.connector = &up
+	case "allowedRoles":
+		if b.roles, e = stringList(body, f); e != nil {
+			return e
+		}
+	case "properties":
+		pf, e := objectFields(body, f.off, f.off+len(f.raw))
+		if e != nil {
+			return e
+		}
+		b.props = map[string]*string{}
+		for _, p := range pf {
+			t, e := textOrNull(body, p)
+			if e != nil {
+				return e
+			}
+			b.props[p.key] = t
+		}
+	case "resultIndex":
+		if b.resultIndex, e = textOrNull(body, f); e != nil {
+			return e
+		}
+	case "status":
+		if b.status, e = statusField(body, f); e != nil {
+			return e
+		}
+	default:
+		return illegalArg("Unknown field: " + f.key)
+	}
+	return nil
 }
 
 // resultIndexProblems returns the concatenated (no separator) messages of
@@ -273,24 +282,7 @@ func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
 	if !ok {
 		return notFoundGet(name)
 	}
-	// DataSourceServiceImpl.constructUpdatedDatasourceMetadata
-	if b.present["description"] {
-		cur.Description = deref(b.description)
-	}
-	if b.present["allowedRoles"] {
-		cur.AllowedRoles = b.roles
-	}
-	if b.present["status"] {
-		cur.Status = deref(b.status)
-	}
-	if b.present["resultIndex"] {
-		cur.ResultIndex = deref(b.resultIndex)
-		// Bug-compatible: the resultIndex case falls through to the status
-		// case, so a PATCH with resultIndex but without status re-activates.
-		if !b.present["status"] {
-			cur.Status = ""
-		}
-	}
+	patchMetadata(&cur, b)
 	merged := map[string]*string{}
 	for k, v := range cur.Properties {
 		sv := fmt.Sprint(v)
@@ -321,6 +313,28 @@ func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
 	s.mu.Unlock()
 	s.writeMessage(w, http.StatusOK, "Updated DataSource with name "+name)
 	return nil
+}
+
+// patchMetadata applies a PATCH's top-level fields to cur, as
+// DataSourceServiceImpl.constructUpdatedDatasourceMetadata does.
+func patchMetadata(cur *Document, b *sqlBody) {
+	if b.present["description"] {
+		cur.Description = deref(b.description)
+	}
+	if b.present["allowedRoles"] {
+		cur.AllowedRoles = b.roles
+	}
+	if b.present["status"] {
+		cur.Status = deref(b.status)
+	}
+	if b.present["resultIndex"] {
+		cur.ResultIndex = deref(b.resultIndex)
+		// Bug-compatible: the resultIndex case falls through to the status
+		// case, so a PATCH with resultIndex but without status re-activates.
+		if !b.present["status"] {
+			cur.Status = ""
+		}
+	}
 }
 
 func (s *Server) getOne(w http.ResponseWriter, name string) *apiError {

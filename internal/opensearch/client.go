@@ -335,26 +335,10 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-
-	u, err := url.Parse(path)
+	req, err := c.newRequest(ctx, op, method, path, body, red)
 	if err != nil {
-		return &Error{Kind: KindRejected, Operation: op, Message: "invalid request path"}
+		return err
 	}
-	var reader io.Reader
-	if body != nil {
-		reader = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
-	if err != nil {
-		return transportError(op, err, red)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	if c.username != "" && c.password == "" {
-		// opensearchtransport only sends basic auth when both halves are set.
-		req.SetBasicAuth(c.username, "")
-	}
-
 	res, err := c.transport.Stream(req)
 	if err != nil {
 		if res != nil && res.Body != nil {
@@ -382,6 +366,29 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 		}
 	}
 	return nil
+}
+
+// newRequest builds one request to path; failures are *Error.
+func (c *Client) newRequest(ctx context.Context, op, method, path string, body []byte, red redactor) (*http.Request, error) {
+	u, err := url.Parse(path)
+	if err != nil {
+		return nil, &Error{Kind: KindRejected, Operation: op, Message: "invalid request path"}
+	}
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
+	if err != nil {
+		return nil, transportError(op, err, red)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if c.username != "" && c.password == "" {
+		// opensearchtransport only sends basic auth when both halves are set.
+		req.SetBasicAuth(c.username, "")
+	}
+	return req, nil
 }
 
 // transportError wraps a failure that produced no HTTP response. Timeouts,

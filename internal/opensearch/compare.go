@@ -77,6 +77,15 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 		return Drift{}, err
 	}
 
+	fields := append(metadataDrift(d, desired, remote), propertyDrift(want, remote)...)
+	stale := staleProperties(desired.Connector, want, remote)
+	sort.Strings(fields)
+	sort.Strings(stale)
+	return Drift{Fields: fields, StaleProperties: stale}, nil
+}
+
+// metadataDrift names the top-level fields that differ.
+func metadataDrift(d Dialect, desired DataSource, remote RemoteDataSource) []string {
 	var fields []string
 	if desired.Name != remote.Name {
 		fields = append(fields, "name")
@@ -105,7 +114,13 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 			fields = append(fields, "configuration.endpoint")
 		}
 	}
+	return fields
+}
 
+// propertyDrift names each wanted property whose value differs or is
+// missing, credentials aside (the server never shows them).
+func propertyDrift(want map[string]string, remote RemoteDataSource) []string {
+	var fields []string
 	for k, v := range want {
 		if SecretPropertyKey(k) {
 			continue
@@ -114,8 +129,13 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 			fields = append(fields, "properties["+k+"]")
 		}
 	}
+	return fields
+}
 
-	added := serverAddedProperties[strings.ToLower(desired.Connector)]
+// staleProperties lists the remote's keys that are not wanted, except the
+// ones the connector adds by itself.
+func staleProperties(connector string, want map[string]string, remote RemoteDataSource) []string {
+	added := serverAddedProperties[strings.ToLower(connector)]
 	var stale []string
 	for k, v := range remote.Properties {
 		if _, ok := want[k]; ok || SecretPropertyKey(k) {
@@ -126,10 +146,7 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 		}
 		stale = append(stale, k)
 	}
-
-	sort.Strings(fields)
-	sort.Strings(stale)
-	return Drift{Fields: fields, StaleProperties: stale}, nil
+	return stale
 }
 
 // remoteResultIndex treats an absent result index as the server's default:
