@@ -77,6 +77,13 @@ test-stress: manifests generate envtest-assets ## Run the envtest and e2e suites
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) STRESS_COUNT=$(STRESS_COUNT) LOAD_WORKERS=$(LOAD_WORKERS) \
 		STRESS_PACKAGES="$(STRESS_PACKAGES)" hack/test-stress.sh
 
+ARGS ?=
+
+.PHONY: demo
+demo: envtest-assets ## Run the operator on envtest against two fake OpenSearch servers and tour its lifecycle; ARGS=--once exits after the tour.
+	go build -o $(LOCALBIN)/demo ./hack/demo
+	exec env KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) $(LOCALBIN)/demo $(ARGS)
+
 ##@ Build
 
 .PHONY: build
