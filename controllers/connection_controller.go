@@ -24,7 +24,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -92,9 +91,9 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // outcome in status. The list doubles as the connection's drift snapshot.
 func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, status *v1alpha1.ConnectionStatus) (ctrl.Result, error) {
 	setReady := func(s metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(&status.Conditions, metav1.Condition{
+		setReady(&status.Conditions, metav1.Condition{
 			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, Message: msg, ObservedGeneration: v.Generation,
-		})
+		}, metav1.NewTime(r.Now()))
 	}
 	api, err := r.Clients.clientFor(ctx, v)
 	var why *blocked

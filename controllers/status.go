@@ -17,6 +17,8 @@ limitations under the License.
 package controllers
 
 import (
+	"slices"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -72,7 +74,7 @@ func unchanged(ds *v1alpha1.DataSource, fallback outcome) outcome {
 func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alpha1.DataSourceStatus {
 	st := ds.Status.DeepCopy()
 	st.ObservedGeneration = ds.Generation
-	setCondition(&st.Conditions, metav1.Condition{
+	setReady(&st.Conditions, metav1.Condition{
 		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, Message: out.message, ObservedGeneration: ds.Generation,
 	}, now)
 	switch {
@@ -94,6 +96,25 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 		st.Fingerprint = out.fingerprint
 	}
 	return st
+}
+
+// setReady sets Ready and the kstatus conditions derived from it, so that
+// tools that read kstatus (Flux, kubectl-style waits) and tools that read
+// Ready (Argo CD, kubectl wait) agree.
+func setReady(conds *[]metav1.Condition, ready metav1.Condition, now metav1.Time) {
+	setCondition(conds, ready, now)
+	stalled := ready.Status == metav1.ConditionFalse && slices.Contains(v1alpha1.StalledReasons, ready.Reason)
+	reconciling := ready.Status != metav1.ConditionTrue && !stalled && ready.Reason != v1alpha1.ReasonSuspended
+	for _, c := range []struct {
+		typ string
+		on  bool
+	}{{v1alpha1.ConditionReconciling, reconciling}, {v1alpha1.ConditionStalled, stalled}} {
+		derived := metav1.Condition{Type: c.typ, Status: metav1.ConditionFalse, Reason: ready.Reason, ObservedGeneration: ready.ObservedGeneration}
+		if c.on {
+			derived.Status, derived.Message = metav1.ConditionTrue, ready.Message
+		}
+		setCondition(conds, derived, now)
+	}
 }
 
 // setCondition sets c, keeping the transition time unless the status

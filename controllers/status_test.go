@@ -192,8 +192,8 @@ func TestComputeStatusDrifted(t *testing.T) {
 			if tc.drifted != nil && tc.drifted.ObservedGeneration != 0 {
 				t.Errorf("computeStatus modified outcome.drifted: %+v", tc.drifted)
 			}
-			if n := len(st.Conditions); n != 2 {
-				t.Errorf("%d conditions, want Ready and Drifted: %+v", n, st.Conditions)
+			if n := len(st.Conditions); n != 4 {
+				t.Errorf("%d conditions, want Ready, Reconciling, Stalled and Drifted: %+v", n, st.Conditions)
 			}
 		})
 	}

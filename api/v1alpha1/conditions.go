@@ -16,8 +16,8 @@ limitations under the License.
 
 package v1alpha1
 
-// Condition types. Every kind sets Ready on its first reconcile; DataSource
-// also sets Drifted.
+// Condition types. Every kind sets Ready, Reconciling and Stalled on its
+// first reconcile; DataSource also sets Drifted.
 const (
 	// ConditionReady is True when the object is in effect: for a DataSource,
 	// the data source in OpenSearch matches the current spec and the current
@@ -29,7 +29,24 @@ const (
 	// spec because it was changed outside Kubernetes. It is cleared once the
 	// operator has written the spec back; an Event records each correction.
 	ConditionDrifted = "Drifted"
+
+	// ConditionReconciling is True while the object is converging or
+	// retrying: Ready is not True yet and is expected to become True
+	// without anyone changing anything (kstatus, which Flux and
+	// kubectl-style waits read, reports such an object as InProgress).
+	ConditionReconciling = "Reconciling"
+
+	// ConditionStalled is True when only a person can make the object
+	// Ready: the spec is invalid, OpenSearch refuses it, another object
+	// holds the data source, or the namespace is not allowed (kstatus
+	// reports such an object as Failed). Its reason is Ready's.
+	ConditionStalled = "Stalled"
 )
+
+// StalledReasons are the Ready reasons that no retry can clear.
+var StalledReasons = []string{
+	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden,
+}
 
 // Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
 // match on it.
