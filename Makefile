@@ -32,6 +32,7 @@ help: ## Show this help.
 manifests: controller-gen crd-ref-docs ## Generate the CRDs and RBAC under config/, and docs/api-reference.md, from the Go types and markers.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
+	go run ./hack/chart-gen -root . -chart charts/opensearch-datasource-operator
 	$(CRD_REF_DOCS) --log-level=WARN --source-path=./api --config=hack/api-docs/config.yaml \
 		--renderer=markdown --output-path=docs/api-reference.md
 
@@ -53,10 +54,10 @@ lint: golangci-lint ## Run golangci-lint.
 
 .PHONY: verify
 verify: manifests generate ## Regenerate everything and fail if the committed files differ.
-	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md charts dist)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
-		git status --porcelain -- api config docs/api-reference.md; \
-		git --no-pager diff -- api config docs/api-reference.md | head -100; exit 1; \
+		git status --porcelain -- api config docs/api-reference.md charts dist; \
+		git --no-pager diff -- api config docs/api-reference.md charts dist | head -100; exit 1; \
 	fi
 	@echo "generated files are up to date"
 
@@ -67,6 +68,7 @@ envtest-assets: ## Build kube-apiserver and etcd for envtest into bin/k8s/ (skip
 .PHONY: test
 test: manifests generate fmt vet envtest-assets ## Run unit, contract and envtest suites.
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) go test $(GO_TEST_FLAGS) ./...
+	cd test/helm && KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) go test $(GO_TEST_FLAGS) ./...
 
 STRESS_COUNT ?= 5
 LOAD_WORKERS ?= $(shell nproc)
