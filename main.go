@@ -18,6 +18,7 @@ limitations under the License.
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"os"
 	"strings"
@@ -32,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -43,10 +45,22 @@ func main() {
 		metricsAddr, probeAddr, namespaces string
 		leaderElectionNamespace            string
 		leaderElect                        bool
+		metricsSecure, enableHTTP2         bool
+		metricsCertPath, metricsCertName   string
+		metricsCertKey                     string
 		maxConcurrent                      int
 		defaultResync                      time.Duration
 	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; 0 disables it.")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the Prometheus metrics endpoint binds to; 0 disables it.")
+	flag.BoolVar(&metricsSecure, "metrics-secure", true,
+		"Serve metrics over HTTPS and only to callers the API server authenticates (TokenReview) and authorises for GET /metrics "+
+			"(SubjectAccessReview); false serves plain HTTP to anyone, for local runs.")
+	flag.StringVar(&metricsCertPath, "metrics-cert-path", "",
+		"Directory holding the metrics serving certificate (reloaded when it changes); empty means a self-signed one.")
+	flag.StringVar(&metricsCertName, "metrics-cert-name", "tls.crt", "File name of the metrics serving certificate in --metrics-cert-path.")
+	flag.StringVar(&metricsCertKey, "metrics-cert-key", "tls.key", "File name of the metrics serving key in --metrics-cert-path.")
+	flag.BoolVar(&enableHTTP2, "enable-http2", false,
+		"Allow HTTP/2 on the metrics endpoint; off by default because of the HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities (CVE-2023-44487, CVE-2023-39325).")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
 	flag.StringVar(&leaderElectionNamespace, "leader-election-namespace", "",
@@ -76,7 +90,7 @@ func main() {
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                  scheme,
 		Cache:                   cacheOpts,
-		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
+		Metrics:                 metricsOptions(metricsAddr, metricsSecure, enableHTTP2, metricsCertPath, metricsCertName, metricsCertKey),
 		HealthProbeBindAddress:  probeAddr,
 		LeaderElection:          leaderElect,
 		LeaderElectionID:        "opensearch-datasource-operator.datasource-operator.io",
@@ -110,4 +124,24 @@ func main() {
 		setupLog.Error(err, "manager stopped with an error")
 		os.Exit(1)
 	}
+}
+
+// metricsOptions configures the metrics endpoint. Secure serving puts
+// controller-runtime's authentication and authorisation filter in front of
+// /metrics: a caller's bearer token is checked with a TokenReview and its
+// right to GET /metrics with a SubjectAccessReview, so the manager's
+// ServiceAccount needs create on both (config/rbac/metrics_auth_role.yaml)
+// and a scraper needs the metrics-reader ClusterRole.
+func metricsOptions(addr string, secure, http2 bool, certPath, certName, certKey string) metricsserver.Options {
+	opts := metricsserver.Options{BindAddress: addr, SecureServing: secure}
+	if !http2 {
+		opts.TLSOpts = append(opts.TLSOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
+	}
+	if secure {
+		opts.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	if certPath != "" {
+		opts.CertDir, opts.CertName, opts.KeyName = certPath, certName, certKey
+	}
+	return opts
 }

@@ -82,7 +82,7 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 	logs := &syncBuffer{}
 	cmd := exec.Command(manager, "--kubeconfig", kubeconfig,
 		"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probeAddr,
-		"--leader-elect", "--leader-election-namespace", "default", "--zap-log-level", "debug")
+		"--metrics-secure=false", "--leader-elect", "--leader-election-namespace", "default", "--zap-log-level", "debug")
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
