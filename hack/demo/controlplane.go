@@ -148,7 +148,7 @@ func waitInstalled(ctx context.Context, c client.Client) (string, error) {
 // startManager runs the operator's controllers in this process, set up by
 // controllers.Setup as main.go does, with the manager options main.go uses.
 // The returned function stops the manager and waits for it.
-func startManager(cfg *rest.Config, metricsAddr string) (func(), error) {
+func startManager(cfg *rest.Config, metricsAddr string) (func() error, error) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 newScheme(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
@@ -166,11 +166,13 @@ func startManager(cfg *rest.Config, metricsAddr string) (func(), error) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
-	return func() {
+	return func() error {
 		cancel()
 		select {
-		case <-done:
+		case err := <-done:
+			return err
 		case <-time.After(30 * time.Second):
+			return errors.New("the manager did not stop within 30s")
 		}
 	}, nil
 }

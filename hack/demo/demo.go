@@ -174,12 +174,14 @@ func (d *demo) row(ctx context.Context, ds *v1alpha1.DataSource) row {
 func (d *demo) converge(ctx context.Context, want []types.NamespacedName) {
 	var last string
 	printed := 0
-	poll(ctx, 60*time.Second, func() bool {
-		table := renderTable(d.rows(ctx))
-		if table != last {
+	show := func() {
+		if table := renderTable(d.rows(ctx)); table != last {
 			d.redraw(table, printed)
 			last, printed = table, strings.Count(table, "\n")
 		}
+	}
+	poll(ctx, 60*time.Second, func() bool {
+		show()
 		for _, key := range want {
 			if !d.readyAt(ctx, key) {
 				return false
@@ -187,6 +189,8 @@ func (d *demo) converge(ctx context.Context, want []types.NamespacedName) {
 		}
 		return true
 	})
+	// The servers and statuses may have moved on since the last table.
+	show()
 	for _, key := range want {
 		if d.readyAt(ctx, key) {
 			d.observed("ready", "%s is Ready (%s)", key, d.readyMessage(ctx, key))

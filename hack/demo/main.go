@@ -118,7 +118,11 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	defer stopManager()
+	defer func() {
+		if err := stopManager(); err != nil {
+			d.say("stopping the manager: %v", err)
+		}
+	}()
 	d.say("manager running in this process (controllers.Setup, as main.go); its log: %s", logPath)
 
 	if err := d.tour(ctx, smp); err != nil {

@@ -115,8 +115,9 @@ func (d *demo) drift(ctx context.Context) {
 		d.missed(step, d.prometheus, "the edited description was not corrected")
 		return
 	}
-	d.observed(step, "description of %s edited on %s -> Drifted=%s %s (%q); the server holds %q again, %s later",
-		name, srv.Label(), drifted.Status, drifted.Reason, drifted.Message, want, since(start))
+	took := since(start)
+	d.observed(step, "description of %s edited on %s -> events: %s; Drifted=%s %s (%q); the server holds %q again, %s later",
+		name, srv.Label(), d.eventReasons(ctx, d.prometheus, start, "DriftCorrected"), drifted.Status, drifted.Reason, drifted.Message, want, took)
 }
 
 // removeProperty drops one property from the analytics DataSource, whose
@@ -148,8 +149,9 @@ func (d *demo) removeProperty(ctx context.Context) {
 		d.missed(step, d.analytics, "property "+drop+" is still on "+srv.Label())
 		return
 	}
+	took := since(start)
 	d.observed(step, "property %s removed from %s -> gone from %s %s later (events: %s); keys now: %s",
-		drop, d.analytics, srv.Label(), since(start), d.eventReasons(ctx, d.analytics, start), strings.Join(held.PropertyKeys, ", "))
+		drop, d.analytics, srv.Label(), took, d.eventReasons(ctx, d.analytics, start, "Recreated"), strings.Join(held.PropertyKeys, ", "))
 }
 
 // deleteDataSource deletes a DataSource and waits for its finalizer; then it
@@ -205,22 +207,33 @@ func (d *demo) ready(ctx context.Context, step string, key types.NamespacedName)
 	return false
 }
 
-// eventReasons lists the reasons of the events about a DataSource since t.
-func (d *demo) eventReasons(ctx context.Context, key types.NamespacedName, t time.Time) string {
-	var list eventsv1.EventList
-	if err := d.c.List(ctx, &list, client.InNamespace(key.Namespace)); err != nil {
-		return "unavailable"
-	}
+// eventReasons lists the reasons of the events about a DataSource since t,
+// waiting a few seconds for want: events are recorded asynchronously.
+func (d *demo) eventReasons(ctx context.Context, key types.NamespacedName, t time.Time, want string) string {
 	var reasons []string
-	for _, e := range list.Items {
-		if e.Regarding.Name == key.Name && !e.EventTime.Time.Before(t.Truncate(time.Second)) {
-			reasons = append(reasons, e.Reason)
-		}
-	}
+	poll(ctx, 5*time.Second, func() bool {
+		reasons = d.eventsSince(ctx, key, t)
+		return slices.Contains(reasons, want)
+	})
 	if len(reasons) == 0 {
 		return "none"
 	}
 	return strings.Join(reasons, ", ")
+}
+
+func (d *demo) eventsSince(ctx context.Context, key types.NamespacedName, t time.Time) []string {
+	var list eventsv1.EventList
+	if err := d.c.List(ctx, &list, client.InNamespace(key.Namespace)); err != nil {
+		return nil
+	}
+	slices.SortFunc(list.Items, func(a, b eventsv1.Event) int { return a.EventTime.Compare(b.EventTime.Time) })
+	var reasons []string
+	for _, e := range list.Items {
+		if e.Regarding.Name == key.Name && !e.EventTime.Time.Before(t) {
+			reasons = append(reasons, e.Reason)
+		}
+	}
+	return reasons
 }
 
 func randomPassword() string {
