@@ -37,14 +37,16 @@ func (e *InvalidSpecError) Error() string { return e.Message }
 
 // documentedBody is the documented dialect's request body. Field order
 // follows the server's own GET output so bodies read naturally in logs.
+// Description, ResultIndex and Status are pointers only so that a server
+// too old for them can be sent a body without them (see fieldSet).
 type documentedBody struct {
 	Name          string                     `json:"name"`
-	Description   string                     `json:"description"`
+	Description   *string                    `json:"description,omitempty"`
 	Connector     string                     `json:"connector"`
 	AllowedRoles  []string                   `json:"allowedRoles"`
 	Properties    map[string]json.RawMessage `json:"properties"`
-	ResultIndex   string                     `json:"resultIndex"`
-	Status        string                     `json:"status"`
+	ResultIndex   *string                    `json:"resultIndex,omitempty"`
+	Status        *string                    `json:"status,omitempty"`
 	Configuration *documentedConfiguration   `json:"configuration,omitempty"`
 }
 
@@ -63,12 +65,12 @@ type documentedCredentials struct {
 // is all it stores.
 type sqlPluginBody struct {
 	Name         string            `json:"name"`
-	Description  string            `json:"description"`
+	Description  *string           `json:"description,omitempty"`
 	Connector    string            `json:"connector"`
 	AllowedRoles []string          `json:"allowedRoles"`
 	Properties   map[string]string `json:"properties"`
-	ResultIndex  string            `json:"resultIndex"`
-	Status       string            `json:"status"`
+	ResultIndex  *string           `json:"resultIndex,omitempty"`
+	Status       *string           `json:"status,omitempty"`
 }
 
 // BuildBody returns the exact JSON body for POST or PUT in dialect d, which
@@ -81,54 +83,71 @@ type sqlPluginBody struct {
 // object, status is upper-cased with empty meaning ACTIVE, and an empty
 // resultIndex becomes DefaultResultIndex(name).
 func BuildBody(d Dialect, ds DataSource) ([]byte, error) {
+	return buildBody(d, ds, fieldSet{})
+}
+
+// buildBody is BuildBody leaving out the fields in omit.
+func buildBody(d Dialect, ds DataSource, omit fieldSet) ([]byte, error) {
 	props, err := parseProperties(ds.Properties)
 	if err != nil {
 		return nil, err
 	}
-	roles := ds.AllowedRoles
-	if roles == nil {
-		roles = []string{}
-	}
 	switch d {
 	case DialectDocumented:
-		raw := make(map[string]json.RawMessage, len(props))
-		for k, v := range props {
-			raw[k] = v.raw
-		}
-		body := documentedBody{
-			Name:         ds.Name,
-			Description:  ds.Description,
-			Connector:    ds.Connector,
-			AllowedRoles: roles,
-			Properties:   raw,
-			ResultIndex:  resultIndexOf(ds),
-			Status:       statusOf(ds.Status),
-		}
-		if c := ds.Configuration; c != nil {
-			body.Configuration = &documentedConfiguration{
-				Endpoint:    c.Endpoint,
-				Credentials: documentedCredentials{Username: c.Username, Password: c.Password},
-			}
-		}
-		return marshal(body)
+		return marshal(documentedBodyOf(ds, props, omit))
 	case DialectSQLPlugin:
 		strProps, err := sqlPluginProperties(ds, props)
 		if err != nil {
 			return nil, err
 		}
+		desc, index, status := optionalFields(ds, omit)
 		return marshal(sqlPluginBody{
-			Name:         ds.Name,
-			Description:  ds.Description,
-			Connector:    ds.Connector,
-			AllowedRoles: roles,
-			Properties:   strProps,
-			ResultIndex:  resultIndexOf(ds),
-			Status:       statusOf(ds.Status),
+			Name: ds.Name, Description: desc, Connector: ds.Connector, AllowedRoles: rolesOf(ds),
+			Properties: strProps, ResultIndex: index, Status: status,
 		})
 	case DialectAuto:
 		return nil, errors.New("BuildBody: dialect Auto has no body of its own; resolve it to Documented or SQLPlugin first")
 	}
 	return nil, fmt.Errorf("BuildBody: %w", d.validate())
+}
+
+func documentedBodyOf(ds DataSource, props map[string]scalar, omit fieldSet) documentedBody {
+	raw := make(map[string]json.RawMessage, len(props))
+	for k, v := range props {
+		raw[k] = v.raw
+	}
+	desc, index, status := optionalFields(ds, omit)
+	body := documentedBody{
+		Name: ds.Name, Description: desc, Connector: ds.Connector, AllowedRoles: rolesOf(ds),
+		Properties: raw, ResultIndex: index, Status: status,
+	}
+	if c := ds.Configuration; c != nil {
+		body.Configuration = &documentedConfiguration{
+			Endpoint:    c.Endpoint,
+			Credentials: documentedCredentials{Username: c.Username, Password: c.Password},
+		}
+	}
+	return body
+}
+
+// optionalFields returns description, resultIndex and status as sent, nil
+// for each one omit leaves out.
+func optionalFields(ds DataSource, omit fieldSet) (desc, index, status *string) {
+	pick := func(skip bool, v string) *string {
+		if skip {
+			return nil
+		}
+		return &v
+	}
+	return pick(omit.description, ds.Description), pick(omit.resultIndex, resultIndexOf(ds)), pick(omit.status, statusOf(ds.Status))
+}
+
+// rolesOf is the role list as sent: never null.
+func rolesOf(ds DataSource) []string {
+	if ds.AllowedRoles == nil {
+		return []string{}
+	}
+	return ds.AllowedRoles
 }
 
 // marshal encodes without HTML escaping: endpoints such as JDBC URLs carry

@@ -81,9 +81,6 @@ const (
 const (
 	defaultRequestTimeout = 10 * time.Second
 	dataSourcesPath       = "/_plugins/_query/_datasources"
-	// maxResponseBody guards against a misbehaving endpoint; a full list of
-	// data sources is a few hundred kilobytes at most.
-	maxResponseBody = 16 << 20
 )
 
 // Client talks to one cluster's data source API. It is safe for concurrent use.
@@ -100,6 +97,7 @@ type Client struct {
 	configured Dialect
 	mu         sync.RWMutex
 	resolved   Dialect // equals configured unless configured is Auto
+	version    string  // the server's OpenSearch version, "" until known
 
 	stop context.CancelFunc
 }
@@ -205,22 +203,33 @@ func (c *Client) Update(ctx context.Context, ds DataSource) (WriteResult, error)
 // write sends ds in the client's dialect. An unresolved Auto client sends
 // the documented body and, if the server refuses the configuration field,
 // resolves to the SQL plugin and sends the same request again in that dialect.
+//
+// Against a SQL plugin older than 2.13 (see SetServerVersion) the fields
+// that release cannot take are left out when ds holds their defaults, and
+// the write is refused before sending when it does not.
 func (c *Client) write(ctx context.Context, op, method string, ds DataSource) (WriteResult, error) {
 	red := c.secrets.with(requestSecrets(ds)...)
 	d := c.Dialect()
-	if d != DialectAuto {
-		return c.writeIn(ctx, op, method, d, ds, red)
+	var omit fieldSet
+	if d != DialectDocumented {
+		var err error
+		if omit, err = planFields(op, c.ServerVersion(), ds); err != nil {
+			return WriteResult{}, err
+		}
 	}
-	res, err := c.writeIn(ctx, op, method, DialectDocumented, ds, red)
+	if d != DialectAuto {
+		return c.writeIn(ctx, op, method, d, ds, omit, red)
+	}
+	res, err := c.writeIn(ctx, op, method, DialectDocumented, ds, omit, red)
 	if isUnknownConfiguration(err) {
 		c.resolve(DialectSQLPlugin)
-		return c.writeIn(ctx, op, method, DialectSQLPlugin, ds, red)
+		return c.writeIn(ctx, op, method, DialectSQLPlugin, ds, omit, red)
 	}
 	return res, err
 }
 
-func (c *Client) writeIn(ctx context.Context, op, method string, d Dialect, ds DataSource, red redactor) (WriteResult, error) {
-	body, err := BuildBody(d, ds)
+func (c *Client) writeIn(ctx context.Context, op, method string, d Dialect, ds DataSource, omit fieldSet, red redactor) (WriteResult, error) {
+	body, err := buildBody(d, ds, omit)
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -229,10 +238,12 @@ func (c *Client) writeIn(ctx context.Context, op, method string, d Dialect, ds D
 		shape  writeShape
 	)
 	err = c.call(ctx, op, method, dataSourcesPath, body, red, func(b []byte) error {
-		result, shape = parseWriteResponse(b, ds, red)
-		return nil
+		var perr error
+		result, shape, perr = parseWriteResponse(b, ds, red)
+		return perr
 	})
 	if err != nil {
+		explainUnknownField(err)
 		return WriteResult{}, err
 	}
 	result.Dialect = d
@@ -278,13 +289,14 @@ func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
 	return out, err
 }
 
-// Delete removes the data source. Any 2xx is success: the SQL plugin answers
-// 204 with no body, the documented API 200 with a JSON object.
+// Delete removes the data source. Success is a 2xx in one of the API's
+// shapes: the SQL plugin answers 204 with no body, the documented API 200
+// with a JSON object; any other 2xx body is Unavailable (see notOpenSearch).
 func (c *Client) Delete(ctx context.Context, name string) error {
 	if name == "" {
 		return &InvalidSpecError{Message: "data source name is empty"}
 	}
-	return c.call(ctx, opDelete, http.MethodDelete, namePath(name), nil, c.secrets, nil)
+	return c.call(ctx, opDelete, http.MethodDelete, namePath(name), nil, c.secrets, parseDeleteResponse)
 }
 
 // Probe checks that the endpoint answers (GET /) and that the data source API
@@ -300,7 +312,8 @@ func (c *Client) Probe(ctx context.Context) (ServerInfo, error) {
 	return info, nil
 }
 
-// Info reads the server's version and distribution (GET /).
+// Info reads the server's version and distribution (GET /). The client
+// keeps the version to shape later writes (see SetServerVersion).
 func (c *Client) Info(ctx context.Context) (ServerInfo, error) {
 	var info ServerInfo
 	err := c.call(ctx, opInfo, http.MethodGet, "/", nil, c.secrets, func(b []byte) error {
@@ -311,6 +324,7 @@ func (c *Client) Info(ctx context.Context) (ServerInfo, error) {
 	if err != nil {
 		return ServerInfo{}, err
 	}
+	c.SetServerVersion(info.Version)
 	return info, nil
 }
 
@@ -347,25 +361,38 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 		return transportError(op, err, red)
 	}
 	defer func() { _ = res.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBody))
+	limit := bodyCap(op)
+	data, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	if err != nil {
 		return transportError(op, err, red)
+	}
+	if int64(len(data)) > limit {
+		return &Error{Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op, Message: fmt.Sprintf(
+			"the reply is larger than the %s limit for %s replies, so it is not an OpenSearch answer; body starts: %s",
+			byteSize(limit), op, snippet(data, red))}
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		return newHTTPError(op, res, data, red)
 	}
 	if decode != nil {
 		if derr := decode(data); derr != nil {
-			// A 2xx we cannot read is most likely a proxy or a broken node
-			// answering in the server's place; backing off is the right move.
-			return &Error{
-				Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op,
-				Message: truncate(red.redact(derr.Error()), maxRawErrorText),
-				Err:     &causeError{text: red.redact(derr.Error()), err: derr},
-			}
+			return notOpenSearch(op, res.StatusCode, derr, data, red)
 		}
 	}
 	return nil
+}
+
+// notOpenSearch reports a 2xx whose body is none of the API's shapes: most
+// likely a proxy, an ingress or a broken node answering in the server's
+// place. Counting it as success would record a write that never happened,
+// so it is Unavailable, retried with backoff, and shows the body's start.
+func notOpenSearch(op string, status int, cause error, body []byte, red redactor) *Error {
+	text := red.redact(cause.Error())
+	return &Error{
+		Kind: KindUnavailable, StatusCode: status, Operation: op,
+		Message: truncate(text, maxRawErrorText) + "; not an OpenSearch answer, body starts: " + snippet(body, red),
+		Err:     &causeError{text: text, err: cause},
+	}
 }
 
 // newRequest builds one request to path; failures are *Error.

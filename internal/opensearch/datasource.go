@@ -48,6 +48,13 @@ type DataSource struct {
 	// error, whatever property carries them: the caller knows which values
 	// came from Secrets (a URI with credentials in it, a token under any
 	// key); the client only recognises credential-named keys by itself.
+	//
+	// Put only secret values here: passwords, tokens, keys, URIs carrying
+	// them. Not user names or other identifiers, even when they come from a
+	// Secret: every occurrence of a value listed here is masked, including
+	// inside names and the server's messages, so a user name "prometheus"
+	// turns "Created DataSource with name my_prometheus" into
+	// "... my_[REDACTED]".
 	Sensitive []string
 }
 

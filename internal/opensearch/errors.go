@@ -130,14 +130,19 @@ func RetryAfter(err error) (time.Duration, bool) {
 // alreadyExistsPrefix starts the plugin's duplicate-create message.
 const alreadyExistsPrefix = "A datasource already exists with name"
 
-// classify maps an HTTP status (and, for 400, the message) to a kind.
-func classify(status int, message string) ErrorKind {
+// classify maps an HTTP status and what the body says to a kind.
+func classify(status int, info errorInfo) ErrorKind {
 	switch {
-	case status == http.StatusNotFound:
+	case status == http.StatusNotFound && !info.shaped:
+		// A 404 that is not OpenSearch's (an ingress with no route, a
+		// proxy's page) says nothing about the data source; calling it
+		// NotFound would release finalizers and re-create data sources.
+		return KindUnavailable
+	case status == http.StatusNotFound && dataSourceMissing(info):
 		return KindNotFound
-	case status == http.StatusBadRequest && strings.HasPrefix(message, alreadyExistsPrefix):
+	case status == http.StatusBadRequest && info.shaped && strings.HasPrefix(info.message, alreadyExistsPrefix):
 		return KindAlreadyExists
-	case status == http.StatusBadRequest && legacyNotFound(message):
+	case status == http.StatusBadRequest && info.shaped && legacyNotFound(info.message):
 		return KindNotFound
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return KindForbidden
@@ -148,6 +153,21 @@ func classify(status int, message string) ErrorKind {
 	default:
 		return KindUnavailable
 	}
+}
+
+// dataSourceMissing recognises OpenSearch saying the data source does not
+// exist, in either error shape: the plugin's DataSourceNotFoundException,
+// or the data source index itself missing (no data source was ever
+// created). Other 404s from OpenSearch, such as no handler for the path
+// when the SQL plugin is not installed, are not about the data source.
+func dataSourceMissing(info errorInfo) bool {
+	switch info.typ {
+	case "DataSourceNotFoundException", "data_source_not_found_exception":
+		return true
+	case "IndexNotFoundException", "index_not_found_exception":
+		return strings.Contains(info.message, ".ql-datasources")
+	}
+	return false
 }
 
 // legacyNotFound recognises how SQL plugin 2.7 to 2.10 reported a missing

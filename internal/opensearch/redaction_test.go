@@ -23,6 +23,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,9 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	// The canary sits in every secret slot, including with characters that
 	// JSON escapes, and padded so that truncation could cut through it.
 	quotedCanary := canary + `"q\`
+	// '&', '<' and '>' are escaped by encoding/json's default (HTML-safe)
+	// encoder but not by the body encoder; '=' and '\'' by Gson's.
+	htmlCanary := canary + `&<>"\='x`
 	sources := []struct {
 		name string
 		ds   DataSource
@@ -74,6 +78,11 @@ func TestCanaryNeverLeaks(t *testing.T) {
 			Configuration: &Configuration{Endpoint: "http://prom:9090", Username: "user", Password: canary}}},
 		{"configuration password needing escapes", DataSource{Name: "p", Connector: "prometheus",
 			Configuration: &Configuration{Endpoint: "http://prom:9090", Username: "user", Password: quotedCanary}}},
+		{"configuration password with &<> and quotes", DataSource{Name: "p", Connector: "prometheus",
+			Configuration: &Configuration{Endpoint: "http://prom:9090", Username: "user", Password: htmlCanary}}},
+		{"secret property with &<> and quotes", DataSource{Name: "p", Connector: "prometheus", Properties: raw(
+			"prometheus.uri", `"http://prom:9090"`,
+			"prometheus.auth.password", jsonQuote(htmlCanary))}},
 		{"secret properties", DataSource{Name: "p", Connector: "prometheus", Properties: raw(
 			"prometheus.uri", `"http://prom:9090"`,
 			"prometheus.auth.password", `"`+canary+`"`,
@@ -201,6 +210,93 @@ func TestSensitiveValuesAreRedacted(t *testing.T) {
 			}
 			if s := fmt.Sprintf("%v %+v", err, err); strings.Contains(s, canary) {
 				t.Fatalf("sensitive value leaked: %s", s)
+			}
+		})
+	}
+}
+
+func jsonQuote(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// TestRedactionCoversEveryEncoding: a secret can come back raw, JSON-escaped
+// with or without HTML escaping, in Gson's HTML-safe escaping (the plugin's
+// error formatter), or URL-encoded (a URI echoed by a proxy).
+func TestRedactionCoversEveryEncoding(t *testing.T) {
+	secret := canary + ` &<>"\='/?#%+é`
+	red := newRedactor(secret)
+	forms := map[string]string{
+		"raw":                secret,
+		"json, html-escaped": strings.Trim(jsonQuote(secret), `"`),
+		"json, no html":      strings.Trim(string(mustMarshalNoHTML(secret)), `"`),
+		"gson html-safe":     canary + ` \u0026\u003c\u003e\"\\\u003d\u0027/?#%+é`,
+		"url query-escaped":  url.QueryEscape(secret),
+		"url path-escaped":   url.PathEscape(secret),
+		"json inside json":   strings.Trim(jsonQuote(strings.Trim(string(mustMarshalNoHTML(secret)), `"`)), `"`),
+	}
+	for name, form := range forms {
+		t.Run(name, func(t *testing.T) {
+			got := red.redact("before " + form + " after")
+			if strings.Contains(got, canary) {
+				t.Errorf("not redacted: %s", got)
+			}
+		})
+	}
+}
+
+func mustMarshalNoHTML(s string) []byte {
+	b, err := marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// TestUsernamesAreNotRedacted: user names are identifiers that OpenSearch
+// and Kubernetes show anyway. With the README's Prometheus sample (user name
+// "prometheus"), the server's reply must read as sent, not
+// "Created DataSource with name my_[REDACTED]". Passwords still are masked.
+func TestUsernamesAreNotRedacted(t *testing.T) {
+	sample := DataSource{
+		Name: "my_prometheus", Connector: "prometheus", Description: "cluster metrics",
+		AllowedRoles: []string{"prometheus_access"},
+		Properties: raw(
+			"prometheus.uri", `"http://prometheus.monitoring.svc:9090"`,
+			"prometheus.auth.type", `"basicauth"`,
+			"prometheus.auth.username", `"prometheus"`,
+			"prometheus.auth.password", `"change-me"`),
+	}
+	viaConfiguration := sample
+	viaConfiguration.Properties = nil
+	viaConfiguration.Configuration = &Configuration{
+		Endpoint: "http://prometheus.monitoring.svc:9090", Username: "prometheus", Password: "change-me"}
+	for name, ds := range map[string]DataSource{"properties": sample, "configuration": viaConfiguration} {
+		t.Run(name, func(t *testing.T) {
+			srv, _ := newServer(t, reply(http.StatusCreated, jsonType, `"Created DataSource with name my_prometheus"`))
+			c := newClient(t, srv.URL, withDialect(DialectSQLPlugin), func(c *Config) { c.Username, c.Password = "prometheus", "op-secret" })
+			res, err := c.Create(context.Background(), ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Message != "Created DataSource with name my_prometheus" {
+				t.Errorf("Message = %q", res.Message)
+			}
+
+			srv2, _ := newServer(t, echo(http.StatusBadRequest, "plugin"))
+			c2 := newClient(t, srv2.URL, withDialect(DialectSQLPlugin), func(c *Config) { c.Username, c.Password = "prometheus", "op-secret" })
+			_, err = c2.Create(context.Background(), ds)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if strings.Contains(err.Error(), "change-me") || strings.Contains(err.Error(), "op-secret") {
+				t.Errorf("password leaked: %v", err)
+			}
+			if !strings.Contains(err.Error(), `"name":"my_prometheus"`) {
+				t.Errorf("the echoed name was mangled: %v", err)
 			}
 		})
 	}

@@ -53,54 +53,65 @@ type errorObject struct {
 	} `json:"root_cause"`
 }
 
+// errorInfo is what an error body says.
+type errorInfo struct {
+	typ, message string
+	// shaped is true when the body is one of OpenSearch's error shapes,
+	// i.e. OpenSearch itself (not a proxy in front of it) answered.
+	shaped bool
+}
+
 // parseErrorBody extracts the error type and message. The plugin serves its
 // JSON as text/plain, so JSON is tried whatever the content type says; a body
 // that is not one of the known shapes falls back to its (truncated) text.
-func parseErrorBody(body []byte) (typ, message string) {
+func parseErrorBody(body []byte) errorInfo {
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil && len(eb.Error) > 0 {
 		var s string
 		if json.Unmarshal(eb.Error, &s) == nil {
-			return "", s
+			return errorInfo{message: s, shaped: true}
 		}
 		var eo errorObject
-		if json.Unmarshal(eb.Error, &eo) == nil {
-			typ = eo.Type
+		if json.Unmarshal(eb.Error, &eo) == nil && (eo.Type != "" || len(eo.RootCause) > 0) {
+			info := errorInfo{typ: eo.Type, shaped: true}
 			switch {
 			case strings.TrimSpace(eo.Details) != "":
-				message = eo.Details
+				info.message = eo.Details
 			case eo.Reason != "":
-				message = eo.Reason
+				info.message = eo.Reason
 			case len(eo.RootCause) > 0:
-				message = eo.RootCause[0].Reason
+				info.message = eo.RootCause[0].Reason
 			}
-			if typ == "" && len(eo.RootCause) > 0 {
-				typ = eo.RootCause[0].Type
+			if info.typ == "" && len(eo.RootCause) > 0 {
+				info.typ = eo.RootCause[0].Type
 			}
-			return typ, message
+			return info
 		}
 	}
-	return "", strings.TrimSpace(string(body))
+	return errorInfo{message: strings.TrimSpace(string(body))}
 }
 
 // newHTTPError builds the *Error for a non-2xx response. Redaction happens
 // before truncation so that a cut can never leave part of a secret behind.
 func newHTTPError(op string, res *http.Response, body []byte, red redactor) *Error {
-	typ, message := parseErrorBody(body)
+	info := parseErrorBody(body)
 	limit := maxMessageText
-	if typ == "" && !json.Valid(body) {
+	if !info.shaped {
 		limit = maxRawErrorText
 	}
-	message = truncate(red.redact(message), limit)
+	message := truncate(red.redact(info.message), limit)
 	if message == "" {
 		message = http.StatusText(res.StatusCode)
 	}
 	e := &Error{
-		Kind:       classify(res.StatusCode, message),
+		Kind:       classify(res.StatusCode, info),
 		StatusCode: res.StatusCode,
 		Operation:  op,
-		Type:       truncate(red.redact(typ), 256),
+		Type:       truncate(red.redact(info.typ), 256),
 		Message:    message,
+	}
+	if res.StatusCode == http.StatusNotFound && !info.shaped {
+		e.Message = "not an OpenSearch answer (a proxy or ingress in front of it?); body starts: " + snippet(body, red)
 	}
 	if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
 		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
@@ -157,40 +168,93 @@ const (
 	shapeSQLPlugin                    // a JSON string, bare text or nothing
 )
 
+// Prefixes of the SQL plugin's success sentences; 2.7 to 2.10 sent them as
+// bare text, later releases as JSON strings.
+var (
+	writeSentences  = []string{"Created DataSource with name ", "Updated DataSource with name "}
+	deleteSentences = []string{"Deleted DataSource with name "}
+)
+
 // parseWriteResponse accepts every success body either dialect produces:
 // the documented object, the plugin's JSON string (2.11+), its bare text
-// (2.7-2.10) and an empty body.
-func parseWriteResponse(body []byte, ds DataSource, red redactor) (WriteResult, writeShape) {
+// (2.7-2.10) and an empty body. Anything else is not OpenSearch's answer.
+func parseWriteResponse(body []byte, ds DataSource, red redactor) (WriteResult, writeShape, error) {
 	res := WriteResult{DataSourceID: ds.Name, Name: ds.Name, Status: statusOf(ds.Status)}
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return res, shapeSQLPlugin
-	}
-	if trimmed[0] == '{' {
+	switch {
+	case len(trimmed) == 0:
+		return res, shapeSQLPlugin, nil
+	case trimmed[0] == '{':
 		var wr writeResponse
-		if json.Unmarshal(trimmed, &wr) == nil {
-			shape := shapeUnknown
-			if wr.DataSourceID != "" {
-				res.DataSourceID = wr.DataSourceID
-				shape = shapeDocumented
-			}
-			if wr.Name != "" {
-				res.Name = wr.Name
-			}
-			if wr.Status != "" {
-				res.Status = wr.Status
-			}
-			res.Message = truncate(red.redact(wr.Message), maxMessageText)
-			return res, shape
+		if err := json.Unmarshal(trimmed, &wr); err != nil {
+			return res, shapeUnknown, fmt.Errorf("decoding write reply: %w", err)
+		}
+		if wr.DataSourceID == "" && wr.Name == "" && wr.Message == "" {
+			return res, shapeUnknown, errors.New("the write reply is an object without dataSourceId, name or message")
+		}
+		return documentedWrite(res, wr, red)
+	case trimmed[0] == '"':
+		var s string
+		if err := json.Unmarshal(trimmed, &s); err != nil {
+			return res, shapeUnknown, fmt.Errorf("decoding write reply: %w", err)
+		}
+		res.Message = truncate(red.redact(s), maxMessageText)
+		return res, shapeSQLPlugin, nil
+	case hasAnyPrefix(string(trimmed), writeSentences):
+		res.Message = truncate(red.redact(string(trimmed)), maxRawErrorText)
+		return res, shapeSQLPlugin, nil
+	}
+	return res, shapeUnknown, errors.New("the write reply is neither JSON nor the SQL plugin's sentence")
+}
+
+// documentedWrite fills res from the documented dialect's reply object.
+func documentedWrite(res WriteResult, wr writeResponse, red redactor) (WriteResult, writeShape, error) {
+	shape := shapeUnknown
+	if wr.DataSourceID != "" {
+		res.DataSourceID = wr.DataSourceID
+		shape = shapeDocumented
+	}
+	if wr.Name != "" {
+		res.Name = wr.Name
+	}
+	if wr.Status != "" {
+		res.Status = wr.Status
+	}
+	res.Message = truncate(red.redact(wr.Message), maxMessageText)
+	return res, shape, nil
+}
+
+// parseDeleteResponse accepts the delete replies of both dialects: the
+// plugin's empty 204 (or its sentence, as text or a JSON string) and the
+// documented JSON object.
+func parseDeleteResponse(body []byte) error {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0, hasAnyPrefix(string(trimmed), deleteSentences):
+		return nil
+	case trimmed[0] == '"':
+		var s string
+		return json.Unmarshal(trimmed, &s)
+	case trimmed[0] == '{':
+		var wr writeResponse
+		if err := json.Unmarshal(trimmed, &wr); err != nil {
+			return fmt.Errorf("decoding delete reply: %w", err)
+		}
+		if wr.DataSourceID == "" && wr.Name == "" && wr.Message == "" {
+			return errors.New("the delete reply is an object without dataSourceId, name or message")
+		}
+		return nil
+	}
+	return errors.New("the delete reply is neither empty, JSON nor the SQL plugin's sentence")
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
 		}
 	}
-	var s string
-	if json.Unmarshal(trimmed, &s) == nil {
-		res.Message = truncate(red.redact(s), maxMessageText)
-		return res, shapeSQLPlugin
-	}
-	res.Message = truncate(red.redact(string(trimmed)), maxRawErrorText)
-	return res, shapeSQLPlugin
+	return false
 }
 
 // remoteBody is a data source as either dialect's GET returns it.
@@ -246,23 +310,40 @@ func (b remoteBody) normalise() RemoteDataSource {
 	return r
 }
 
-// parseRemote decodes GET one.
+// parseRemote decodes GET one: an object with a name, as every server
+// returns it. JSON without a name (null, {}, another service's object) is
+// not a data source.
 func parseRemote(body []byte) (RemoteDataSource, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return RemoteDataSource{}, errors.New("decoding data source: the reply is not a JSON object")
+	}
 	var b remoteBody
-	if err := json.Unmarshal(body, &b); err != nil {
+	if err := json.Unmarshal(trimmed, &b); err != nil {
 		return RemoteDataSource{}, fmt.Errorf("decoding data source: %w", err)
+	}
+	if b.Name == "" {
+		return RemoteDataSource{}, errors.New("decoding data source: the object has no name")
 	}
 	return b.normalise(), nil
 }
 
-// parseRemoteList decodes GET all, a JSON array.
+// parseRemoteList decodes GET all: a JSON array of named objects. JSON null
+// would decode as an empty list, which would read as "everything deleted".
 func parseRemoteList(body []byte) ([]RemoteDataSource, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		return nil, errors.New("decoding data source list: the reply is not a JSON array")
+	}
 	var bs []remoteBody
-	if err := json.Unmarshal(body, &bs); err != nil {
+	if err := json.Unmarshal(trimmed, &bs); err != nil {
 		return nil, fmt.Errorf("decoding data source list: %w", err)
 	}
 	out := make([]RemoteDataSource, 0, len(bs))
-	for _, b := range bs {
+	for i, b := range bs {
+		if b.Name == "" {
+			return nil, fmt.Errorf("decoding data source list: item %d has no name", i)
+		}
 		out = append(out, b.normalise())
 	}
 	return out, nil

@@ -17,8 +17,10 @@ limitations under the License.
 package opensearch
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -47,34 +49,69 @@ const redactedMarker = "[REDACTED]"
 // free to echo a request back in an error, so everything the client surfaces
 // from a response passes through one of these.
 type redactor struct {
-	secrets []string // longest first, so a secret containing another is removed whole
+	values  []string // the secrets as given, for with
+	secrets []string // every form of them, longest first, so a secret containing another is removed whole
 }
 
-// newRedactor builds a redactor for the given values; empty values are skipped.
-// Each value is also registered in its JSON-escaped form, because an echoed
-// request body carries the value escaped.
+// newRedactor builds a redactor for the given values; empty values are
+// skipped. Each value is registered in every form it can come back in (see
+// encodedForms).
 func newRedactor(values ...string) redactor {
 	seen := map[string]bool{}
-	var out []string
-	add := func(v string) {
-		if v != "" && !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
+	r := redactor{}
 	for _, v := range values {
-		add(v)
-		if b, err := json.Marshal(v); err == nil {
-			add(string(b[1 : len(b)-1]))
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		r.values = append(r.values, v)
+	}
+	forms := map[string]bool{}
+	for _, v := range r.values {
+		for _, f := range encodedForms(v) {
+			if f != "" && !forms[f] {
+				forms[f] = true
+				r.secrets = append(r.secrets, f)
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return redactor{secrets: out}
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	return r
+}
+
+// encodedForms lists how v can appear in a response: as is; JSON-escaped
+// as the client's bodies encode it (no HTML escaping, so '&', '<', '>'
+// stay), as encoding/json's default does (\u0026, \u003c, \u003e), and as
+// the plugin's Gson error formatter does (also \u003d for '=' and \u0027
+// for an apostrophe); each of those escaped once more (a body quoted inside
+// an error string, as a core error's reason does); and URL-encoded (a proxy
+// echoing a URI).
+func encodedForms(v string) []string {
+	plain := jsonEscape(v, false)
+	html := jsonEscape(v, true)
+	gson := strings.NewReplacer("=", `\u003d`, "'", `\u0027`).Replace(html)
+	forms := []string{v, plain, html, gson, url.QueryEscape(v), url.PathEscape(v)}
+	for _, f := range []string{plain, html, gson} {
+		forms = append(forms, jsonEscape(f, false), jsonEscape(f, true))
+	}
+	return forms
+}
+
+// jsonEscape returns v as it appears inside a JSON string literal.
+func jsonEscape(v string, escapeHTML bool) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(escapeHTML)
+	if enc.Encode(v) != nil {
+		return v
+	}
+	out := bytes.TrimRight(buf.Bytes(), "\n")
+	return string(out[1 : len(out)-1])
 }
 
 // with returns a redactor that also knows the given values.
 func (r redactor) with(values ...string) redactor {
-	return newRedactor(append(append([]string(nil), r.secrets...), values...)...)
+	return newRedactor(append(append([]string(nil), r.values...), values...)...)
 }
 
 // redact replaces every known secret in s.
@@ -87,14 +124,16 @@ func (r redactor) redact(s string) string {
 
 // requestSecrets lists the secret values a data source carries: those the
 // caller marked sensitive, the configuration password and every value of a
-// secret-named property.
+// credential property. User names are not among them: they are identifiers
+// that OpenSearch and Kubernetes show anyway, and masking one ("prometheus")
+// mangles every name and message that contains it.
 func requestSecrets(ds DataSource) []string {
 	out := append([]string(nil), ds.Sensitive...)
 	if ds.Configuration != nil {
 		out = append(out, ds.Configuration.Password)
 	}
 	for k, raw := range ds.Properties {
-		if !SecretPropertyKey(k) {
+		if !credentialValueKey(k) {
 			continue
 		}
 		out = append(out, string(raw))
@@ -106,8 +145,35 @@ func requestSecrets(ds DataSource) []string {
 	return out
 }
 
+// credentialWords mark a property key whose value is a credential.
+var credentialWords = []string{"password", "passwd", "secret", "token", "access_key", "accesskey",
+	"api_key", "apikey", "credential", "passphrase", "private_key"}
+
+// credentialValueKey reports whether the value of property key is a
+// credential to mask: the SQL plugin's secret keys other than user names
+// (auth.password, auth.access_key, auth.secret_key) and any key whose last
+// segment names a password, secret, token or key.
+func credentialValueKey(key string) bool {
+	lower := strings.ToLower(key)
+	if strings.HasSuffix(lower, "username") {
+		return false
+	}
+	if SecretPropertyKey(key) {
+		return true
+	}
+	last := lower[strings.LastIndex(lower, ".")+1:]
+	for _, w := range credentialWords {
+		if strings.Contains(last, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // basicAuthSecrets lists what basic-auth credentials look like on the wire, so
-// that an echoed Authorization header is redacted too.
+// that an echoed Authorization header is redacted too. The user name alone
+// is not a secret; only inside the encoded pair does it travel with the
+// password.
 func basicAuthSecrets(username, password string) []string {
 	if password == "" {
 		return nil
