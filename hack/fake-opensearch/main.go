@@ -38,7 +38,7 @@ func main() {
 	username := flag.String("username", "", "basic auth user name (enables authentication with --password)")
 	password := flag.String("password", "", "basic auth password")
 	limit := flag.Int("limit", fakeopensearch.DefaultLimit, "plugins.query.datasources.limit")
-	version := flag.String("version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /")
+	version := flag.String("version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /; before 2.13 also that release's behaviour (fields it refuses, no PATCH, ...)")
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	caFile := flag.String("ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
 	deny := flag.String("denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")

@@ -69,7 +69,12 @@ var DefaultResolvedIP = net.IPv4(203, 0, 113, 10)
 type Options struct {
 	// Mode defaults to ModeSQLPlugin.
 	Mode Mode
-	// Version is reported by GET / (default DefaultVersion).
+	// Version is reported by GET / (default DefaultVersion). In
+	// ModeSQLPlugin it also selects the release's behaviour: before 2.13
+	// status is an unknown field, before 2.12 there is no PATCH and no
+	// limit, and 2.7 to 2.10 also refuse description and resultIndex, answer
+	// in bare text, report a missing data source with 400 and hide every
+	// property whose key contains "auth" (the reference's §10).
 	Version string
 	// Limit is plugins.query.datasources.limit (default DefaultLimit).
 	Limit int
@@ -81,7 +86,8 @@ type Options struct {
 	// DenyList is plugins.query.datasources.uri.hosts.denylist: IPs or CIDRs.
 	DenyList []string
 	// BareTextBodies emulates 2.7–2.10: create/update success bodies are
-	// unquoted text instead of JSON string literals.
+	// unquoted text instead of JSON string literals. A Version before 2.11
+	// implies it.
 	BareTextBodies bool
 	// TLS makes Start serve HTTPS with a freshly generated self-signed certificate.
 	TLS bool
@@ -149,6 +155,7 @@ type Server struct {
 	opts    Options
 	mode    Mode
 	version string
+	release release // the SQL plugin release played, from version
 	denied  []*net.IPNet
 
 	mu        sync.Mutex
@@ -183,6 +190,7 @@ func New(opts Options) *Server {
 	if s.version == "" {
 		s.version = DefaultVersion
 	}
+	s.release = parseRelease(s.version)
 	for _, d := range opts.DenyList {
 		d = strings.TrimSpace(d)
 		if d == "" {

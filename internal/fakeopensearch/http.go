@@ -174,7 +174,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeMessage writes the SQL plugin's create/update success body: a JSON
 // string literal, or bare text when emulating 2.7–2.10.
 func (s *Server) writeMessage(w http.ResponseWriter, status int, msg string) {
-	if s.opts.BareTextBodies {
+	if s.opts.BareTextBodies || s.release.legacy() {
 		writeRaw(w, status, []byte(msg))
 		return
 	}
@@ -202,7 +202,7 @@ func (s *Server) match(r *http.Request) route {
 	p = strings.TrimSuffix(p, "/")
 	if p == BasePath {
 		rt := route{known: true, ds: true}
-		if s.mode == ModeDocumented {
+		if s.mode == ModeDocumented || !s.release.hasPatch() {
 			rt.allowed = []string{"GET", "POST", "PUT"}
 		} else {
 			rt.allowed = []string{"GET", "PATCH", "POST", "PUT"}
@@ -215,7 +215,7 @@ func (s *Server) match(r *http.Request) route {
 		case http.MethodPut:
 			rt.op = OpUpdate
 		case http.MethodPatch:
-			if s.mode != ModeDocumented {
+			if s.mode != ModeDocumented && s.release.hasPatch() {
 				rt.op = OpPatch
 			}
 		}

@@ -52,14 +52,19 @@ type sqlBody struct {
 func javaLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // parseSQLBody mirrors XContentParserUtils.toDataSourceMetadata (patch=false)
-// and XContentParserUtils.toMap (patch=true). All errors are core-shaped.
-func parseSQLBody(body []byte, patch bool) (*sqlBody, *apiError) {
+// and XContentParserUtils.toMap (patch=true) of release rel. All errors are
+// core-shaped.
+func parseSQLBody(body []byte, patch bool, rel release) (*sqlBody, *apiError) {
 	fields, e := bodyFields(body)
 	if e != nil {
 		return nil, e
 	}
 	b := &sqlBody{present: map[string]bool{}}
 	for _, f := range fields {
+		if !rel.knowsField(f.key) {
+			// The parser fails on the first field it does not know.
+			return nil, illegalArg("Unknown field: " + f.key)
+		}
 		b.present[f.key] = true
 		if e := b.set(body, f, patch); e != nil {
 			return nil, e
@@ -185,7 +190,7 @@ func (s *Server) serveSQLPlugin(w http.ResponseWriter, rt route, body []byte) *a
 }
 
 func (s *Server) sqlCreate(w http.ResponseWriter, body []byte) *apiError {
-	b, e := parseSQLBody(body, false)
+	b, e := parseSQLBody(body, false, s.release)
 	if e != nil {
 		return e
 	}
@@ -198,7 +203,7 @@ func (s *Server) sqlCreate(w http.ResponseWriter, body []byte) *apiError {
 	s.mu.Lock()
 	n, limit := len(s.docs), s.limit
 	s.mu.Unlock()
-	if n >= limit {
+	if s.release.hasLimit() && n >= limit {
 		return badRequest("IllegalStateException", fmt.Sprintf("domain concurrent datasources can not exceed %d", limit))
 	}
 	injected, e := s.validateConnector(*b.connector, b.props)
@@ -227,7 +232,7 @@ func (s *Server) sqlCreate(w http.ResponseWriter, body []byte) *apiError {
 }
 
 func (s *Server) sqlUpdate(w http.ResponseWriter, body []byte) *apiError {
-	b, e := parseSQLBody(body, false)
+	b, e := parseSQLBody(body, false, s.release)
 	if e != nil {
 		return e
 	}
@@ -267,7 +272,7 @@ func (s *Server) sqlUpdate(w http.ResponseWriter, body []byte) *apiError {
 }
 
 func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
-	b, e := parseSQLBody(body, true)
+	b, e := parseSQLBody(body, true, s.release)
 	if e != nil {
 		return e
 	}
@@ -345,6 +350,9 @@ func (s *Server) getOne(w http.ResponseWriter, name string) *apiError {
 		return e
 	}
 	c, ok := s.Stored(name)
+	if !ok && s.mode == ModeSQLPlugin && s.release.legacy() {
+		return badRequest("IllegalArgumentException", fmt.Sprintf("DataSource with name: %s doesn't exist.", name))
+	}
 	if !ok {
 		return notFoundGet(name)
 	}
@@ -416,7 +424,7 @@ func (s *Server) render(d *Document) any {
 	}
 	props := map[string]any{}
 	for k, v := range d.Properties {
-		if v == nil || isSecretKey(k) {
+		if v == nil || s.release.hiddenOnGet(k) {
 			continue
 		}
 		props[k] = v
