@@ -79,6 +79,18 @@ test-stress: manifests generate envtest-assets ## Run the envtest and e2e suites
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) STRESS_COUNT=$(STRESS_COUNT) LOAD_WORKERS=$(LOAD_WORKERS) \
 		STRESS_PACKAGES="$(STRESS_PACKAGES)" hack/test-stress.sh
 
+FUZZTIME ?= 30s
+FUZZ_PACKAGES ?= ./internal/opensearch ./internal/fakeopensearch
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target of FUZZ_PACKAGES for FUZZTIME each (seeds in each package's testdata/fuzz/).
+	@set -e; for pkg in $(FUZZ_PACKAGES); do \
+		for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz: $$pkg $$target for $(FUZZTIME)"; \
+			go test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
 ARGS ?=
 
 .PHONY: demo

@@ -57,14 +57,7 @@ func TestOldServersGetOnlyFieldsTheyKnow(t *testing.T) {
 	disabled.Status = "DISABLED"
 	ownIndex := promDS
 	ownIndex.ResultIndex = "query_execution_result_custom"
-	tests := []struct {
-		name        string
-		version     string
-		unknown     []string
-		ds          DataSource
-		wantSent    []string // top-level fields sent
-		wantMessage []string // for a refusal: words of the message
-	}{
+	tests := []oldServerCase{
 		{"2.12 defaults", "2.12.0", []string{"status"}, defaults,
 			[]string{"allowedRoles", "connector", "description", "name", "properties", "resultIndex"}, nil},
 		{"2.12 disabled", "2.12.0", []string{"status"}, disabled, nil,
@@ -83,34 +76,47 @@ func TestOldServersGetOnlyFieldsTheyKnow(t *testing.T) {
 			[]string{"allowedRoles", "connector", "description", "name", "properties", "resultIndex", "status"}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, rec := newServer(t, oldServer(tt.version, tt.unknown...))
-			c := newClient(t, srv.URL, withDialect(DialectSQLPlugin))
-			if _, err := c.Info(context.Background()); err != nil {
-				t.Fatal(err)
+		t.Run(tt.name, func(t *testing.T) { checkOldServerWrite(t, tt) })
+	}
+}
+
+type oldServerCase struct {
+	name        string
+	version     string
+	unknown     []string
+	ds          DataSource
+	wantSent    []string // top-level fields sent
+	wantMessage []string // for a refusal: words of the message
+}
+
+// checkOldServerWrite writes tt.ds after Info and checks what was sent, or
+// that the write was refused before sending.
+func checkOldServerWrite(t *testing.T, tt oldServerCase) {
+	srv, rec := newServer(t, oldServer(tt.version, tt.unknown...))
+	c := newClient(t, srv.URL, withDialect(DialectSQLPlugin))
+	if _, err := c.Info(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Update(context.Background(), tt.ds)
+	if tt.wantMessage != nil {
+		if !IsRejected(err) {
+			t.Fatalf("err = %v, want Rejected", err)
+		}
+		for _, w := range tt.wantMessage {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("message %q does not say %q", err, w)
 			}
-			_, err := c.Update(context.Background(), tt.ds)
-			if tt.wantMessage != nil {
-				if !IsRejected(err) {
-					t.Fatalf("err = %v, want Rejected", err)
-				}
-				for _, w := range tt.wantMessage {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("message %q does not say %q", err, w)
-					}
-				}
-				if n := len(rec.all()); n != 1 {
-					t.Errorf("%d requests; the refused write must not be sent", n)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Update: %v", err)
-			}
-			if got := topLevelKeys(t, rec.last(t).Body); strings.Join(got, ",") != strings.Join(tt.wantSent, ",") {
-				t.Errorf("sent %v, want %v", got, tt.wantSent)
-			}
-		})
+		}
+		if n := len(rec.all()); n != 1 {
+			t.Errorf("%d requests; the refused write must not be sent", n)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if got := topLevelKeys(t, rec.last(t).Body); strings.Join(got, ",") != strings.Join(tt.wantSent, ",") {
+		t.Errorf("sent %v, want %v", got, tt.wantSent)
 	}
 }
 
