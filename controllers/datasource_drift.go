@@ -56,7 +56,9 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		}
 		return stop(unchanged(s.ds, synced(name, s.conn)))
 	case snap == nil:
-		return stop(unchanged(s.ds, synced(name, s.conn)))
+		// Settled means this process or the status saw it Synced; the cache
+		// may still show an older condition, which must not come back.
+		return stop(synced(name, s.conn))
 	}
 	changed := []string{"the data source was deleted"}
 	remote, exists := snap.Items[name]
@@ -65,8 +67,6 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		switch {
 		case err != nil:
 			return stop(notReady(v1alpha1.ReasonInvalidSpec, err.Error()))
-		case d.Empty() && settled:
-			return stop(unchanged(s.ds, synced(name, s.conn)))
 		case d.Empty():
 			return stop(synced(name, s.conn))
 		}
