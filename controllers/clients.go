@@ -82,6 +82,7 @@ func (c *connectionClients) clientFor(ctx context.Context, v *connectionView) (O
 		if err != nil {
 			return nil, &blocked{v1alpha1.ReasonInvalidSpec, "cannot build a client for " + v.ID.String() + ": " + err.Error()}
 		}
+		carryVersion(api, previous, v)
 		return api, nil
 	})
 }
@@ -108,6 +109,33 @@ func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owne
 	}
 	fmt.Fprintf(sum, "%s|%s|%s\n", ref.NamespacedName, s.UID, s.ResourceVersion)
 	return out, nil
+}
+
+// versioned is a client that shapes its bodies to the server's release; the
+// production client is one. The version is learned by the connection's
+// probe.
+type versioned interface {
+	SetServerVersion(version string)
+	ServerVersion() string
+}
+
+// carryVersion tells a rebuilt client (a rotated password) the server
+// version the client it replaces learned, or the one status recorded, so
+// that an old server gets only the fields it knows from the first write.
+func carryVersion(api OpenSearchAPI, previous *OpenSearchAPI, v *connectionView) {
+	next, ok := api.(versioned)
+	if !ok {
+		return
+	}
+	if previous != nil {
+		if prev, ok := (*previous).(versioned); ok && prev.ServerVersion() != "" {
+			next.SetServerVersion(prev.ServerVersion())
+			return
+		}
+	}
+	if v.Status != nil && v.Status.Version != "" {
+		next.SetServerVersion(v.Status.Version)
+	}
 }
 
 // knownDialect is the dialect to build a client with. What Auto detected

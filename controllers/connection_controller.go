@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
@@ -54,11 +55,19 @@ type ConnectionReconciler struct {
 	Enqueue *enqueuer
 	// DefaultResync applies to connections without spec.resyncPeriod.
 	DefaultResync time.Duration
-	Now           func() time.Time
+	// MaxThrottle bounds how long a server's Retry-After holds a connection.
+	MaxThrottle time.Duration
+	// ReconcileTimeout bounds one probe, whatever the server does.
+	ReconcileTimeout time.Duration
+	// Metrics drops a deleted connection's series.
+	Metrics *operatorMetrics
+	Now     func() time.Time
 }
 
 // Reconcile probes one connection.
 func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.ReconcileTimeout)
+	defer cancel()
 	id := registry.ID{Kind: string(r.Kind), Namespace: req.Namespace, Name: req.Name}
 	view, err := getConnection(ctx, r.Client, id, r.DefaultResync)
 	if err != nil {
@@ -66,6 +75,7 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 	if view == nil {
 		r.Registry.Forget(id)
+		r.Metrics.forgetConnection(id.String())
 		r.Secrets.Retain(secretwatch.Owner{Kind: id.Kind, NamespacedName: req.NamespacedName}, nil)
 		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
@@ -92,7 +102,8 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, status *v1alpha1.ConnectionStatus) (ctrl.Result, error) {
 	setReady := func(s metav1.ConditionStatus, reason, msg string) {
 		setReady(&status.Conditions, metav1.Condition{
-			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, Message: msg, ObservedGeneration: v.Generation,
+			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, ObservedGeneration: v.Generation,
+			Message: opensearch.Truncate(msg, opensearch.MaxStatusMessage),
 		}, metav1.NewTime(r.Now()))
 	}
 	api, err := r.Clients.clientFor(ctx, v)
@@ -110,17 +121,19 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	}
 	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {
-		verdict := judge(err, opProbe, v.ResyncPeriod)
+		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
 		log.FromContext(ctx).Info("probe failed", "connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
 		if verdict.throttle {
-			r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(verdict.requeueAfter), Message: verdict.message})
+			r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(jittered(verdict.requeueAfter)), Message: verdict.message})
 		}
 		if verdict.backoff {
 			return ctrl.Result{}, err
 		}
 		return ctrl.Result{RequeueAfter: verdict.requeueAfter}, nil
 	}
+	// The server answered in full: whatever it asked to wait for is over.
+	r.Registry.ClearThrottle(v.ID)
 	status.Version = info.Version
 	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected,
 		fmt.Sprintf("OpenSearch %s answered; the data source API is present and permitted", info.Version))

@@ -18,6 +18,9 @@ package controllers
 
 import (
 	"context"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -41,7 +44,11 @@ type connectionView struct {
 	ID     registry.ID
 	Object client.Object
 
-	Endpoint           string
+	Endpoint string
+	// Target is the endpoint normalised: what identifies the cluster when
+	// two connection objects point at it.
+	Target             string
+	Adoption           v1alpha1.AdoptionPolicy
 	Dialect            v1alpha1.Dialect
 	RequestTimeout     time.Duration
 	ResyncPeriod       time.Duration
@@ -96,6 +103,29 @@ func connectionObject(id registry.ID) client.Object {
 	return &v1alpha1.OpenSearchConnection{ObjectMeta: meta}
 }
 
+func orDefaultPolicy(p, def v1alpha1.AdoptionPolicy) v1alpha1.AdoptionPolicy {
+	if p == "" {
+		return def
+	}
+	return p
+}
+
+// normalizeEndpoint reduces an endpoint to scheme, host, port and path
+// without a trailing slash, lower-casing what URLs do not distinguish, so
+// that two spellings of one cluster compare equal. Credentials in the URL
+// are dropped: they do not change which cluster it is.
+func normalizeEndpoint(endpoint string) string {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || u.Host == "" {
+		return strings.TrimRight(strings.ToLower(endpoint), "/")
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(host, port) + strings.TrimRight(u.EscapedPath(), "/")
+}
+
 func durationOr(d *metav1.Duration, def time.Duration) time.Duration {
 	if d == nil || d.Duration <= 0 {
 		return def
@@ -112,12 +142,14 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 	case *v1alpha1.OpenSearchConnection:
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
+		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionAllow)
 		setAuth(v, c.Namespace, c.Spec.Auth, c.Spec.TLS)
 		return v
 	case *v1alpha1.ClusterOpenSearchConnection:
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
 		v.AllowedNamespaces = c.Spec.AllowedNamespaces
+		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionDeny)
 		setClusterAuth(v, c.Spec.Auth, c.Spec.TLS)
 		return v
 	}
@@ -130,6 +162,7 @@ func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status
 		ID:             registry.ID{Namespace: obj.GetNamespace(), Name: obj.GetName()},
 		Object:         obj,
 		Endpoint:       s.Endpoint,
+		Target:         normalizeEndpoint(s.Endpoint),
 		Dialect:        s.Dialect,
 		RequestTimeout: durationOr(s.RequestTimeout, 10*time.Second),
 		ResyncPeriod:   durationOr(s.ResyncPeriod, defaultResync),

@@ -57,7 +57,11 @@ type DataSourceReconciler struct {
 	Recorder events.EventRecorder
 	// DefaultResync applies to connections without spec.resyncPeriod.
 	DefaultResync time.Duration
-	Now           func() time.Time
+	// MaxThrottle bounds how long a server's Retry-After holds a connection.
+	MaxThrottle time.Duration
+	// ReconcileTimeout bounds one reconcile, whatever the servers do.
+	ReconcileTimeout time.Duration
+	Now              func() time.Time
 }
 
 // dataSourceScope is what the steps of one reconcile share: each step
@@ -86,6 +90,8 @@ type dataSourceStep func(ctx context.Context, s *dataSourceScope) *outcome
 
 // Reconcile brings one DataSource's data source in line with its spec.
 func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.ReconcileTimeout)
+	defer cancel()
 	var ds v1alpha1.DataSource
 	if err := r.Get(ctx, req.NamespacedName, &ds); err != nil {
 		if apierrors.IsNotFound(err) {
@@ -110,7 +116,13 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.buildDesired,
 		r.compareWithRemote,
 		r.waitForThrottle,
+		r.checkAdoption,
 	}, r.write)
+	if out.reason == v1alpha1.ReasonSynced && out.owner == nil && ds.Status.Connection == nil {
+		// Written by a release that did not record where: record it now,
+		// once, so that deletion knows.
+		out.owner = &ownership{connection: writtenConnection(s.conn), credentialKeys: s.credentialKeys}
+	}
 	return r.record(ctx, &ds, out)
 }
 

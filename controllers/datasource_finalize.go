@@ -45,9 +45,10 @@ type deletionScope struct {
 type deletionStep func(ctx context.Context, s *deletionScope) (done bool, result ctrl.Result, err error)
 
 // finalize applies deletionPolicy and releases the finalizer. It deletes
-// only what this DataSource wrote (it has a lastSyncTime) from a connection
-// it may use: a DataSource that never got through, or lost a Conflict, must
-// not delete a data source someone else manages.
+// only what status.connection says this DataSource wrote, only there, and
+// only while no other DataSource manages it: a DataSource that never got
+// through, or lost a Conflict, must not delete a data source someone else
+// manages.
 func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(ds, v1alpha1.DataSourceFinalizer) {
 		r.forget(client.ObjectKeyFromObject(ds))
@@ -58,6 +59,7 @@ func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSo
 		r.retainByPolicy,
 		r.connectionForDeletion,
 		r.namespaceForDeletion,
+		r.rivalForDeletion,
 		r.clientForDeletion,
 		r.throttleForDeletion,
 		r.deleteRemote,
@@ -79,28 +81,46 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 		return r.leave(ctx, s, corev1.EventTypeNormal, "deletionPolicy is Retain")
 	case s.ds.Spec.Suspend:
 		return r.leave(ctx, s, corev1.EventTypeWarning, "the DataSource is suspended, so no call is made")
-	case s.ds.Status.LastSyncTime == nil:
-		return r.leave(ctx, s, corev1.EventTypeNormal, "this DataSource never wrote it")
+	case s.ds.Status.Connection == nil:
+		return r.leave(ctx, s, corev1.EventTypeNormal, "this DataSource never wrote it, or another DataSource manages it")
 	}
 	return false, ctrl.Result{}, nil
 }
 
-// connectionForDeletion releases a DataSource whose connection is gone
-// instead of blocking its namespace's deletion forever.
+// connectionForDeletion finds the connection the data source was written
+// through, and releases a DataSource whose connection is gone (instead of
+// blocking its namespace's deletion forever) or now points at another
+// cluster (where this DataSource never wrote).
 func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
-	conn, err := getConnection(ctx, r.Client, connectionIDOf(s.ds), r.DefaultResync)
-	if err != nil {
+	conn, err := r.recordedConnection(ctx, s.ds)
+	written := s.ds.Status.Connection
+	switch {
+	case err != nil:
 		return true, ctrl.Result{}, err
-	}
-	if conn == nil {
-		ref := s.ds.Spec.ConnectionRef
+	case conn == nil:
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "ConnectionGone", "Delete",
 			"%s %q no longer exists; released the DataSource without deleting data source %q from OpenSearch",
-			connectionIDOf(s.ds).Kind, ref.Name, s.name)
+			written.Kind, written.Name, s.name)
 		result, err := r.release(ctx, s.ds)
 		return true, result, err
+	case conn.Target != written.Endpoint:
+		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s points at %s now, not at %s where it was written",
+			conn.ID, conn.Target, written.Endpoint))
 	}
 	s.conn = conn
+	return false, ctrl.Result{}, nil
+}
+
+// rivalForDeletion keeps a data source another DataSource has since
+// written: a conflict resolved in its favour makes it the owner.
+func (r *DataSourceReconciler) rivalForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+	rival, err := r.rivalManages(ctx, s.ds, s.conn.Target)
+	switch {
+	case err != nil:
+		return true, ctrl.Result{}, err
+	case rival != nil:
+		return r.leave(ctx, s, corev1.EventTypeNormal, fmt.Sprintf("DataSource %s manages it now", rival))
+	}
 	return false, ctrl.Result{}, nil
 }
 
@@ -150,9 +170,9 @@ func (r *DataSourceReconciler) deleteRemote(ctx context.Context, s *deletionScop
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted data source %q from %s", s.name, s.conn.ID)
 		return false, ctrl.Result{}, nil
 	}
-	v := judge(err, opDelete, s.conn.ResyncPeriod)
+	v := judge(err, opDelete, s.conn.ResyncPeriod, r.MaxThrottle)
 	if v.throttle {
-		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(v.requeueAfter), Message: v.message})
+		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(jittered(v.requeueAfter)), Message: v.message})
 	}
 	return r.deleteFailed(ctx, s, v, err)
 }
@@ -188,7 +208,7 @@ func (r *DataSourceReconciler) release(ctx context.Context, ds *v1alpha1.DataSou
 	}
 	r.forget(client.ObjectKeyFromObject(ds))
 	var rivals v1alpha1.DataSourceList
-	if err := r.List(ctx, &rivals, client.MatchingFields{indexRemoteName: remoteNameKey(ds)}); err != nil {
+	if err := r.List(ctx, &rivals, client.MatchingFields{indexDataSourceName: dataSourceName(ds)}); err != nil {
 		return ctrl.Result{}, err
 	}
 	for i := range rivals.Items {

@@ -52,7 +52,7 @@ func (r *DataSourceReconciler) resolveConnection(ctx context.Context, s *dataSou
 	ds := s.ds
 	conn, err := getConnection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
 	if err != nil {
-		return stop(failed(judge(err, opWrite, r.DefaultResync), err))
+		return stop(failed(judge(err, opWrite, r.DefaultResync, r.MaxThrottle), err))
 	}
 	if conn == nil {
 		return stop(notReady(v1alpha1.ReasonConnectionNotFound, connectionNotFound(ds)))
@@ -83,7 +83,7 @@ func (r *DataSourceReconciler) checkNamespace(ctx context.Context, conn *connect
 	}
 	allowed, err := r.namespaceAllowed(ctx, conn.AllowedNamespaces, namespace)
 	if err != nil {
-		return stop(failed(judge(err, opWrite, conn.ResyncPeriod), err))
+		return stop(failed(judge(err, opWrite, conn.ResyncPeriod, r.MaxThrottle), err))
 	}
 	if allowed {
 		return nil
@@ -112,40 +112,6 @@ func (r *DataSourceReconciler) namespaceAllowed(ctx context.Context, allowed *v1
 	return sel.Matches(labels.Set(ns.Labels)), nil
 }
 
-// checkConflict stops a DataSource when an earlier one already manages the
-// data source of the same name on the connection: two objects writing one
-// data source would undo each other on every resync, and deleting either
-// would delete both.
-func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceScope) *outcome {
-	var list v1alpha1.DataSourceList
-	if err := r.List(ctx, &list, client.MatchingFields{indexRemoteName: remoteNameKey(s.ds)}); err != nil {
-		return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod), err))
-	}
-	for i := range list.Items {
-		other := &list.Items[i]
-		if other.UID == s.ds.UID || !other.DeletionTimestamp.IsZero() || !claimsFirst(other, s.ds) {
-			continue
-		}
-		return stop(notReady(v1alpha1.ReasonConflict, fmt.Sprintf(
-			"DataSource %s/%s already manages data source %q on %s; only one DataSource may manage a data source",
-			other.Namespace, other.Name, dataSourceName(s.ds), s.conn.ID)))
-	}
-	return nil
-}
-
-// claimsFirst orders DataSources that name the same data source: one that
-// has written it wins over one that has not, then the older one (creation
-// times have one-second granularity), then the name.
-func claimsFirst(a, b *v1alpha1.DataSource) bool {
-	if wroteA, wroteB := a.Status.LastSyncTime != nil, b.Status.LastSyncTime != nil; wroteA != wroteB {
-		return wroteA
-	}
-	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
-		return a.CreationTimestamp.Before(&b.CreationTimestamp)
-	}
-	return a.Namespace+"/"+a.Name < b.Namespace+"/"+b.Name
-}
-
 func (r *DataSourceReconciler) resolveClient(ctx context.Context, s *dataSourceScope) *outcome {
 	api, err := r.Clients.clientFor(ctx, s.conn)
 	var why *blocked
@@ -153,7 +119,7 @@ func (r *DataSourceReconciler) resolveClient(ctx context.Context, s *dataSourceS
 	case errors.As(err, &why):
 		return stop(notReady(v1alpha1.ReasonConnectionNotReady, fmt.Sprintf("%s cannot be used: %s", s.conn.ID, why.Message)))
 	case err != nil:
-		return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod), err))
+		return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
 	}
 	s.api = api
 	return nil
@@ -174,7 +140,7 @@ func (r *DataSourceReconciler) readSecrets(ctx context.Context, s *dataSourceSco
 		secret, err := r.Secrets.Get(ctx, owner, ref)
 		if err != nil {
 			err = fmt.Errorf("reading Secrets: %w", err)
-			return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod), err))
+			return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
 		}
 		s.secrets[ref.Name] = secret
 	}
@@ -223,14 +189,14 @@ func synced(name string, conn *connectionView) outcome {
 // failedCall is the outcome of a request OpenSearch failed or refused, with
 // the events and the connection throttle its verdict calls for.
 func (r *DataSourceReconciler) failedCall(ctx context.Context, s *dataSourceScope, err error) outcome {
-	v := judge(err, opWrite, s.conn.ResyncPeriod)
+	v := judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle)
 	switch {
 	case v.reason == v1alpha1.ReasonInvalidSpec:
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, v1alpha1.ReasonInvalidSpec, "Validate", "%s", v.message)
 	case v.reason == v1alpha1.ReasonRejected:
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, v1alpha1.ReasonRejected, "Write", "%s", v.message)
 	case v.throttle:
-		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(v.requeueAfter), Message: v.message})
+		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(jittered(v.requeueAfter)), Message: v.message})
 	case v.backoff:
 		log.FromContext(ctx).Info("OpenSearch unavailable; retrying with backoff", "connection", s.conn.ID.String(), "error", err.Error())
 	}

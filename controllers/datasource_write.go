@@ -39,7 +39,14 @@ const maxWriteRequests = 6
 // write makes OpenSearch hold the desired data source and reports the
 // outcome; it is the last step, so it always ends the reconcile.
 func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) outcome {
-	res, action, err := r.apply(ctx, s)
+	name := s.desired.DataSource.Name
+	if holder := r.Memory.claim(claimKey(s.conn.Target, name), s.ds.UID); holder != s.ds.UID {
+		return r.conflict(s, fmt.Sprintf("the DataSource with uid %s", holder), name)
+	}
+	res, done, err := r.apply(ctx, s)
+	if err == nil {
+		err = r.releasePrevious(ctx, s)
+	}
 	if err != nil {
 		out := r.failedCall(ctx, s, err)
 		out.drifted = s.drift
@@ -48,6 +55,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
 	})
+	action := opensearch.WriteAction(done)
 	if s.api.Dialect() != opensearch.Dialect(s.conn.Status.Dialect) {
 		// The write revealed the server's dialect; the connection's status
 		// shows it after its next probe.
@@ -57,6 +65,8 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 		"%s data source %q on %s: %s", action, s.desired.DataSource.Name, s.conn.ID, res.Message)
 	out := synced(s.desired.DataSource.Name, s.conn)
 	out.written, out.fingerprint = &res, s.desired.Fingerprint
+	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s.ds, s.conn.Target, done),
+		credentialKeys: s.credentialKeys}
 	out.drifted = r.driftCorrected(s)
 	return out
 }
@@ -80,36 +90,36 @@ func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) *metav1.Condit
 }
 
 // apply runs the requests opensearch.NextWriteStep plans, one at a time,
-// and returns the reply to the last write and what the write did.
-func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (opensearch.WriteResult, string, error) {
+// and returns the reply to the last write and the requests that succeeded.
+func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (opensearch.WriteResult, []opensearch.WriteOp, error) {
 	st := opensearch.WriteState{
 		Dialect:               s.api.Dialect(),
 		Remote:                s.remote,
 		Absent:                s.absent,
 		MayCreate:             s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly,
-		DroppedCredentialKeys: without(s.applied.credentialKeys, s.credentialKeys),
+		DroppedCredentialKeys: droppedCredentialKeys(s.ds, s.applied.credentialKeys, s.credentialKeys),
 	}
 	var last opensearch.WriteResult
 	for range maxWriteRequests {
 		step, err := opensearch.NextWriteStep(s.desired.DataSource, st)
 		switch {
 		case errors.Is(err, opensearch.ErrMayNotCreate):
-			return last, "", &blocked{v1alpha1.ReasonNotFound, fmt.Sprintf(
+			return last, nil, &blocked{v1alpha1.ReasonNotFound, fmt.Sprintf(
 				"data source %q does not exist on %s and managementPolicy UpdateOnly never creates one", s.desired.DataSource.Name, s.conn.ID)}
 		case err != nil:
-			return last, "", err
+			return last, nil, err
 		case step.Op == opensearch.OpDone:
-			return last, opensearch.WriteAction(st.Done), nil
+			return last, st.Done, nil
 		}
 		res, err := r.send(ctx, s, step, &st)
 		if err != nil {
-			return last, "", err
+			return last, nil, err
 		}
 		if step.Op == opensearch.OpUpdate || step.Op == opensearch.OpCreate {
 			last = res
 		}
 	}
-	return last, "", fmt.Errorf("data source %q kept changing on the server while being written; retrying", s.desired.DataSource.Name)
+	return last, nil, fmt.Errorf("data source %q kept changing on the server while being written; retrying", s.desired.DataSource.Name)
 }
 
 // send makes one request of a write and records its answer in st. A

@@ -84,7 +84,8 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 		return desiredState{}, p
 	}
 	for _, pf := range ds.Spec.PropertiesFrom {
-		v, ver, p := b.lookup(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
+		secret := !strings.HasSuffix(strings.ToLower(pf.Key), "username")
+		v, ver, p := b.lookup(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]", secret)
 		if p != nil {
 			return desiredState{}, p
 		}
@@ -155,11 +156,11 @@ func (b *bodyBuilder) addCredentials(c *v1alpha1.DataSourceConfiguration) *block
 		return nil
 	}
 	ref := c.Credentials.SecretRef
-	user, userVer, p := b.lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
+	user, userVer, p := b.lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials", false)
 	if p != nil {
 		return p
 	}
-	pass, passVer, p := b.lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials")
+	pass, passVer, p := b.lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials", true)
 	if p != nil {
 		return p
 	}
@@ -168,9 +169,11 @@ func (b *bodyBuilder) addCredentials(c *v1alpha1.DataSourceConfiguration) *block
 	return nil
 }
 
-// lookup returns one Secret value and its version placeholder, and marks
-// the value sensitive so the client redacts it from any error.
-func (b *bodyBuilder) lookup(secretName, key, field string) (value, version string, problem *blocked) {
+// lookup returns one Secret value and its version placeholder. A secret
+// value is marked sensitive so the client redacts it from any error; user
+// names are identifiers (OpenSearch and Kubernetes show them), and masking
+// them would mangle text such as the data source's own name.
+func (b *bodyBuilder) lookup(secretName, key, field string, secret bool) (value, version string, problem *blocked) {
 	s := b.secrets[secretName]
 	if s == nil {
 		return "", "", &blocked{v1alpha1.ReasonSecretNotFound,
@@ -181,7 +184,7 @@ func (b *bodyBuilder) lookup(secretName, key, field string) (value, version stri
 		return "", "", &blocked{v1alpha1.ReasonSecretKeyNotFound,
 			fmt.Sprintf("Secret %s/%s has no key %q (%s); it has keys %s", b.namespace, secretName, key, field, keysOf(s))}
 	}
-	if len(v) >= minSensitiveLen {
+	if secret && len(v) >= minSensitiveLen {
 		b.body.Sensitive = append(b.body.Sensitive, string(v))
 	}
 	return string(v), fmt.Sprintf("secret:%s/%s:%s:%s#%s", b.namespace, secretName, s.UID, s.ResourceVersion, key), nil

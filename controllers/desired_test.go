@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -701,5 +702,33 @@ func TestCanarySecretValue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSensitiveHoldsSecretsNotUserNames: the client redacts what Sensitive
+// lists from every error, so a user name there would mangle any text that
+// contains it (the sample's user "prometheus" inside the data source name
+// "my_prometheus").
+func TestSensitiveHoldsSecretsNotUserNames(t *testing.T) {
+	secrets := dtSecrets(
+		dtSecret("creds", "uid-c", "5", map[string]string{"username": "prometheus", "password": "pass-word"}),
+		dtSecret("tokens", "uid-t", "6", map[string]string{"token": "tok-value", "user": "svc-user"}))
+	ds := dtDataSource()
+	ds.Spec.PropertiesFrom = append(ds.Spec.PropertiesFrom, v1alpha1.PropertyFromSecret{Key: "x.auth.username"})
+	last := &ds.Spec.PropertiesFrom[len(ds.Spec.PropertiesFrom)-1]
+	last.SecretKeyRef.Name, last.SecretKeyRef.Key = "tokens", "user"
+	got, problem := buildDesired(ds, secrets, "conn-id")
+	if problem != nil {
+		t.Fatal(problem)
+	}
+	for _, secret := range []string{"pass-word", "tok-value"} {
+		if !slices.Contains(got.DataSource.Sensitive, secret) {
+			t.Errorf("Sensitive = %v lacks the secret %q", got.DataSource.Sensitive, secret)
+		}
+	}
+	for _, name := range []string{"prometheus", "svc-user"} {
+		if slices.Contains(got.DataSource.Sensitive, name) {
+			t.Errorf("Sensitive = %v holds the user name %q", got.DataSource.Sensitive, name)
+		}
 	}
 }

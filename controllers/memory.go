@@ -48,14 +48,55 @@ type applied struct {
 // and the status is the record wherever it can be: an entry only adds what
 // the cache cannot show yet (fingerprint, synced) or what status has no
 // field for (checked, credentialKeys).
+//
+// claims records which DataSource last wrote each data source (by target
+// endpoint and name) in this process. Two DataSources created in the same
+// second can both pass the conflict check before either status shows a
+// write; the claim, taken under the lock at write time, lets only the
+// first one write.
 type memory struct {
-	mu     sync.Mutex
-	byUID  map[types.UID]applied
-	byName map[types.NamespacedName]types.UID
+	mu      sync.Mutex
+	byUID   map[types.UID]applied
+	byName  map[types.NamespacedName]types.UID
+	claims  map[string]types.UID
+	claimOf map[types.UID]string
 }
 
 func newMemory() *memory {
-	return &memory{byUID: map[types.UID]applied{}, byName: map[types.NamespacedName]types.UID{}}
+	return &memory{byUID: map[types.UID]applied{}, byName: map[types.NamespacedName]types.UID{},
+		claims: map[string]types.UID{}, claimOf: map[types.UID]string{}}
+}
+
+// claim records uid as the writer of key unless another UID holds it; it
+// returns the holder.
+func (m *memory) claim(key string, uid types.UID) types.UID {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if holder, ok := m.claims[key]; ok && holder != uid {
+		return holder
+	}
+	if old, ok := m.claimOf[uid]; ok && old != key {
+		delete(m.claims, old)
+	}
+	m.claims[key], m.claimOf[uid] = uid, key
+	return uid
+}
+
+// unclaim drops uid's claim, if any.
+func (m *memory) unclaim(uid types.UID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if key, ok := m.claimOf[uid]; ok {
+		delete(m.claims, key)
+		delete(m.claimOf, uid)
+	}
+}
+
+// claimant returns the UID holding key; empty when none does.
+func (m *memory) claimant(key string) types.UID {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.claims[key]
 }
 
 // get returns what is known of uid; the zero value when nothing is.
@@ -79,10 +120,15 @@ func (m *memory) update(nn types.NamespacedName, uid types.UID, change func(*app
 	m.byUID[uid] = a
 }
 
-// forget drops the entry of the object named nn.
+// forget drops the entry and the claim of the object named nn.
 func (m *memory) forget(nn types.NamespacedName) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.byUID, m.byName[nn])
+	uid := m.byName[nn]
+	delete(m.byUID, uid)
 	delete(m.byName, nn)
+	if key, ok := m.claimOf[uid]; ok {
+		delete(m.claims, key)
+		delete(m.claimOf, uid)
+	}
 }

@@ -17,10 +17,13 @@ limitations under the License.
 package controllers
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 )
 
 func TestMemoryIsPerObject(t *testing.T) {
@@ -41,5 +44,43 @@ func TestMemoryIsPerObject(t *testing.T) {
 	m.forget(nn)
 	if got := m.get("uid-2"); len(got.credentialKeys) != 0 {
 		t.Errorf("forget left %+v", got)
+	}
+}
+
+func TestNormalizeEndpoint(t *testing.T) {
+	cases := map[string]string{
+		"https://OpenSearch.Example.com":             "https://opensearch.example.com:443",
+		"https://opensearch.example.com:443/":        "https://opensearch.example.com:443",
+		"http://opensearch:9200/prefix/":             "http://opensearch:9200/prefix",
+		"HTTP://user:pw@opensearch:9200":             "http://opensearch:9200",
+		"http://[::1]:9200":                          "http://[::1]:9200",
+		"http://opensearch":                          "http://opensearch:80",
+		"https://a.example.com/x%2Fy":                "https://a.example.com:443/x%2Fy",
+		"https://opensearch.example.com:9200/os/api": "https://opensearch.example.com:9200/os/api",
+	}
+	for in, want := range cases {
+		if got := normalizeEndpoint(in); got != want {
+			t.Errorf("normalizeEndpoint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDroppedCredentialKeys(t *testing.T) {
+	ds := stDataSource(1, v1alpha1.DataSourceStatus{CredentialKeys: []string{"a.auth.password", "b.auth.password"}})
+	cases := []struct {
+		name       string
+		remembered []string
+		current    []string
+		want       []string
+	}{
+		{"after a restart, status alone tells", nil, []string{"a.auth.password"}, []string{"b.auth.password"}},
+		{"right after a write, memory adds what the cache lags", []string{"c.auth.password"}, []string{"a.auth.password"},
+			[]string{"b.auth.password", "c.auth.password"}},
+		{"nothing dropped", []string{"a.auth.password"}, []string{"a.auth.password", "b.auth.password"}, nil},
+	}
+	for _, tc := range cases {
+		if got := droppedCredentialKeys(ds, tc.remembered, tc.current); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: droppedCredentialKeys = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

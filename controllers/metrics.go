@@ -74,6 +74,15 @@ func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
 	return nil
 }
 
+// forgetConnection drops the series of a deleted connection, so that a
+// fleet whose connections come and go does not grow without bound.
+func (m *operatorMetrics) forgetConnection(id string) {
+	labels := prometheus.Labels{"connection": id}
+	m.requests.DeletePartialMatch(labels)
+	m.requestDuration.DeletePartialMatch(labels)
+	m.driftCorrected.DeletePartialMatch(labels)
+}
+
 func (m *operatorMetrics) observer(connection string) func(opensearch.RequestRecord) {
 	return func(r opensearch.RequestRecord) {
 		m.requests.WithLabelValues(connection, r.Method, r.Operation, r.Outcome).Inc()

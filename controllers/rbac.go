@@ -17,9 +17,12 @@ limitations under the License.
 package controllers
 
 // The manager's permissions. Secrets are only read, one by one, through
-// watches scoped by name (see secretwatch.go), never cached cluster-wide.
+// watches scoped by name (see internal/secretwatch), never cached
+// cluster-wide. Connection specs are only read; a DataSource is patched
+// only to add or remove the finalizer.
 //
-// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources;opensearchconnections;clusteropensearchconnections,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=opensearchconnections;clusteropensearchconnections,verbs=get;list;watch
 // +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources/status;opensearchconnections/status;clusteropensearchconnections/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch

@@ -24,8 +24,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/kubernetes"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -58,6 +61,12 @@ type Options struct {
 	// Name distinguishes the controllers of several managers in one process
 	// (controller names must be unique per process); empty for a binary.
 	Name string
+	// MaxRetryAfter bounds how long a server's Retry-After holds a
+	// connection; 0 means 5 minutes.
+	MaxRetryAfter time.Duration
+	// ReconcileTimeout bounds one reconcile; 0 means 5 minutes, the
+	// longest requestTimeout a connection may set.
+	ReconcileTimeout time.Duration
 }
 
 func (o *Options) applyDefaults() {
@@ -72,6 +81,12 @@ func (o *Options) applyDefaults() {
 	}
 	if o.MetricsRegistry == nil {
 		o.MetricsRegistry = crmetrics.Registry
+	}
+	if o.MaxRetryAfter <= 0 {
+		o.MaxRetryAfter = 5 * time.Minute
+	}
+	if o.ReconcileTimeout <= 0 {
+		o.ReconcileTimeout = 5 * time.Minute
 	}
 }
 
@@ -88,15 +103,10 @@ const (
 	// connection they use, so a connection finds its DataSources without a
 	// full scan.
 	indexDataSourceConnection = "spec.connectionRef.id"
-	// indexRemoteName indexes DataSources by connection and data source name,
-	// to find two that would manage the same data source.
-	indexRemoteName = "spec.connectionRef.id+name"
+	// indexDataSourceName indexes DataSources by the name of their data
+	// source, to find two that would manage the same one.
+	indexDataSourceName = "spec.name(effective)"
 )
-
-// remoteNameKey is a DataSource's key in indexRemoteName.
-func remoteNameKey(ds *v1alpha1.DataSource) string {
-	return connectionIDOf(ds).String() + "|" + dataSourceName(ds)
-}
 
 // Setup adds the operator's three controllers, its Secret watcher and its
 // metrics to mgr. The same call serves the manager binary and in-process
@@ -123,8 +133,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	enqueue := newEnqueuer(mgr.GetClient())
 	ds := &DataSourceReconciler{
 		Client: mgr.GetClient(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
-		Enqueue: enqueue, Metrics: metrics, Recorder: mgr.GetEventRecorder("opensearch-datasource-operator"),
-		DefaultResync: opts.DefaultResyncPeriod, Now: time.Now,
+		Enqueue: enqueue, Metrics: metrics, Recorder: boundedRecorder{mgr.GetEventRecorder("opensearch-datasource-operator")},
+		DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter, ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 	}
 	if err := ds.SetupWithManager(mgr, opts, secrets.Subscribe(kindDataSource, dataSourceEvent)); err != nil {
 		return err
@@ -132,7 +142,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	for _, kind := range []v1alpha1.ConnectionKind{v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection} {
 		conn := &ConnectionReconciler{
 			Client: mgr.GetClient(), Kind: kind, Clients: clients, Registry: reg, Secrets: secrets,
-			Enqueue: enqueue, DefaultResync: opts.DefaultResyncPeriod, Now: time.Now,
+			Enqueue: enqueue, Metrics: metrics, DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter,
+			ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 		}
 		changed := secrets.Subscribe(string(kind), func(nn types.NamespacedName) event.GenericEvent {
 			return event.GenericEvent{Object: connectionObject(registry.ID{Kind: string(kind), Namespace: nn.Namespace, Name: nn.Name})}
@@ -149,8 +160,8 @@ func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
 		func(o client.Object) []string { return []string{connectionIDOf(o.(*v1alpha1.DataSource)).String()} }); err != nil {
 		return err
 	}
-	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexRemoteName,
-		func(o client.Object) []string { return []string{remoteNameKey(o.(*v1alpha1.DataSource))} })
+	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.DataSource{}, indexDataSourceName,
+		func(o client.Object) []string { return []string{dataSourceName(o.(*v1alpha1.DataSource))} })
 }
 
 // SetupWithManager registers the DataSource controller. secretChanged
@@ -237,4 +248,19 @@ func (r *ConnectionReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, 
 		WatchesRawSource(source.Channel(r.Enqueue.connections[string(r.Kind)], enqueue)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).
 		Complete(r)
+}
+
+// ManagerOptions completes base with what every manager running these
+// controllers needs: a scheme with the Kubernetes and operator types, and
+// a client that never caches Secrets (they are read through per-Secret
+// watches only, so the manager's cache never holds the cluster's Secrets).
+// main.go, the demo and the tests share it.
+func ManagerOptions(base ctrl.Options) ctrl.Options {
+	if base.Scheme == nil {
+		base.Scheme = runtime.NewScheme()
+		utilruntime.Must(clientgoscheme.AddToScheme(base.Scheme))
+		utilruntime.Must(v1alpha1.AddToScheme(base.Scheme))
+	}
+	base.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
+	return base
 }

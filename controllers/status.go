@@ -38,6 +38,10 @@ type outcome struct {
 	// written is the server's reply to a successful write.
 	written     *opensearch.WriteResult
 	fingerprint string
+	// owner is what status records of where the data source was written.
+	owner *ownership
+	// disown clears that record: another DataSource manages the data source.
+	disown bool
 
 	result ctrl.Result
 	err    error
@@ -75,12 +79,14 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	st := ds.Status.DeepCopy()
 	st.ObservedGeneration = ds.Generation
 	setReady(&st.Conditions, metav1.Condition{
-		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, Message: out.message, ObservedGeneration: ds.Generation,
+		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, ObservedGeneration: ds.Generation,
+		Message: opensearch.Truncate(out.message, opensearch.MaxStatusMessage),
 	}, now)
 	switch {
 	case out.drifted != nil:
 		c := *out.drifted
 		c.ObservedGeneration = ds.Generation
+		c.Message = opensearch.Truncate(c.Message, opensearch.MaxStatusMessage)
 		setCondition(&st.Conditions, c, now)
 	case meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionDrifted) == nil:
 		setCondition(&st.Conditions, metav1.Condition{
@@ -94,6 +100,13 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	}
 	if out.fingerprint != "" {
 		st.Fingerprint = out.fingerprint
+	}
+	switch {
+	case out.owner != nil:
+		conn := out.owner.connection
+		st.Connection, st.Adopted, st.CredentialKeys = &conn, out.owner.adopted, out.owner.credentialKeys
+	case out.disown:
+		st.Connection, st.Adopted, st.CredentialKeys = nil, false, nil
 	}
 	return st
 }

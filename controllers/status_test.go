@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -353,5 +354,22 @@ func TestUnchangedWithoutReadyCondition(t *testing.T) {
 		Reason: v1alpha1.ReasonUnavailable, Message: "down"}}
 	if got := unchanged(ds, fallback); got.reason != v1alpha1.ReasonUnavailable || got.message != "down" {
 		t.Errorf("unchanged with a Ready condition = %+v, want that condition kept", got)
+	}
+}
+
+// TestComputeStatusBoundsMessages keeps a server's long answer from making
+// the status too large to store.
+func TestComputeStatusBoundsMessages(t *testing.T) {
+	long := strings.Repeat("rejected because ", 1000)
+	ds := stDataSource(1, v1alpha1.DataSourceStatus{})
+	drift := &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: long}
+	st := computeStatus(ds, outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonRejected, message: long, drifted: drift}, stT1)
+	for _, c := range st.Conditions {
+		if len(c.Message) > opensearch.MaxStatusMessage {
+			t.Errorf("%s message is %d bytes, want at most %d", c.Type, len(c.Message), opensearch.MaxStatusMessage)
+		}
+	}
+	if got := stCond(st.Conditions, v1alpha1.ConditionReady).Message; !strings.HasPrefix(got, "rejected because") {
+		t.Errorf("Ready message lost its beginning: %.40q", got)
 	}
 }

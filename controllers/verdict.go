@@ -19,6 +19,7 @@ package controllers
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -70,7 +71,10 @@ type verdict struct {
 // throttling waits for the server's Retry-After and holds the connection,
 // and everything else (5xx, timeouts, connection errors, the Kubernetes
 // API) backs off exponentially.
-func judge(err error, op operation, resync time.Duration) verdict {
+//
+// A server's Retry-After is honoured up to maxThrottle: one proxy asking
+// for a year must not freeze every write and deletion on the connection.
+func judge(err error, op operation, resync, maxThrottle time.Duration) verdict {
 	var stop *blocked
 	var invalid *opensearch.InvalidSpecError
 	switch {
@@ -95,6 +99,9 @@ func judge(err error, op operation, resync time.Duration) verdict {
 		if !ok || wait <= 0 {
 			wait = defaultThrottle
 		}
+		if maxThrottle > 0 && wait > maxThrottle {
+			wait = maxThrottle
+		}
 		return verdict{reason: v1alpha1.ReasonUnavailable, requeueAfter: wait, throttle: true,
 			message: fmt.Sprintf("OpenSearch is throttling requests (429); retrying after %s: %s", wait, msg)}
 	case "":
@@ -110,6 +117,15 @@ func judge(err error, op operation, resync time.Duration) verdict {
 func refused(op operation, msg string, resync time.Duration) verdict {
 	what := map[operation]string{opWrite: "the data source", opDelete: "the deletion", opProbe: "the probe"}[op]
 	return verdict{reason: v1alpha1.ReasonRejected, message: "OpenSearch rejected " + what + ": " + msg, requeueAfter: resync}
+}
+
+// jittered spreads the ends of throttles set by many DataSources at once
+// over a tenth of their length, so they do not all retry together.
+func jittered(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d + rand.N(d/10+1)
 }
 
 // isAPIServerError tells errors of the Kubernetes API (reading connections,

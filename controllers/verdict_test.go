@@ -34,7 +34,7 @@ import (
 // they shared one verdict: each row is an error, the operation, and what
 // it must mean.
 func TestJudge(t *testing.T) {
-	const resync = 10 * time.Minute
+	const resync, maxThrottle = 10 * time.Minute, 5 * time.Minute
 	osErr := func(kind opensearch.ErrorKind, msg string) *opensearch.Error {
 		return &opensearch.Error{Kind: kind, Message: msg}
 	}
@@ -79,6 +79,10 @@ func TestJudge(t *testing.T) {
 		{"429 with Retry-After on a probe", throttled, opProbe,
 			verdict{reason: v1alpha1.ReasonUnavailable, requeueAfter: 42 * time.Second, throttle: true},
 			"OpenSearch is throttling requests (429); retrying after 42s: "},
+		{"429 asking for a year waits at most maxThrottle",
+			&opensearch.Error{Kind: opensearch.KindTooManyRequests, Message: "slow down", RetryAfter: 365 * 24 * time.Hour}, opDelete,
+			verdict{reason: v1alpha1.ReasonUnavailable, requeueAfter: maxThrottle, throttle: true},
+			"OpenSearch is throttling requests (429); retrying after 5m0s: "},
 		{"429 without Retry-After", osErr(opensearch.KindTooManyRequests, "slow down"), opWrite,
 			verdict{reason: v1alpha1.ReasonUnavailable, requeueAfter: defaultThrottle, throttle: true},
 			"OpenSearch is throttling requests (429); retrying after 5s: "},
@@ -95,7 +99,7 @@ func TestJudge(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := judge(tc.err, tc.op, resync)
+			got := judge(tc.err, tc.op, resync, maxThrottle)
 			msg := got.message
 			got.message = ""
 			if got != tc.want {
@@ -124,5 +128,16 @@ func TestFailedKeepsErrorOnlyForBackoff(t *testing.T) {
 	}
 	if out := failed(verdict{reason: v1alpha1.ReasonRejected, requeueAfter: time.Minute}, err); out.err != nil || out.result.RequeueAfter != time.Minute {
 		t.Errorf("refused outcome = %+v, want no error and a one-minute requeue", out)
+	}
+}
+
+func TestJitteredStaysWithinATenth(t *testing.T) {
+	for range 1000 {
+		if got := jittered(time.Minute); got < time.Minute || got > time.Minute+6*time.Second {
+			t.Fatalf("jittered(1m) = %s, want within [1m, 1m6s]", got)
+		}
+	}
+	if got := jittered(0); got != 0 {
+		t.Errorf("jittered(0) = %s", got)
 	}
 }

@@ -45,7 +45,7 @@ const (
 
 // StalledReasons are the Ready reasons that no retry can clear.
 var StalledReasons = []string{
-	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden,
+	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden, ReasonAdoptionDenied,
 }
 
 // Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
@@ -85,6 +85,10 @@ const (
 	ReasonConflict = "Conflict"
 	// ReasonDeleting (Ready=False): the object is being deleted.
 	ReasonDeleting = "Deleting"
+	// ReasonAdoptionDenied (Ready=False): the data source already exists,
+	// this DataSource did not create it, and the connection's
+	// spec.adoption is Deny; nothing was written.
+	ReasonAdoptionDenied = "AdoptionDenied"
 	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.
 	ReasonProbing = "Probing"
 	// ReasonForbidden (Ready=False, connections): OpenSearch refused the

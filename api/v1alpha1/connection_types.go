@@ -96,6 +96,17 @@ type ConnectionTLS struct {
 	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
 }
 
+// AdoptionPolicy says whether DataSources may take over existing data sources.
+// +kubebuilder:validation:Enum=Allow;Deny
+type AdoptionPolicy string
+
+const (
+	// AdoptionAllow lets a DataSource take over a data source it finds.
+	AdoptionAllow AdoptionPolicy = "Allow"
+	// AdoptionDeny refuses a data source the DataSource did not create.
+	AdoptionDeny AdoptionPolicy = "Deny"
+)
+
 // ConnectionSettings are the fields both connection kinds share: where the
 // server is, which dialect it speaks, and how the operator paces its calls.
 type ConnectionSettings struct {
@@ -112,12 +123,14 @@ type ConnectionSettings struct {
 	// +kubebuilder:default=Auto
 	Dialect Dialect `json:"dialect,omitempty"`
 
-	// requestTimeout bounds each request to OpenSearch.
+	// requestTimeout bounds each request to OpenSearch; at most 5m, so that
+	// one slow server cannot hold the operator's workers.
 	// +optional
 	// +kubebuilder:default="10s"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('5m')",message="requestTimeout must be at most 5m"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
 
 	// resyncPeriod is how often the remote state is re-read to detect and
@@ -144,6 +157,15 @@ type OpenSearchConnectionSpec struct {
 	// tls configures server verification and the client certificate.
 	// +optional
 	TLS *ConnectionTLS `json:"tls,omitempty"`
+
+	// adoption says whether a DataSource may take over a data source that
+	// already exists on this cluster and is not recorded as its own: Allow
+	// (default here, where only this namespace's DataSources can use the
+	// connection) or Deny (such a DataSource gets Ready=False with reason
+	// AdoptionDenied and nothing is written).
+	// +optional
+	// +kubebuilder:default=Allow
+	Adoption AdoptionPolicy `json:"adoption,omitempty"`
 }
 
 // ConnectionStatus is what the operator last observed of a connection.
@@ -309,6 +331,15 @@ type ClusterOpenSearchConnectionSpec struct {
 	// the DataSource's own namespace.
 	// +optional
 	AllowedNamespaces *AllowedNamespaces `json:"allowedNamespaces,omitempty"`
+
+	// adoption says whether a DataSource may take over a data source that
+	// already exists on this cluster and is not recorded as its own: Deny
+	// (default for a connection shared across namespaces: such a DataSource
+	// gets Ready=False with reason AdoptionDenied and nothing is written)
+	// or Allow.
+	// +optional
+	// +kubebuilder:default=Deny
+	Adoption AdoptionPolicy `json:"adoption,omitempty"`
 }
 
 // ClusterOpenSearchConnection says how to reach an OpenSearch cluster for

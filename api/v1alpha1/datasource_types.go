@@ -19,6 +19,7 @@ package v1alpha1
 import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // ConnectionKind names the kind of connection a DataSource uses.
@@ -320,6 +321,52 @@ type DataSourceStatus struct {
 	// The operator skips writes that would not change it.
 	// +optional
 	Fingerprint string `json:"fingerprint,omitempty"`
+
+	// connection records where this DataSource last wrote its data source:
+	// the connection object and its endpoint at the time. Deletion and a
+	// change of spec.connectionRef act only there. Unset until the first
+	// successful write, and cleared when another DataSource wins a
+	// conflict over the data source.
+	// +optional
+	Connection *WrittenConnection `json:"connection,omitempty"`
+
+	// adopted is true when the data source already existed when this
+	// DataSource first wrote it, so this DataSource did not create it. A
+	// change of spec.connectionRef keeps an adopted data source on the old
+	// cluster; one this DataSource created is removed there under
+	// deletionPolicy Delete.
+	// +optional
+	Adopted bool `json:"adopted,omitempty"`
+
+	// credentialKeys are the names (never the values) of the
+	// credential-named properties last written. OpenSearch never shows such
+	// properties, so this is how one dropped from the spec is found and
+	// removed, across operator restarts too.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=64
+	CredentialKeys []string `json:"credentialKeys,omitempty"`
+}
+
+// WrittenConnection identifies the connection a data source was written
+// through.
+type WrittenConnection struct {
+	// kind is OpenSearchConnection or ClusterOpenSearchConnection.
+	Kind ConnectionKind `json:"kind"`
+
+	// name is the connection's name (in the DataSource's namespace for an
+	// OpenSearchConnection).
+	Name string `json:"name"`
+
+	// uid is the connection object's uid: a connection deleted and created
+	// again under the same name is another connection.
+	// +optional
+	UID types.UID `json:"uid,omitempty"`
+
+	// endpoint is the connection's endpoint when the data source was
+	// written, normalised (scheme, host, port, path without a trailing
+	// slash): two connections to the same cluster share it.
+	Endpoint string `json:"endpoint"`
 }
 
 // DataSource declares one data source of the OpenSearch SQL/PPL plugin

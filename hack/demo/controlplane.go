@@ -27,11 +27,8 @@ import (
 	"strings"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -108,10 +105,7 @@ func findKubectl(assets string) (string, error) {
 }
 
 func newScheme() *runtime.Scheme {
-	scheme := runtime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
-	utilruntime.Must(v1alpha1.AddToScheme(scheme))
-	return scheme
+	return controllers.ManagerOptions(ctrl.Options{}).Scheme
 }
 
 // policyProbe breaks the admission policy's rule: a key in both properties
@@ -149,13 +143,10 @@ func waitInstalled(ctx context.Context, c client.Client) (string, error) {
 // controllers.Setup as main.go does, with the manager options main.go uses.
 // The returned function stops the manager and waits for it.
 func startManager(cfg *rest.Config, metricsAddr string) (func() error, error) {
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 newScheme(),
+	mgr, err := ctrl.NewManager(cfg, controllers.ManagerOptions(ctrl.Options{
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: "0",
-		// As in main.go: Secrets are read through per-Secret watches only.
-		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
-	})
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)
 	}

@@ -124,6 +124,13 @@ func (r *Registry[C]) Throttled(id ID, now time.Time) (Throttle, bool) {
 	return t, ok
 }
 
+// ClearThrottle lifts id's throttle: its server answered again.
+func (r *Registry[C]) ClearThrottle(id ID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.throttles, id)
+}
+
 // Forget drops everything known of a deleted connection, which may come
 // back under the same name pointing at another cluster.
 func (r *Registry[C]) Forget(id ID) {

@@ -123,6 +123,11 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 	if doc.Properties["prometheus.uri"] != "http://prometheus.monitoring.svc:9090" || doc.Properties["prometheus.auth.password"] != "change-me" {
 		t.Errorf("stored properties = %v", doc.Properties)
 	}
+	// The sample's user name, "prometheus", is not a secret: it must not
+	// be masked inside the data source's own name.
+	if msg := run("", "get", "datasource/my-prometheus", "-o", "jsonpath={.status.message}"); msg != "Created DataSource with name my_prometheus" {
+		t.Errorf("status.message = %q, want the server's reply unmangled", msg)
+	}
 	table := run("", "get", "osds")
 	if !strings.Contains(table, "my_prometheus") || !strings.Contains(table, "Synced") {
 		t.Errorf("kubectl get osds:\n%s", table)

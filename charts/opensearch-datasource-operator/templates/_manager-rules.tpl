@@ -26,8 +26,6 @@
   verbs:
   - get
   - list
-  - patch
-  - update
   - watch
 - apiGroups:
   - opensearch.datasource-operator.io
@@ -51,13 +49,10 @@
 - apiGroups:
   - opensearch.datasource-operator.io
   resources:
-  - datasources
   - opensearchconnections
   verbs:
   - get
   - list
-  - patch
-  - update
   - watch
 - apiGroups:
   - opensearch.datasource-operator.io
@@ -68,6 +63,16 @@
   - get
   - patch
   - update
+- apiGroups:
+  - opensearch.datasource-operator.io
+  resources:
+  - datasources
+  verbs:
+  - get
+  - list
+  - patch
+  - update
+  - watch
 - apiGroups:
   - opensearch.datasource-operator.io
   resources:

@@ -1,0 +1,253 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+)
+
+// A data source is identified across connection objects by the cluster it
+// lives on (the connection's normalised endpoint) and its name: two
+// connections to one cluster reach the same data sources.
+
+// claimKey identifies a data source across connection objects.
+func claimKey(target, name string) string { return target + "|" + name }
+
+// writtenTo reports whether ds's status records a write of its data source
+// to the cluster at target.
+func writtenTo(ds *v1alpha1.DataSource, target string) bool {
+	c := ds.Status.Connection
+	return c != nil && c.Endpoint == target
+}
+
+// ownership is what a successful write records in status.
+type ownership struct {
+	connection     v1alpha1.WrittenConnection
+	adopted        bool
+	credentialKeys []string
+}
+
+func writtenConnection(conn *connectionView) v1alpha1.WrittenConnection {
+	return v1alpha1.WrittenConnection{Kind: v1alpha1.ConnectionKind(conn.ID.Kind), Name: conn.ID.Name,
+		UID: conn.Object.GetUID(), Endpoint: conn.Target}
+}
+
+// checkConflict stops a DataSource when another one already manages the
+// data source of the same name on the same cluster, through this
+// connection or another: two objects writing one data source would undo
+// each other on every resync, and deleting either would delete both.
+func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceScope) *outcome {
+	name := dataSourceName(s.ds)
+	var list v1alpha1.DataSourceList
+	if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceName: name}); err != nil {
+		return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
+	}
+	holder := r.Memory.claimant(claimKey(s.conn.Target, name))
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.UID == s.ds.UID || !other.DeletionTimestamp.IsZero() {
+			continue
+		}
+		target, err := r.targetOf(ctx, other)
+		if err != nil {
+			return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
+		}
+		if target != s.conn.Target || holder == s.ds.UID {
+			continue
+		}
+		if holder == other.UID || claimsFirst(other, s.ds, target) {
+			return stop(r.conflict(s, "DataSource "+other.Namespace+"/"+other.Name, name))
+		}
+	}
+	return nil
+}
+
+// conflict is the outcome of a DataSource that lost: it no longer records
+// the data source as its own, so its deletion will not delete it.
+func (r *DataSourceReconciler) conflict(s *dataSourceScope, other, name string) outcome {
+	r.Memory.unclaim(s.ds.UID)
+	out := notReady(v1alpha1.ReasonConflict, fmt.Sprintf(
+		"%s already manages data source %q on %s; only one DataSource may manage a data source",
+		other, name, s.conn.Target))
+	out.disown = true
+	return out
+}
+
+// targetOf is the cluster another DataSource's data source is on: where
+// its status says it wrote, else where its connection points now ("" when
+// its connection does not exist).
+func (r *DataSourceReconciler) targetOf(ctx context.Context, ds *v1alpha1.DataSource) (string, error) {
+	if c := ds.Status.Connection; c != nil {
+		return c.Endpoint, nil
+	}
+	conn, err := getConnection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
+	if err != nil || conn == nil {
+		return "", err
+	}
+	return conn.Target, nil
+}
+
+// claimsFirst orders DataSources that name the same data source on one
+// cluster: one that has written it there wins over one that has not, then
+// the older one (creation times have one-second granularity), then the
+// name.
+func claimsFirst(a, b *v1alpha1.DataSource, target string) bool {
+	if wroteA, wroteB := writtenTo(a, target), writtenTo(b, target); wroteA != wroteB {
+		return wroteA
+	}
+	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.CreationTimestamp.Before(&b.CreationTimestamp)
+	}
+	return a.Namespace+"/"+a.Name < b.Namespace+"/"+b.Name
+}
+
+// checkAdoption refuses to write over a data source this DataSource did
+// not create when the connection denies adoption. Finding out costs a read
+// only when neither the status nor the latest list already tells.
+func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceScope) *outcome {
+	name := s.desired.DataSource.Name
+	own := r.Memory.claimant(claimKey(s.conn.Target, name))
+	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || own == s.ds.UID || s.absent {
+		return nil
+	}
+	if s.remote == nil {
+		got, err := s.api.Get(ctx, name)
+		switch {
+		case opensearch.IsNotFound(err):
+			s.absent = true
+			return nil
+		case err != nil:
+			return stop(r.failedCall(ctx, s, err))
+		}
+		s.remote = &got
+	}
+	msg := fmt.Sprintf("data source %q already exists on %s and this DataSource did not create it; %s has spec.adoption Deny",
+		name, s.conn.Target, s.conn.ID)
+	if s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly {
+		msg += "; managementPolicy UpdateOnly only ever updates existing data sources, so it needs adoption Allow"
+	}
+	return stop(notReady(v1alpha1.ReasonAdoptionDenied, msg))
+}
+
+// adoptedAfter says whether the data source is adopted after a write that
+// made the requests done: created by this DataSource, or found there.
+func adoptedAfter(ds *v1alpha1.DataSource, target string, done []opensearch.WriteOp) bool {
+	if slices.Contains(done, opensearch.OpCreate) {
+		return false
+	}
+	if writtenTo(ds, target) {
+		return ds.Status.Adopted
+	}
+	return true
+}
+
+// releasePrevious handles a change of spec.connectionRef once the data
+// source is written on the new cluster: on the old one it is deleted when
+// this DataSource created it and deletionPolicy is Delete, and kept
+// otherwise.
+func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourceScope) error {
+	old := s.ds.Status.Connection
+	if old == nil || old.Endpoint == s.conn.Target {
+		return nil
+	}
+	name := s.desired.DataSource.Name
+	keep := func(why string) error {
+		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Moved", "Move",
+			"Wrote data source %q on %s; left it on %s: %s", name, s.conn.Target, old.Endpoint, why)
+		return nil
+	}
+	switch {
+	case s.ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
+		return keep("deletionPolicy is Retain")
+	case s.ds.Status.Adopted:
+		return keep("this DataSource did not create it there")
+	}
+	prev, err := r.recordedConnection(ctx, s.ds)
+	switch {
+	case err != nil:
+		return err
+	case prev == nil:
+		return keep("that connection no longer exists")
+	}
+	if prev.Target != old.Endpoint {
+		return keep(prev.ID.String() + " points elsewhere now")
+	}
+	api, err := r.Clients.clientFor(ctx, prev)
+	if err != nil {
+		return fmt.Errorf("removing data source %q from %s: %w", name, prev.ID, err)
+	}
+	if err := api.Delete(ctx, name); err != nil && !opensearch.IsNotFound(err) {
+		return fmt.Errorf("removing data source %q from %s: %w", name, prev.ID, err)
+	}
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Moved", "Move",
+		"Wrote data source %q on %s and deleted it from %s", name, s.conn.Target, old.Endpoint)
+	return nil
+}
+
+// recordedConnection reads the connection status.connection names; nil
+// when it is gone or was replaced by another object of the same name.
+func (r *DataSourceReconciler) recordedConnection(ctx context.Context, ds *v1alpha1.DataSource) (*connectionView, error) {
+	old := ds.Status.Connection
+	id := registry.ID{Kind: string(old.Kind), Name: old.Name}
+	if old.Kind != v1alpha1.KindClusterOpenSearchConnection {
+		id.Kind, id.Namespace = string(v1alpha1.KindOpenSearchConnection), ds.Namespace
+	}
+	conn, err := getConnection(ctx, r.Client, id, r.DefaultResync)
+	if err != nil || conn == nil {
+		return nil, err
+	}
+	if old.UID != "" && conn.Object.GetUID() != old.UID {
+		return nil, nil
+	}
+	return conn, nil
+}
+
+// droppedCredentialKeys are the credential-named properties written before
+// and no longer in the spec. Status records them across restarts; memory
+// covers the moment after a write before the cache shows its status.
+func droppedCredentialKeys(ds *v1alpha1.DataSource, remembered, current []string) []string {
+	written := slices.Concat(ds.Status.CredentialKeys, remembered)
+	slices.Sort(written)
+	return without(slices.Compact(written), current)
+}
+
+// rivalManages reports another live DataSource that records the same data
+// source on the same cluster: its deletion must not take the data source.
+func (r *DataSourceReconciler) rivalManages(ctx context.Context, ds *v1alpha1.DataSource, target string) (*types.NamespacedName, error) {
+	var list v1alpha1.DataSourceList
+	if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceName: dataSourceName(ds)}); err != nil {
+		return nil, err
+	}
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.UID != ds.UID && other.DeletionTimestamp.IsZero() && writtenTo(other, target) {
+			nn := client.ObjectKeyFromObject(other)
+			return &nn, nil
+		}
+	}
+	return nil, nil
+}

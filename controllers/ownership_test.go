@@ -1,0 +1,138 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers_test
+
+import (
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+var _ = Describe("Ownership", func() {
+	It("records where it wrote and which credential keys, never their values", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Connection).NotTo(BeNil())
+		Expect(*ds.Status.Connection).To(Equal(v1alpha1.WrittenConnection{
+			Kind: v1alpha1.KindOpenSearchConnection, Name: "os", UID: conn.UID, Endpoint: normalized(fake.URL())}))
+		Expect(ds.Status.Adopted).To(BeFalse(), "this DataSource created the data source")
+		Expect(ds.Status.CredentialKeys).To(Equal([]string{"prometheus.auth.password", "prometheus.auth.username"}))
+	})
+
+	It("moves the data source when connectionRef changes, deleting it from the old cluster because it created it", func() {
+		ns := newNamespace()
+		oldFake, newFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "old", oldFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createConnection(ns, "new", newFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "old", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(oldFake, "metrics")
+
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "new" })
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(newFake, "metrics")
+		Eventually(func() bool { _, ok := oldFake.Stored("metrics"); return ok }, timeout, interval).Should(BeFalse(),
+			"the data source stayed on the old cluster")
+		Expect(ds.Status.Connection.Name).To(Equal("new"))
+		expectEvent(ds, "Moved", "deleted it from")
+
+		deleteAndWaitGone(ds)
+		_, ok := newFake.Stored("metrics")
+		Expect(ok).To(BeFalse(), "deletion did not act where the status says the data source is")
+	})
+
+	It("keeps an adopted data source on the old cluster when it moves", func() {
+		ns := newNamespace()
+		oldFake, newFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		oldFake.Seed(fakeopensearch.Document{Name: "metrics", Connector: "PROMETHEUS",
+			Properties: map[string]any{"prometheus.uri": "http://by-hand:9090"}})
+		createConnection(ns, "old", oldFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createConnection(ns, "new", newFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "old", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Adopted).To(BeTrue(), "the data source existed before the DataSource")
+
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "new" })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(newFake, "metrics")
+		Consistently(func() bool { _, ok := oldFake.Stored("metrics"); return ok }, time.Second, interval).Should(BeTrue())
+		Expect(oldFake.CountMethod("DELETE")).To(BeZero())
+		expectEvent(ds, "Moved", "did not create it there")
+	})
+
+	It("sees a conflict across two connections to one cluster, and the loser's deletion keeps the data source", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "a", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createConnection(ns, "b", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		first := prometheusDataSource(ns, "first", "a", "prom-creds")
+		first.Spec.Name = "shared"
+		Expect(k8s.Create(ctx, first)).To(Succeed())
+		expectReady(first, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		second := prometheusDataSource(ns, "second", "b", "prom-creds")
+		second.Spec.Name, second.Spec.Description = "shared", "the other one"
+		Expect(k8s.Create(ctx, second)).To(Succeed())
+		second = expectReady(second, metav1.ConditionFalse, v1alpha1.ReasonConflict)
+		Expect(readyOf(second).Message).To(ContainSubstring(ns + "/first"))
+		Expect(second.Status.Connection).To(BeNil())
+		Expect(stored(fake, "shared").Description).To(Equal("cluster metrics"))
+
+		deleteAndWaitGone(second)
+		_, ok := fake.Stored("shared")
+		Expect(ok).To(BeTrue(), "the DataSource that lost the conflict deleted the data source")
+	})
+
+	It("denies adoption on a ClusterOpenSearchConnection by default, writing nothing", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		fake.Seed(fakeopensearch.Document{Name: "by-hand", Connector: "PROMETHEUS",
+			Properties: map[string]any{"prometheus.uri": "http://by-hand:9090"}})
+		cc := clusterConnection(fake, ns, nil)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "taker", cc.Name, "prom-creds")
+		ds.Spec.Name, ds.Spec.ConnectionRef.Kind = "by-hand", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		Expect(readyOf(ds).Message).To(ContainSubstring("adoption Deny"))
+		Expect(fake.CountMethod("PUT")+fake.CountMethod("POST")).To(BeZero(), "a write reached the server")
+		Expect(stored(fake, "by-hand").Properties["prometheus.uri"]).To(Equal("http://by-hand:9090"))
+
+		deleteAndWaitGone(ds)
+		_, ok := fake.Stored("by-hand")
+		Expect(ok).To(BeTrue(), "a DataSource denied adoption deleted the data source")
+	})
+})
+
+// normalized is the fake's URL as status.connection records it: the fake
+// listens on an explicit port and no path.
+func normalized(url string) string { return strings.TrimSuffix(url, "/") }
