@@ -61,15 +61,15 @@ type connectionView struct {
 	Generation         int64
 }
 
-// Ready reports whether the connection's last probe succeeded for its
-// current generation, with the condition's message.
+// Ready reports whether the connection's last probe succeeded, with the
+// condition's message. A probe of an earlier generation still counts: an
+// edit (a new resyncPeriod, say) is not an outage, and the connection is
+// probed again at once, so its DataSources stay Ready until a probe says
+// otherwise.
 func (v *connectionView) Ready() (bool, string) {
 	c := meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionReady)
-	switch {
-	case c == nil:
+	if c == nil {
 		return false, "the connection has not been probed yet"
-	case c.ObservedGeneration != v.Generation:
-		return false, "the connection changed and has not been probed since"
 	}
 	return c.Status == metav1.ConditionTrue, c.Message
 }

@@ -42,6 +42,7 @@ const driftPrefix = "Changed outside Kubernetes: "
 func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSourceScope) *outcome {
 	fp := s.desired.Fingerprint
 	if s.ds.Status.Fingerprint != fp && s.applied.fingerprint != fp {
+		s.absent = r.listedAbsent(s)
 		return nil
 	}
 	settled := readyReason(s.ds) == v1alpha1.ReasonSynced || s.applied.synced
@@ -76,6 +77,23 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 	s.absent = !exists
 	s.drift = r.driftDetected(ctx, s.ds, changed)
 	return nil
+}
+
+// listedAbsent reports whether the connection's latest list lacks the data
+// source, so that a new one is created with one POST instead of a read
+// first. A list can be older than the data source; the POST's 409 then
+// leads to a read and an update. UpdateOnly never creates, so a stale list
+// must not make it report NotFound: it always asks the server.
+func (r *DataSourceReconciler) listedAbsent(s *dataSourceScope) bool {
+	if s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly {
+		return false
+	}
+	snap := r.Registry.Snapshots.Latest(s.conn.ID)
+	if snap == nil {
+		return false
+	}
+	_, listed := snap.Items[s.desired.DataSource.Name]
+	return !listed
 }
 
 // driftDetected records a change made outside Kubernetes and returns the

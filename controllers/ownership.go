@@ -131,7 +131,10 @@ func claimsFirst(a, b *v1alpha1.DataSource, target string) bool {
 func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceScope) *outcome {
 	name := s.desired.DataSource.Name
 	own := r.Memory.claimant(claimKey(s.conn.Target, name))
-	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || own == s.ds.UID || s.absent {
+	// A DataSource with a lastSyncTime but no recorded connection was
+	// written by a release that did not record where; it is its own.
+	legacy := s.ds.Status.Connection == nil && s.ds.Status.LastSyncTime != nil
+	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || own == s.ds.UID || s.absent || legacy {
 		return nil
 	}
 	if s.remote == nil {

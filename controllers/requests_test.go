@@ -1,0 +1,83 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+)
+
+var _ = Describe("Requests per change", func() {
+	for _, mode := range []fakeopensearch.Mode{fakeopensearch.ModeSQLPlugin, fakeopensearch.ModeDocumented} {
+		It("creates a new data source with one write and no read, "+string(mode), func() {
+			ns := newNamespace()
+			fake := startFake(mode)
+			dialect := v1alpha1.DialectSQLPlugin
+			if mode == fakeopensearch.ModeDocumented {
+				dialect = v1alpha1.DialectDocumented
+			}
+			createConnection(ns, "os", fake, dialect, time.Hour)
+			createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+			ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+			if mode == fakeopensearch.ModeDocumented {
+				ds.Spec.Connector = "mysql"
+			}
+			Expect(k8s.Create(ctx, ds)).To(Succeed())
+			expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+			Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(1))
+			Expect(fake.Count(fakeopensearch.OpGet)).To(BeZero(), "a read before the write")
+			Expect(fake.Count(fakeopensearch.OpUpdate)).To(BeZero(), "a PUT tried before the POST")
+		})
+	}
+
+	It("keeps DataSources Ready and unwritten when a connection's resyncPeriod is edited", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		version := ds.ResourceVersion
+		writes := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
+
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(conn), conn); err != nil {
+				return err
+			}
+			conn.Spec.ResyncPeriod = &metav1.Duration{Duration: 30 * time.Minute}
+			return k8s.Update(ctx, conn)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() int64 {
+			Expect(k8s.Get(ctx, client.ObjectKeyFromObject(conn), conn)).To(Succeed())
+			return conn.Status.ObservedGeneration
+		}, timeout, interval).Should(Equal(conn.Generation), "the edited connection was not probed again")
+		Consistently(func() string {
+			Expect(k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds)).To(Succeed())
+			return ds.ResourceVersion
+		}, 2*time.Second, interval).Should(Equal(version), "the DataSource's status was written: Ready flapped")
+		Expect(readyOf(ds).Status).To(Equal(metav1.ConditionTrue))
+		Expect(fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)).To(Equal(writes))
+	})
+})
