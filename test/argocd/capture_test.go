@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,6 +80,9 @@ type captured struct {
 // and checks that each live object gets the health health_test.yaml
 // declares for its testdata file. With -update it rewrites the testdata
 // from this run, so the files are always objects the operator wrote.
+// captureRuns numbers the managers this process starts.
+var captureRuns atomic.Int32
+
 func TestCaptureTestdata(t *testing.T) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
@@ -147,6 +151,9 @@ func TestCaptureTestdata(t *testing.T) {
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
 		MetricsRegistry:     prometheus.NewRegistry(),
 		DefaultResyncPeriod: 10 * time.Minute,
+		// Controller names are unique per process, and -count runs this
+		// test more than once in one.
+		Name: fmt.Sprintf("capture-%d", captureRuns.Add(1)),
 	}); err != nil {
 		t.Fatal(err)
 	}
