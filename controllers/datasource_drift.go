@@ -19,6 +19,7 @@ package controllers
 import (
 	"context"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -42,7 +43,7 @@ const driftPrefix = "Changed outside Kubernetes: "
 func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSourceScope) *outcome {
 	fp := s.desired.Fingerprint
 	if s.ds.Status.Fingerprint != fp && s.applied.fingerprint != fp {
-		s.absent = r.listedAbsent(s)
+		r.useLatestList(s)
 		return nil
 	}
 	settled := readyReason(s.ds) == v1alpha1.ReasonSynced || s.applied.synced
@@ -79,21 +80,35 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 	return nil
 }
 
-// listedAbsent reports whether the connection's latest list lacks the data
-// source, so that a new one is created with one POST instead of a read
-// first. A list can be older than the data source; the POST's 409 then
-// leads to a read and an update. UpdateOnly never creates, so a stale list
-// must not make it report NotFound: it always asks the server.
-func (r *DataSourceReconciler) listedAbsent(s *dataSourceScope) bool {
-	if s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly {
-		return false
-	}
+// useLatestList lets the connection's latest list stand in for a read
+// before a write, so that a change costs one request. A data source the
+// list lacks is created with a POST; a list older than the data source
+// leads to the server's 409, then the adoption rule, a read and an update.
+// UpdateOnly never creates, so a stale list must not make it report
+// NotFound. A listed data source stands in for a read only when the list
+// is no older than the last write or check: what a merging server would keep
+// through a PUT is computed from it.
+func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 	snap := r.Registry.Snapshots.Latest(s.conn.ID)
 	if snap == nil {
-		return false
+		return
 	}
-	_, listed := snap.Items[s.desired.DataSource.Name]
-	return !listed
+	remote, listed := snap.Items[s.desired.DataSource.Name]
+	switch {
+	case !listed && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
+		s.absent = true
+	case listed && !snap.FetchedAt.Before(lastKnown(s)):
+		s.remote = &remote
+	}
+}
+
+// lastKnown is when the DataSource last wrote or compared its data source.
+func lastKnown(s *dataSourceScope) time.Time {
+	last := s.applied.checked
+	if t := s.ds.Status.LastSyncTime; t != nil && t.After(last) {
+		last = t.Time
+	}
+	return last
 }
 
 // driftDetected records a change made outside Kubernetes and returns the

@@ -29,23 +29,32 @@ for _ in $(seq "$LOAD_WORKERS"); do
 done
 log "$LOAD_WORKERS busy loops running; suites: $STRESS_PACKAGES; -count=$STRESS_COUNT -race"
 
-# Ginkgo refuses go test's -count; a Ginkgo suite repeats itself (setup
-# included) with -ginkgo.repeat instead. Plain tests use -count.
+# Ginkgo refuses go test's -count (its -repeat belongs to the ginkgo CLI),
+# so a Ginkgo suite runs STRESS_COUNT times in a loop, each run a fresh
+# process with its own envtest; plain tests use -count.
 is_ginkgo() { grep -lqs 'onsi/ginkgo' "$1"/*_test.go; }
+
+# run_package runs one package STRESS_COUNT times; it fails on the first
+# failing run.
+run_package() {
+	local pkg="$1" dir
+	dir="$(go list -f '{{.Dir}}' "$pkg")"
+	ls "$dir"/*_test.go >/dev/null 2>&1 || return 0
+	if ! is_ginkgo "$dir"; then
+		go test -race -timeout=90m -count="$STRESS_COUNT" "$pkg"
+		return
+	fi
+	for i in $(seq "$STRESS_COUNT"); do
+		go test -race -timeout=90m -count=1 "$pkg" || { log "$pkg: run $i of $STRESS_COUNT failed"; return 1; }
+	done
+}
 
 started=$SECONDS
 failed=()
 # shellcheck disable=SC2086 # the package list is split on purpose
 for pkg in $(go list $STRESS_PACKAGES); do
-	dir="$(go list -f '{{.Dir}}' "$pkg")"
-	ls "$dir"/*_test.go >/dev/null 2>&1 || continue
-	if is_ginkgo "$dir"; then
-		args=(-count=1 "$pkg" -ginkgo.repeat="$((STRESS_COUNT - 1))")
-	else
-		args=(-count="$STRESS_COUNT" "$pkg")
-	fi
 	pkg_started=$SECONDS
-	if go test -race -timeout=90m "${args[@]}"; then
+	if run_package "$pkg"; then
 		log "$pkg: $STRESS_COUNT runs passed in $((SECONDS - pkg_started))s"
 	else
 		log "$pkg: FAILED"
