@@ -64,15 +64,7 @@ func main() {
 // run starts everything, tours the lifecycle, and stops everything it
 // started (in reverse order) before it returns.
 func run(ctx context.Context, once bool, out io.Writer) (err error) {
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		return errors.New("KUBEBUILDER_ASSETS is not set: run `make demo`, which builds kube-apiserver and etcd and sets it")
-	}
-	smp, err := loadSamples(filepath.Join(root, "config", "samples"))
+	root, assets, smp, err := prepare()
 	if err != nil {
 		return err
 	}
@@ -99,6 +91,26 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 			err = fmt.Errorf("stopping the control plane: %w", stopErr)
 		}
 	}()
+	return d.runOn(ctx, cp, root, assets, smp, logPath, once)
+}
+
+// prepare finds the repository, the control plane's binaries and the
+// samples before anything is started.
+func prepare() (root, assets string, smp samples, err error) {
+	if root, err = repoRoot(); err != nil {
+		return "", "", nil, err
+	}
+	if assets = os.Getenv("KUBEBUILDER_ASSETS"); assets == "" {
+		return "", "", nil, errors.New("KUBEBUILDER_ASSETS is not set: run `make demo`, which builds kube-apiserver and etcd and sets it")
+	}
+	smp, err = loadSamples(filepath.Join(root, "config", "samples"))
+	return root, assets, smp, err
+}
+
+// runOn installs the CRDs, starts the servers and the manager on a running
+// control plane, and tours; it stops what it started before returning.
+func (d *demo) runOn(ctx context.Context, cp *controlPlane, root, assets string, smp samples, logPath string, once bool) error {
+	var err error
 	if d.c, err = client.New(cp.cfg, client.Options{Scheme: newScheme()}); err != nil {
 		return err
 	}
@@ -109,7 +121,6 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 		return err
 	}
 	defer d.closeServers()
-
 	metricsAddr, err := freeAddr()
 	if err != nil {
 		return err
@@ -124,7 +135,6 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 		}
 	}()
 	d.say("manager running in this process (controllers.Setup, as main.go); its log: %s", logPath)
-
 	if err := d.tour(ctx, smp); err != nil {
 		return err
 	}
