@@ -1,16 +1,21 @@
 # The operator's build. `make help` lists the targets.
 
-IMG ?= ghcr.io/datasource-operator/opensearch-datasource-operator:dev
+# The image dist/install.yaml names (and `make verify` renders it with); a
+# release bumps it and reruns build-installer. IMG is what deploy uses.
+INSTALLER_IMG ?= ghcr.io/datasource-operator/opensearch-datasource-operator:dev
+IMG ?= $(INSTALLER_IMG)
 KUBE_VERSION ?= 1.37.2
 ETCD_VERSION ?= 3.6.16
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 GOLANGCI_LINT_VERSION ?= v2.15.0
 CRD_REF_DOCS_VERSION ?= v0.3.0
+KUSTOMIZE_VERSION ?= v5.7.1
 
 LOCALBIN ?= $(CURDIR)/bin
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs-$(CRD_REF_DOCS_VERSION)
+KUSTOMIZE ?= $(LOCALBIN)/kustomize-$(KUSTOMIZE_VERSION)
 ENVTEST_ASSETS_DIR ?= $(LOCALBIN)/k8s/$(KUBE_VERSION)
 GO_TEST_FLAGS ?= -count=1
 
@@ -53,9 +58,12 @@ lint: golangci-lint ## Run golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: verify
-verify: manifests generate ## Regenerate everything and fail if the committed files differ.
+# dist/install.yaml is checked as rendered with INSTALLER_IMG, whatever IMG
+# the caller set, so a local `IMG=…` cannot make a fresh tree look stale.
+verify: override IMG = $(INSTALLER_IMG)
+verify: manifests generate build-installer ## Regenerate everything (dist/install.yaml included) and fail if the committed files differ.
 	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md charts dist)" ]; then \
-		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
+		echo "generated files are out of date; run 'make manifests generate build-installer' and commit:"; \
 		git status --porcelain -- api config docs/api-reference.md charts dist; \
 		git --no-pager diff -- api config docs/api-reference.md charts dist | head -100; exit 1; \
 	fi
@@ -122,10 +130,24 @@ install: manifests ## Install the CRDs into the cluster in ~/.kube/config.
 uninstall: manifests ## Remove the CRDs from the cluster.
 	kubectl delete --ignore-not-found -k config/policy && kubectl delete --ignore-not-found -k config/crd
 
+# render-default prints config/default with image IMG. It sets the image with
+# `kustomize edit set image` on a temporary copy of config/, so the committed
+# config/manager/kustomization.yaml keeps its default and the tree stays clean.
+define render-default
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp -R config "$$tmp/" && \
+		(cd "$$tmp/config/manager" && $(KUSTOMIZE) edit set image controller=$(IMG)) && \
+		$(KUSTOMIZE) build "$$tmp/config/default"
+endef
+
+.PHONY: build-installer
+build-installer: manifests kustomize ## Render CRDs, admission policy, RBAC, manager and metrics Service with image IMG into dist/install.yaml.
+	mkdir -p dist
+	$(render-default) > dist/install.yaml.tmp
+	mv dist/install.yaml.tmp dist/install.yaml
+
 .PHONY: deploy
-deploy: manifests ## Deploy the operator (CRDs, RBAC, manager) with image IMG.
-	cd config/manager && kubectl kustomize . >/dev/null
-	kubectl kustomize config/default | sed 's|controller:latest|$(IMG)|' | kubectl apply --server-side -f -
+deploy: manifests kustomize ## Deploy the operator (CRDs, admission policy, RBAC, manager, metrics Service) with image IMG.
+	$(render-default) | kubectl apply --server-side -f -
 
 .PHONY: undeploy
 undeploy: ## Remove the operator from the cluster.
@@ -149,6 +171,11 @@ $(CONTROLLER_GEN):
 golangci-lint: $(GOLANGCI_LINT) ## Install golangci-lint into bin/.
 $(GOLANGCI_LINT):
 	$(call go-install-versioned,github.com/golangci/golangci-lint/v2/cmd/golangci-lint,$(GOLANGCI_LINT_VERSION))
+
+.PHONY: kustomize
+kustomize: $(KUSTOMIZE) ## Install kustomize into bin/.
+$(KUSTOMIZE):
+	$(call go-install-versioned,sigs.k8s.io/kustomize/kustomize/v5,$(KUSTOMIZE_VERSION))
 
 .PHONY: crd-ref-docs
 crd-ref-docs: $(CRD_REF_DOCS) ## Install crd-ref-docs (the API reference generator) into bin/.
