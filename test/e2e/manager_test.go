@@ -21,6 +21,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -127,6 +128,22 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 	// be masked inside the data source's own name.
 	if msg := run("", "get", "datasource/my-prometheus", "-o", "jsonpath={.status.message}"); msg != "Created DataSource with name my_prometheus" {
 		t.Errorf("status.message = %q, want the server's reply unmangled", msg)
+	}
+	// What Argo CD or Flux would diff: nothing but the user's fields and
+	// the CRD's defaults, after the operator has done its work.
+	for _, obj := range []struct{ file, kind, ref string }{
+		{"opensearch_v1alpha1_datasource_prometheus.yaml", "DataSource", "datasource/my-prometheus"},
+		{"opensearch_v1alpha1_opensearchconnection.yaml", "OpenSearchConnection", "opensearchconnection/opensearch"},
+	} {
+		sample := readSample(t, filepath.Join(root, "config", "samples", obj.file), obj.kind)
+		if obj.kind == "OpenSearchConnection" {
+			sample["spec"].(map[string]any)["endpoint"] = fake.URL()
+		}
+		var live map[string]any
+		if err := json.Unmarshal([]byte(run("", "get", obj.ref, "-o", "json")), &live); err != nil {
+			t.Fatal(err)
+		}
+		expectOnlyUserFields(t, root, sample, live)
 	}
 	table := run("", "get", "osds")
 	if !strings.Contains(table, "my_prometheus") || !strings.Contains(table, "Synced") {
