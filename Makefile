@@ -157,9 +157,11 @@ undeploy: ## Remove the operator from the cluster.
 
 # go-install-versioned installs package $(1) at version $(2) as
 # bin/<command>-<version>, so that bumping a version installs the new one.
+# The command is the package's last path element, or $(3) when that is a
+# major-version suffix (kustomize/v5 installs "kustomize").
 define go-install-versioned
 	tmp=$$(mktemp -d) && GOBIN=$$tmp go install $(1)@$(2) && \
-		mkdir -p $(LOCALBIN) && mv $$tmp/$(notdir $(1)) $(LOCALBIN)/$(notdir $(1))-$(2) && rmdir $$tmp
+		mkdir -p $(LOCALBIN) && mv $$tmp/$(or $(3),$(notdir $(1))) $(LOCALBIN)/$(or $(3),$(notdir $(1)))-$(2) && rmdir $$tmp
 endef
 
 .PHONY: controller-gen
@@ -175,7 +177,7 @@ $(GOLANGCI_LINT):
 .PHONY: kustomize
 kustomize: $(KUSTOMIZE) ## Install kustomize into bin/.
 $(KUSTOMIZE):
-	$(call go-install-versioned,sigs.k8s.io/kustomize/kustomize/v5,$(KUSTOMIZE_VERSION))
+	$(call go-install-versioned,sigs.k8s.io/kustomize/kustomize/v5,$(KUSTOMIZE_VERSION),kustomize)
 
 .PHONY: crd-ref-docs
 crd-ref-docs: $(CRD_REF_DOCS) ## Install crd-ref-docs (the API reference generator) into bin/.
