@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,6 +116,9 @@ func startFake(t *testing.T) string {
 // startManager runs the operator's controllers in-process with saCfg, set
 // up as main.go sets them up (leader election included, so its Role is
 // exercised); metrics and probes are off. The returned func stops it.
+// managerRuns numbers the managers this process starts.
+var managerRuns atomic.Int32
+
 func startManager(t *testing.T, saCfg *rest.Config, m mode) func() {
 	t.Helper()
 	opts := ctrl.Options{
@@ -136,7 +140,12 @@ func startManager(t *testing.T, saCfg *rest.Config, m mode) func() {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, controllers.Options{MetricsRegistry: prometheus.NewRegistry(), Name: "rbac-" + m.name}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{
+		MetricsRegistry: prometheus.NewRegistry(),
+		// Controller names are unique per process, and -count runs this
+		// test more than once in one.
+		Name: fmt.Sprintf("rbac-%s-%d", m.name, managerRuns.Add(1)),
+	}); err != nil {
 		cancel()
 		t.Fatal(err)
 	}

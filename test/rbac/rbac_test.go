@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,13 +52,19 @@ var root = filepath.Join("..", "..")
 // and searched for permission errors.
 var logs = &syncBuffer{}
 
+var setLoggers sync.Once
+
 func TestManagerNeedsNoMoreThanTheRenderedRBAC(t *testing.T) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
 	}
-	logger := zap.New(zap.WriteTo(logs), zap.UseDevMode(true))
-	logf.SetLogger(logger)
-	klog.SetLogger(logger)
+	// Set once per process: goroutines of an earlier run (-count) may
+	// still log through klog while a second SetLogger would race them.
+	setLoggers.Do(func() {
+		logger := zap.New(zap.WriteTo(logs), zap.UseDevMode(true))
+		logf.SetLogger(logger)
+		klog.SetLogger(logger)
+	})
 	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
 	cfg, err := env.Start()
 	if err != nil {
