@@ -80,6 +80,11 @@ func TestThrottle(t *testing.T) {
 		t.Error("a throttle held at its Until")
 	}
 	r.Throttle(testConn, Throttle{Until: now.Add(time.Hour)})
+	r.ClearThrottle(testConn)
+	if _, ok := r.Throttled(testConn, now); ok {
+		t.Error("ClearThrottle (a successful probe) left the throttle in force")
+	}
+	r.Throttle(testConn, Throttle{Until: now.Add(time.Hour)})
 	r.Forget(testConn)
 	if _, ok := r.Throttled(testConn, now); ok {
 		t.Error("Forget left the connection's throttle")

@@ -226,6 +226,18 @@ var _ = Describe("invalid manifests", func() {
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 0s\n"),
 			field:    "spec.requestTimeout",
 		}),
+		Entry("OpenSearchConnection requestTimeout over 5m (24h)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 24h\n"),
+			field:    "spec.requestTimeout",
+		}),
+		Entry("ClusterOpenSearchConnection requestTimeout over 5m (301s)", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 301s\n"),
+			field:    "spec.requestTimeout",
+		}),
+		Entry("OpenSearchConnection adoption unknown (Maybe)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  adoption: Maybe\n"),
+			field:    "spec.adoption",
+		}),
 		Entry("OpenSearchConnection dialect unknown (OpenSearch)", invalidCase{
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  dialect: OpenSearch\n"),
 			field:    "spec.dialect",
