@@ -23,13 +23,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
 func TestManagerBinaryRunsTheSamples(t *testing.T) {
@@ -75,27 +74,9 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 	}
 	t.Cleanup(fake.Close)
 
-	manager := filepath.Join(dir, "manager")
-	if out, err := exec.Command("go", "build", "-o", manager, root).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	metricsAddr, probeAddr := freeAddr(t), freeAddr(t)
-	logs := &syncBuffer{}
-	cmd := exec.Command(manager, "--kubeconfig", kubeconfig,
-		"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probeAddr,
+	mgr := managerbin.Start(t, root, kubeconfig,
 		"--metrics-secure=false", "--leader-elect", "--leader-election-namespace", "default", "--zap-log-level", "debug")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("manager output:\n%s", logs.String())
-		}
-	})
+	metricsAddr, probeAddr, logs, exited := mgr.MetricsAddr, mgr.ProbeAddr, mgr.Logs, mgr.Exited
 
 	waitFor(t, "the manager's readiness probe", func() bool { return httpOK("http://" + probeAddr + "/readyz") })
 
@@ -169,7 +150,7 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 		t.Error("deleting the DataSource left the data source in OpenSearch")
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := mgr.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -191,15 +172,6 @@ func findKubectl(t *testing.T) string {
 		t.Fatal("kubectl is neither on PATH nor in KUBEBUILDER_ASSETS: run `make test`, which builds it when missing")
 	}
 	return p
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func httpOK(url string) bool {
@@ -234,23 +206,4 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-// syncBuffer collects the manager's output, written by two copying
-// goroutines (stdout and stderr).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -22,17 +22,13 @@ limitations under the License.
 package metrics
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +39,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
 func TestSecureMetricsNeedAnAuthorisedToken(t *testing.T) {
@@ -111,26 +109,8 @@ func TestSecureMetricsNeedAnAuthorisedToken(t *testing.T) {
 		return tr.Status.Token
 	}
 
-	manager := filepath.Join(dir, "manager")
-	if out, err := exec.Command("go", "build", "-o", manager, root).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	metricsAddr, probeAddr := freeAddr(t), freeAddr(t)
-	logs := &syncBuffer{}
 	// No --metrics-secure: secure is the default.
-	cmd := exec.Command(manager, "--kubeconfig", kubeconfig,
-		"--metrics-bind-address", metricsAddr, "--health-probe-bind-address", probeAddr)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("manager output:\n%s", logs.String())
-		}
-	})
+	metricsAddr := managerbin.Start(t, root, kubeconfig).MetricsAddr
 
 	// The serving certificate is self-signed; what is under test is who
 	// gets an answer, not the certificate.
@@ -193,32 +173,4 @@ func TestSecureMetricsNeedAnAuthorisedToken(t *testing.T) {
 			t.Errorf("%s: the body is not the operator's metrics:\n%.500s", tc.name, body)
 		}
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// syncBuffer collects the manager's output from two goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

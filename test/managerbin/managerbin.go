@@ -1,0 +1,97 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package managerbin builds the manager binary and runs it as a process,
+// as users deploy it, for the end-to-end suites.
+package managerbin
+
+import (
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Process is a running manager.
+type Process struct {
+	Cmd *exec.Cmd
+	// Logs is everything the manager wrote to stdout and stderr.
+	Logs *SyncBuffer
+	// MetricsAddr and ProbeAddr are the loopback addresses it serves on.
+	MetricsAddr, ProbeAddr string
+	// Exited receives the manager's exit once.
+	Exited <-chan error
+}
+
+// Start builds the manager from the repository at root and runs it against
+// kubeconfig with free metrics and probe addresses and args. The process is
+// killed when the test ends; its output is logged if the test failed.
+func Start(t *testing.T, root, kubeconfig string, args ...string) *Process {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "manager")
+	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	p := &Process{Logs: &SyncBuffer{}, MetricsAddr: FreeAddr(t), ProbeAddr: FreeAddr(t)}
+	p.Cmd = exec.Command(bin, append([]string{"--kubeconfig", kubeconfig,
+		"--metrics-bind-address", p.MetricsAddr, "--health-probe-bind-address", p.ProbeAddr}, args...)...)
+	p.Cmd.Stdout, p.Cmd.Stderr = p.Logs, p.Logs
+	if err := p.Cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- p.Cmd.Wait() }()
+	p.Exited = exited
+	t.Cleanup(func() {
+		_ = p.Cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("manager output:\n%s", p.Logs.String())
+		}
+	})
+	return p
+}
+
+// FreeAddr returns a loopback address nothing listens on right now.
+func FreeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// SyncBuffer collects output written by several goroutines (a process's
+// stdout and stderr copiers).
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
