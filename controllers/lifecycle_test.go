@@ -41,7 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 // gatherText renders a metrics registry in the Prometheus text format.

@@ -28,7 +28,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 // server is an OpenSearch the demo's DataSources are written to: the demo

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 func TestRenderTableSortsRowsAlignsColumnsAndDashesEmptyCells(t *testing.T) {

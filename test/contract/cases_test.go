@@ -20,7 +20,7 @@ import (
 	"net/http"
 	"strings"
 
-	fos "github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	fos "github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 // tcase is one row of the contract table: optional setup exchanges, then

@@ -32,7 +32,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 // shape is the expected error body shape.

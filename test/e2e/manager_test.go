@@ -34,7 +34,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 

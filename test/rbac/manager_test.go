@@ -45,7 +45,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 const poll = 200 * time.Millisecond

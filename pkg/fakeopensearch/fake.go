@@ -33,6 +33,25 @@ limitations under the License.
 // The fake is a real net/http server. It shares no code with any client
 // package of this module on purpose: it is an independent model of the
 // server, so that client bugs cannot be mirrored by the fake.
+//
+// # Using it in your own tests
+//
+// The package is public so that teams can test their own manifests, tools
+// and pipelines against the same server the operator is tested against.
+// The stable surface is small:
+//
+//   - Start (or StartOn, or New with Handler/Serve) and Close run a server;
+//     URL and CACertPEM say how to reach it.
+//   - Seed, Mutate and Remove change stored data sources out of band, as a
+//     person with the OpenSearch API would; Stored and StoredNames inspect
+//     them (secrets included); Count and CountMethod say which requests
+//     arrived.
+//   - FailNext, FailRate, SetLatency, SetEnabled, SetLimit and Forbid
+//     inject the faults and settings a real cluster has.
+//
+// The command github.com/datasource-operator/opensearch-datasource-operator/cmd/fake-opensearch
+// runs the same server as a process, for CI pipelines that are not written
+// in Go. See the package example and docs/fake-opensearch.md.
 package fakeopensearch
 
 import (

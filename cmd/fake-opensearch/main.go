@@ -17,7 +17,7 @@ limitations under the License.
 // Command fake-opensearch runs the fake OpenSearch data source API on its own,
 // for demos and manual testing:
 //
-//	go run ./hack/fake-opensearch --addr 127.0.0.1:9200 --dialect sqlplugin
+//	go run ./cmd/fake-opensearch --addr 127.0.0.1:9200 --dialect sqlplugin
 package main
 
 import (
@@ -29,7 +29,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/fakeopensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
 func main() {
