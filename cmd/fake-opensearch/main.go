@@ -15,9 +15,14 @@ limitations under the License.
 */
 
 // Command fake-opensearch runs the fake OpenSearch data source API on its own,
-// for demos and manual testing:
+// for demos, manual testing and CI pipelines that test their own manifests
+// against the operator without an OpenSearch cluster:
 //
 //	go run ./cmd/fake-opensearch --addr 127.0.0.1:9200 --dialect sqlplugin
+//	go install github.com/datasource-operator/opensearch-datasource-operator/cmd/fake-opensearch@latest
+//
+// --seed loads data sources that exist before the operator starts (a JSON
+// array of create bodies), for testing adoption, Observe and export.
 package main
 
 import (
@@ -43,6 +48,7 @@ func main() {
 	caFile := flag.String("ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
 	deny := flag.String("denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")
 	bare := flag.Bool("bare-text-bodies", false, "emulate 2.7-2.10 unquoted success bodies")
+	seed := flag.String("seed", "", "JSON file: an array of data source create bodies stored before serving")
 	flag.Parse()
 
 	mode := fakeopensearch.Mode(strings.ToLower(*dialect))
@@ -62,9 +68,20 @@ func main() {
 	if *deny != "" {
 		opts.DenyList = strings.Split(*deny, ",")
 	}
+	var seeded []fakeopensearch.Document
+	if *seed != "" {
+		docs, err := readSeed(*seed)
+		if err != nil {
+			log.Fatalf("fake-opensearch: %v", err)
+		}
+		seeded = docs
+	}
 	srv, err := fakeopensearch.StartOn(*addr, opts)
 	if err != nil {
 		log.Fatalf("fake-opensearch: %v", err)
+	}
+	for _, d := range seeded {
+		srv.Seed(d)
 	}
 	if *useTLS && *caFile != "" {
 		if err := os.WriteFile(*caFile, srv.CACertPEM(), 0o644); err != nil {
@@ -73,7 +90,7 @@ func main() {
 		}
 		log.Printf("fake-opensearch: wrote CA certificate to %s", *caFile)
 	}
-	log.Printf("fake-opensearch (%s dialect, version %s) listening on %s", mode, *version, srv.URL())
+	log.Printf("fake-opensearch (%s dialect, version %s) listening on %s with %d seeded data sources", mode, *version, srv.URL(), len(seeded))
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)

@@ -1,0 +1,63 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseSeed(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      string
+		names   []string
+		wantErr string
+	}{
+		{name: "empty array", in: `[]`},
+		{
+			name:  "two bodies",
+			in:    `[{"name":"a","connector":"PROMETHEUS","properties":{"prometheus.uri":"http://p:9090"}},{"name":"b","connector":"S3GLUE","allowedRoles":["r"]}]`,
+			names: []string{"a", "b"},
+		},
+		{name: "not an array", in: `{"name":"a"}`, wantErr: "JSON array"},
+		{name: "unknown field", in: `[{"name":"a","conector":"x"}]`, wantErr: "conector"},
+		{name: "no name", in: `[{"connector":"PROMETHEUS"}]`, wantErr: "entry 0 has no name"},
+		{name: "duplicate", in: `[{"name":"a"},{"name":"a"}]`, wantErr: `"a" appears twice`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs, err := parseSeed([]byte(tc.in))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range docs {
+				got = append(got, d.Name)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.names, ",") {
+				t.Fatalf("names = %v, want %v", got, tc.names)
+			}
+		})
+	}
+}
