@@ -37,7 +37,9 @@ import (
 // flags are the manager's command line.
 type flags struct {
 	metricsAddr, probeAddr, namespaces string
+	watchLabelSelector                 string
 	leaderElectionNamespace            string
+	leaderElectionID                   string
 	leaderElect                        bool
 	metricsSecure, enableHTTP2         bool
 	metricsCertPath, metricsCertName   string
@@ -73,7 +75,12 @@ func parseFlags() *flags {
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
 	flag.StringVar(&f.leaderElectionNamespace, "leader-election-namespace", "",
 		"Namespace of the leader-election Lease; empty means the manager's own namespace when it runs in a cluster.")
+	flag.StringVar(&f.leaderElectionID, "leader-election-id", "opensearch-datasource-operator.datasource-operator.io",
+		"Name of the leader-election Lease; each shard (--watch-label-selector) needs its own.")
 	flag.StringVar(&f.namespaces, "namespaces", "", "Comma-separated namespaces to watch; empty watches all namespaces.")
+	flag.StringVar(&f.watchLabelSelector, "watch-label-selector", "",
+		"Reconcile only the DataSources and connections whose labels match this selector (e.g. sharding.datasource-operator.io/key=shard1); "+
+			"managers with disjoint selectors split a fleet. A DataSource and its connection must both match. Empty reconciles all.")
 	flag.IntVar(&f.maxConcurrent, "max-concurrent-reconciles", 4, "Reconciles each controller runs at once.")
 	flag.DurationVar(&f.defaultResync, "default-resync-period", 10*time.Minute, "Resync period of connections that do not set spec.resyncPeriod.")
 	flag.DurationVar(&f.maxRetryAfter, "max-retry-after", 5*time.Minute,
@@ -86,17 +93,21 @@ func parseFlags() *flags {
 
 // run builds the manager from f and runs it until a signal stops it.
 func run(f *flags) error {
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), controllers.ManagerOptions(ctrl.Options{
+	opts, err := controllers.WatchLabelSelector(controllers.ManagerOptions(ctrl.Options{
 		Cache:                   cacheOptions(f.namespaces),
 		Metrics:                 metricsOptions(f),
 		HealthProbeBindAddress:  f.probeAddr,
 		LeaderElection:          f.leaderElect,
-		LeaderElectionID:        "opensearch-datasource-operator.datasource-operator.io",
+		LeaderElectionID:        f.leaderElectionID,
 		LeaderElectionNamespace: f.leaderElectionNamespace,
 		// A stopping leader hands over at once instead of making the next
 		// one wait out the lease; safe because run returns right after.
 		LeaderElectionReleaseOnCancel: true,
-	}))
+	}), f.watchLabelSelector)
+	if err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), opts)
 	if err != nil {
 		return err
 	}
