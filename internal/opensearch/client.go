@@ -275,6 +275,7 @@ func (c *Client) Get(ctx context.Context, name string) (RemoteDataSource, error)
 		out, err = parseRemote(b)
 		return err
 	})
+	out.ServerVersion = c.ServerVersion()
 	return out, err
 }
 
@@ -286,6 +287,9 @@ func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
 		out, err = parseRemoteList(b)
 		return err
 	})
+	for i := range out {
+		out[i].ServerVersion = c.ServerVersion()
+	}
 	return out, err
 }
 

@@ -55,9 +55,10 @@ var serverAddedProperties = map[string]map[string]string{
 // The comparison normalises what the server is known to change: connector
 // case, status case and default, description and allowedRoles defaults, the
 // default result index, property values as strings, and keys a connector adds
-// by itself. Secret-named properties (SecretPropertyKey) are ignored on both
-// sides because the SQL plugin strips them from GET; credentials are never
-// compared, so callers must track them by fingerprint.
+// by itself. Properties the server hides from GET (HiddenOnGet: credentials
+// on every release, every key containing "auth" on 2.7 to 2.10) are ignored
+// on both sides; credentials are never compared, so callers must track them
+// by fingerprint.
 //
 // For DialectAuto the shape of remote decides: an id or a configuration
 // endpoint means a documented server, anything else the SQL plugin. Errors
@@ -77,7 +78,7 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 		return Drift{}, err
 	}
 
-	fields := append(metadataDrift(d, desired, remote), propertyDrift(want, remote)...)
+	fields := append(metadataDrift(d, desired, remote), propertyDrift(d, want, remote)...)
 	stale := staleProperties(desired.Connector, want, remote)
 	sort.Strings(fields)
 	sort.Strings(stale)
@@ -118,11 +119,11 @@ func metadataDrift(d Dialect, desired DataSource, remote RemoteDataSource) []str
 }
 
 // propertyDrift names each wanted property whose value differs or is
-// missing, credentials aside (the server never shows them).
-func propertyDrift(want map[string]string, remote RemoteDataSource) []string {
+// missing, leaving out what the server never shows.
+func propertyDrift(d Dialect, want map[string]string, remote RemoteDataSource) []string {
 	var fields []string
 	for k, v := range want {
-		if SecretPropertyKey(k) {
+		if HiddenOnGet(d, remote.ServerVersion, k) {
 			continue
 		}
 		if got, ok := remote.Properties[k]; !ok || got != v {
@@ -147,6 +148,26 @@ func staleProperties(connector string, want map[string]string, remote RemoteData
 		stale = append(stale, k)
 	}
 	return stale
+}
+
+// HiddenOnGet reports whether a SQL plugin of version leaves property key
+// out of GET output, so that its absence there says nothing: every release
+// strips credentials (SecretPropertyKey), and 2.7 to 2.10 strip every key
+// containing "auth", prometheus.auth.type and glue.auth.role_arn included.
+// An unknown version is taken as a current one. The documented dialect
+// hides credentials only.
+func HiddenOnGet(d Dialect, version, key string) bool {
+	if SecretPropertyKey(key) {
+		return true
+	}
+	return d != DialectDocumented && hidesAuthKeys(version) && strings.Contains(key, "auth")
+}
+
+// hidesAuthKeys reports whether version is a release before 2.11, whose
+// GET removed every property whose key contains "auth".
+func hidesAuthKeys(version string) bool {
+	major, minor, ok := majorMinor(version)
+	return ok && major == 2 && minor < 11
 }
 
 // remoteResultIndex treats an absent result index as the server's default:

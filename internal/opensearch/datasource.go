@@ -94,6 +94,10 @@ type RemoteDataSource struct {
 	Properties map[string]string
 	// ConfigurationEndpoint is configuration.endpoint (documented dialect only).
 	ConfigurationEndpoint string
+	// ServerVersion is the OpenSearch version the client knew when it read
+	// this data source ("" when unknown): releases differ in which
+	// properties GET hides (see HiddenOnGet).
+	ServerVersion string
 }
 
 // WriteResult describes a successful create or update.
