@@ -253,7 +253,8 @@ func (r *ConnectionReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, 
 // ManagerOptions completes base with what every manager running these
 // controllers needs: a scheme with the Kubernetes and operator types, and
 // a client that never caches Secrets (they are read through per-Secret
-// watches only, so the manager's cache never holds the cluster's Secrets).
+// watches only, so the manager's cache never holds the cluster's Secrets),
+// and GracefulShutdownTimeout.
 // main.go, the demo and the tests share it.
 func ManagerOptions(base ctrl.Options) ctrl.Options {
 	if base.Scheme == nil {
@@ -262,5 +263,6 @@ func ManagerOptions(base ctrl.Options) ctrl.Options {
 		utilruntime.Must(v1alpha1.AddToScheme(base.Scheme))
 	}
 	base.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
+	withShutdownTimeout(&base)
 	return base
 }

@@ -131,5 +131,7 @@ spec:
         resources:
           {{- toYaml . | nindent 10 }}
         {{- end }}
-      terminationGracePeriodSeconds: 10
+      # Longer than the manager's graceful shutdown (controllers.GracefulShutdownTimeout,
+      # 30s) plus the Lease hand-over, so a stopping leader is never killed mid-release.
+      terminationGracePeriodSeconds: 45
 {{- end }}
