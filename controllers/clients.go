@@ -20,8 +20,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
@@ -39,8 +43,46 @@ type connectionClients struct {
 	metrics  *operatorMetrics
 }
 
-// clientFor returns v's client. A missing Secret or key is *blocked.
+// connection reads the connection id names (nil when it does not exist),
+// noting the registry's epoch first: clientFor refuses a view read before
+// the connection's deletion was cleaned up (see forget).
+func (c *connectionClients) connection(ctx context.Context, reader client.Reader, id registry.ID,
+	defaultResync time.Duration) (*connectionView, error) {
+	epoch := c.registry.Epoch(id)
+	v, err := getConnection(ctx, reader, id, defaultResync)
+	if v != nil {
+		v.epoch = epoch
+	}
+	return v, err
+}
+
+// forget drops what this process holds for a deleted connection: its
+// client, throttle and list, its metric series and its Secret watches.
+// A reconcile that read the connection before and is still running finds
+// its epoch ended and re-adds none of them.
+func (c *connectionClients) forget(id registry.ID) {
+	c.registry.Forget(id)
+	c.metrics.forgetConnection(id.String())
+	c.secrets.Retain(secretwatch.Owner{Kind: id.Kind, NamespacedName: connectionKey(id)}, nil)
+}
+
+// clientFor returns v's client. A missing Secret or key is *blocked, and
+// so is a connection deleted since v was read (ReasonConnectionNotFound).
 func (c *connectionClients) clientFor(ctx context.Context, v *connectionView) (OpenSearchAPI, error) {
+	api, err := c.build(ctx, v)
+	if errors.Is(err, registry.ErrForgotten) {
+		// forget ran while the Secrets were read: undo the watches
+		// this call added, which forget could not see.
+		c.secrets.Retain(secretwatch.Owner{Kind: v.ID.Kind, NamespacedName: connectionKey(v.ID)}, nil)
+		return nil, &blocked{v1alpha1.ReasonConnectionNotFound, v.ID.String() + " was deleted"}
+	}
+	return api, err
+}
+
+func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenSearchAPI, error) {
+	if !c.registry.Live(v.ID, v.epoch) {
+		return nil, registry.ErrForgotten
+	}
 	owner := secretwatch.Owner{Kind: v.ID.Kind, NamespacedName: connectionKey(v.ID)}
 	c.secrets.Retain(owner, v.secretRefs())
 	cfg := opensearch.Config{
@@ -75,9 +117,9 @@ func (c *connectionClients) clientFor(ctx context.Context, v *connectionView) (O
 		}
 		cfg.ClientCertPEM, cfg.ClientKeyPEM = vals[0], vals[1]
 	}
-	return c.registry.Client(v.ID, hex.EncodeToString(sum.Sum(nil)), func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
+	return c.registry.Client(v.ID, v.epoch, hex.EncodeToString(sum.Sum(nil)), func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
 		cfg.Dialect = knownDialect(cfg.Dialect, previous, v)
-		cfg.Observer = c.metrics.observer(v.ID.String())
+		cfg.Observer = c.metrics.observer(v.ID.String(), func() bool { return c.registry.Live(v.ID, v.epoch) })
 		api, err := c.factory(cfg)
 		if err != nil {
 			return nil, &blocked{v1alpha1.ReasonInvalidSpec, "cannot build a client for " + v.ID.String() + ": " + err.Error()}

@@ -33,7 +33,6 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
 
 // ConnectionReconciler probes the OpenSearch cluster an OpenSearchConnection
@@ -45,12 +44,11 @@ type ConnectionReconciler struct {
 	client.Client
 	// Kind is the connection kind this reconciler serves.
 	Kind v1alpha1.ConnectionKind
-	// Clients turns the connection into its OpenSearch client.
+	// Clients turns the connection into its OpenSearch client, and
+	// forgets what a deleted connection left behind.
 	Clients *connectionClients
 	// Registry holds each connection's throttle and latest list.
 	Registry *registry.Registry[OpenSearchAPI]
-	// Secrets is told when a connection is gone, to stop watching its Secrets.
-	Secrets secretReader
 	// Enqueue asks the connection's DataSources to compare themselves.
 	Enqueue *enqueuer
 	// DefaultResync applies to connections without spec.resyncPeriod.
@@ -59,9 +57,7 @@ type ConnectionReconciler struct {
 	MaxThrottle time.Duration
 	// ReconcileTimeout bounds one probe, whatever the server does.
 	ReconcileTimeout time.Duration
-	// Metrics drops a deleted connection's series.
-	Metrics *operatorMetrics
-	Now     func() time.Time
+	Now              func() time.Time
 }
 
 // Reconcile probes one connection.
@@ -69,14 +65,12 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	ctx, cancel := context.WithTimeout(ctx, r.ReconcileTimeout)
 	defer cancel()
 	id := registry.ID{Kind: string(r.Kind), Namespace: req.Namespace, Name: req.Name}
-	view, err := getConnection(ctx, r.Client, id, r.DefaultResync)
+	view, err := r.Clients.connection(ctx, r.Client, id, r.DefaultResync)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	if view == nil {
-		r.Registry.Forget(id)
-		r.Metrics.forgetConnection(id.String())
-		r.Secrets.Retain(secretwatch.Owner{Kind: id.Kind, NamespacedName: req.NamespacedName}, nil)
+		r.Clients.forget(id)
 		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
 

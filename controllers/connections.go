@@ -59,6 +59,8 @@ type connectionView struct {
 	AllowedNamespaces  *v1alpha1.AllowedNamespaces
 	Status             *v1alpha1.ConnectionStatus
 	Generation         int64
+	// epoch is the registry's epoch of ID when the object was read.
+	epoch uint64
 }
 
 // Ready reports whether the connection's last probe succeeded, with the

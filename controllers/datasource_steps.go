@@ -50,7 +50,7 @@ func (r *DataSourceReconciler) checkSuspended(_ context.Context, s *dataSourceSc
 // may be used from the DataSource's namespace and is ready.
 func (r *DataSourceReconciler) resolveConnection(ctx context.Context, s *dataSourceScope) *outcome {
 	ds := s.ds
-	conn, err := getConnection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
+	conn, err := r.Clients.connection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
 	if err != nil {
 		return stop(failed(judge(err, opWrite, r.DefaultResync, r.MaxThrottle), err))
 	}

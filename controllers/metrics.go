@@ -83,8 +83,14 @@ func (m *operatorMetrics) forgetConnection(id string) {
 	m.driftCorrected.DeletePartialMatch(labels)
 }
 
-func (m *operatorMetrics) observer(connection string) func(opensearch.RequestRecord) {
+// observer records the requests of one connection's client while live
+// says the connection exists: a request that ends after the connection's
+// series were dropped must not bring them back.
+func (m *operatorMetrics) observer(connection string, live func() bool) func(opensearch.RequestRecord) {
 	return func(r opensearch.RequestRecord) {
+		if !live() {
+			return
+		}
 		m.requests.WithLabelValues(connection, r.Method, r.Operation, r.Outcome).Inc()
 		m.requestDuration.WithLabelValues(connection, r.Method, r.Operation).Observe(r.Duration.Seconds())
 	}

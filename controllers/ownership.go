@@ -219,7 +219,7 @@ func (r *DataSourceReconciler) recordedConnection(ctx context.Context, ds *v1alp
 	if old.Kind != v1alpha1.KindClusterOpenSearchConnection {
 		id.Kind, id.Namespace = string(v1alpha1.KindOpenSearchConnection), ds.Namespace
 	}
-	conn, err := getConnection(ctx, r.Client, id, r.DefaultResync)
+	conn, err := r.Clients.connection(ctx, r.Client, id, r.DefaultResync)
 	if err != nil || conn == nil {
 		return nil, err
 	}

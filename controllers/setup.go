@@ -141,8 +141,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	for _, kind := range []v1alpha1.ConnectionKind{v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection} {
 		conn := &ConnectionReconciler{
-			Client: mgr.GetClient(), Kind: kind, Clients: clients, Registry: reg, Secrets: secrets,
-			Enqueue: enqueue, Metrics: metrics, DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter,
+			Client: mgr.GetClient(), Kind: kind, Clients: clients, Registry: reg,
+			Enqueue: enqueue, DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter,
 			ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 		}
 		changed := secrets.Subscribe(string(kind), func(nn types.NamespacedName) event.GenericEvent {

@@ -22,6 +22,7 @@ limitations under the License.
 package registry
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -60,7 +61,17 @@ type Registry[C Lister] struct {
 	mu        sync.Mutex
 	clients   map[ID]cachedClient[C]
 	throttles map[ID]Throttle
+	// epochs counts the Forgets of each connection name. It keeps one
+	// number per name ever deleted (not per object: a name deleted and
+	// created again reuses its entry), which is what lets a reconcile that
+	// read a connection before its deletion be told apart from one that
+	// read its successor.
+	epochs map[ID]uint64
 }
+
+// ErrForgotten is returned by Client when the connection was forgotten
+// (deleted) after the caller read it.
+var ErrForgotten = errors.New("the connection was deleted while it was being used")
 
 type cachedClient[C any] struct {
 	hash   string
@@ -73,16 +84,41 @@ func New[C Lister](now func() time.Time) *Registry[C] {
 		Snapshots: NewSnapshots(now),
 		clients:   map[ID]cachedClient[C]{},
 		throttles: map[ID]Throttle{},
+		epochs:    map[ID]uint64{},
 	}
+}
+
+// Epoch is id's epoch: how often it was forgotten. Read it before reading
+// the connection object and hand it to Client.
+func (r *Registry[C]) Epoch(id ID) uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.epochs[id]
+}
+
+// Live reports whether id was not forgotten since epoch.
+func (r *Registry[C]) Live(id ID, epoch uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.epochs[id] == epoch
 }
 
 // Client returns id's client when it was built from the same settings
 // (hash covers the endpoint, options and Secret versions), and otherwise
 // builds a new one. build receives the client it replaces, if any, so that
 // what that one learned (a detected dialect) carries over.
-func (r *Registry[C]) Client(id ID, hash string, build func(previous *C) (C, error)) (C, error) {
+//
+// epoch is what Epoch returned before the caller read the connection: if
+// the connection was forgotten since, Client returns ErrForgotten and
+// caches nothing, so that a reconcile still running when its connection
+// was deleted cannot bring the deleted connection's client back.
+func (r *Registry[C]) Client(id ID, epoch uint64, hash string, build func(previous *C) (C, error)) (C, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.epochs[id] != epoch {
+		var zero C
+		return zero, ErrForgotten
+	}
 	cached, ok := r.clients[id]
 	if ok && cached.hash == hash {
 		return cached.client, nil
@@ -132,9 +168,10 @@ func (r *Registry[C]) ClearThrottle(id ID) {
 }
 
 // Forget drops everything known of a deleted connection, which may come
-// back under the same name pointing at another cluster.
+// back under the same name pointing at another cluster, and ends its epoch.
 func (r *Registry[C]) Forget(id ID) {
 	r.mu.Lock()
+	r.epochs[id]++
 	delete(r.clients, id)
 	delete(r.throttles, id)
 	r.mu.Unlock()

@@ -43,24 +43,56 @@ func TestClientReusedUntilSettingsChange(t *testing.T) {
 			return namedClient{name}, nil
 		}
 	}
-	first, _ := r.Client(testConn, "h1", build("first"))
-	again, _ := r.Client(testConn, "h1", build("unused"))
+	first, _ := r.Client(testConn, 0, "h1", build("first"))
+	again, _ := r.Client(testConn, 0, "h1", build("unused"))
 	if first.name != "first" || again.name != "first" || builds != 1 {
 		t.Fatalf("same hash: got %q then %q after %d builds, want one build reused", first.name, again.name, builds)
 	}
-	second, _ := r.Client(testConn, "h2", build("second"))
+	second, _ := r.Client(testConn, 0, "h2", build("second"))
 	if second.name != "second" || len(sawPrevious) != 1 || sawPrevious[0] != "first" {
 		t.Errorf("new hash: got %q, build saw previous %v; want a rebuild that sees the first client", second.name, sawPrevious)
 	}
-	if _, err := r.Client(testConn, "h3", func(*namedClient) (namedClient, error) { return namedClient{}, errors.New("bad CA") }); err == nil {
+	if _, err := r.Client(testConn, 0, "h3", func(*namedClient) (namedClient, error) { return namedClient{}, errors.New("bad CA") }); err == nil {
 		t.Error("a failed build returned no error")
 	}
-	if kept, _ := r.Client(testConn, "h2", build("unused")); kept.name != "second" {
+	if kept, _ := r.Client(testConn, 0, "h2", build("unused")); kept.name != "second" {
 		t.Errorf("a failed build replaced the cached client: got %q", kept.name)
 	}
 	r.Forget(testConn)
-	if fresh, _ := r.Client(testConn, "h2", build("third")); fresh.name != "third" {
+	if fresh, _ := r.Client(testConn, r.Epoch(testConn), "h2", build("third")); fresh.name != "third" {
 		t.Errorf("after Forget got %q, want a new build", fresh.name)
+	}
+}
+
+// TestClientRefusedAfterForget pins that a caller who read the connection
+// before it was deleted cannot cache a client for it afterwards, while one
+// who read its successor (same name) can.
+func TestClientRefusedAfterForget(t *testing.T) {
+	r := New[namedClient](time.Now)
+	other := ID{Kind: "ClusterOpenSearchConnection", Name: "conn"}
+	before, otherEpoch := r.Epoch(testConn), r.Epoch(other)
+	r.Forget(testConn)
+	built := false
+	_, err := r.Client(testConn, before, "h", func(*namedClient) (namedClient, error) {
+		built = true
+		return namedClient{"stale"}, nil
+	})
+	if !errors.Is(err, ErrForgotten) || built {
+		t.Fatalf("Client with the epoch read before Forget: err %v, built %v; want ErrForgotten and no build", err, built)
+	}
+	if r.Live(testConn, before) {
+		t.Error("Live reports a forgotten epoch")
+	}
+	var previous *namedClient
+	c, err := r.Client(testConn, r.Epoch(testConn), "h", func(p *namedClient) (namedClient, error) {
+		previous = p
+		return namedClient{"successor"}, nil
+	})
+	if err != nil || c.name != "successor" || previous != nil {
+		t.Errorf("successor: %q, %v, previous %v; want a first build with nothing cached before it", c.name, err, previous)
+	}
+	if _, err := r.Client(other, otherEpoch, "h", func(*namedClient) (namedClient, error) { return namedClient{"o"}, nil }); err != nil {
+		t.Errorf("forgetting one connection ended another's epoch: %v", err)
 	}
 }
 

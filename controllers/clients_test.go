@@ -1,0 +1,201 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
+)
+
+// recordingSecrets is a secretReader that keeps, like the real watcher,
+// which owner references which Secrets.
+type recordingSecrets struct {
+	mu    sync.Mutex
+	owned map[secretwatch.Owner]map[types.NamespacedName]bool
+}
+
+func (r *recordingSecrets) Get(_ context.Context, owner secretwatch.Owner, nn types.NamespacedName) (*corev1.Secret, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.owned[owner] == nil {
+		r.owned[owner] = map[types.NamespacedName]bool{}
+	}
+	r.owned[owner][nn] = true
+	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name, UID: "s1", ResourceVersion: "1"},
+		Data: map[string][]byte{"username": []byte("u"), "password": []byte("p")}}, nil
+}
+
+func (r *recordingSecrets) Retain(owner secretwatch.Owner, keep []types.NamespacedName) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for nn := range r.owned[owner] {
+		if !containsName(keep, nn) {
+			delete(r.owned[owner], nn)
+		}
+	}
+	if len(r.owned[owner]) == 0 {
+		delete(r.owned, owner)
+	}
+}
+
+func (r *recordingSecrets) watched() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, s := range r.owned {
+		n += len(s)
+	}
+	return n
+}
+
+func containsName(list []types.NamespacedName, nn types.NamespacedName) bool {
+	for _, n := range list {
+		if n == nn {
+			return true
+		}
+	}
+	return false
+}
+
+// oneConnection is a cache holding one connection: a reconcile that read
+// it before its deletion.
+type oneConnection struct {
+	conn *v1alpha1.OpenSearchConnection
+}
+
+func (o oneConnection) Get(_ context.Context, key client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
+	into, ok := obj.(*v1alpha1.OpenSearchConnection)
+	if !ok || key != client.ObjectKeyFromObject(o.conn) {
+		return errors.New("not in this cache")
+	}
+	o.conn.DeepCopyInto(into)
+	return nil
+}
+
+func (oneConnection) List(context.Context, client.ObjectList, ...client.ListOption) error {
+	return errors.New("not in this cache")
+}
+
+// TestDeletedConnectionStaysForgotten plays a reconcile that read its
+// connection just before the connection was deleted and resumes after the
+// connection's cleanup ran: it must bring back neither the client, nor the
+// Secret watches, nor the metric series.
+func TestDeletedConnectionStaysForgotten(t *testing.T) {
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer server.Close()
+	conn := &v1alpha1.OpenSearchConnection{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "os", UID: "c1"},
+		Spec: v1alpha1.OpenSearchConnectionSpec{
+			ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: server.URL, Dialect: v1alpha1.DialectSQLPlugin},
+			Auth: &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{
+				SecretRef: v1alpha1.CredentialsSecretReference{Name: "os-auth"}}},
+		},
+	}
+	reader := oneConnection{conn}
+	secrets := &recordingSecrets{owned: map[secretwatch.Owner]map[types.NamespacedName]bool{}}
+	metrics := newOperatorMetrics(secrets.watched)
+	gatherer := prometheus.NewRegistry()
+	if err := metrics.Register(gatherer); err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.New[OpenSearchAPI](time.Now)
+	clients := &connectionClients{registry: reg, secrets: secrets, factory: NewOpenSearchClient, metrics: metrics}
+	id := registry.ID{Kind: string(v1alpha1.KindOpenSearchConnection), Namespace: "ns", Name: "os"}
+	ctx := context.Background()
+
+	// A reconcile before the deletion: its client's requests are counted.
+	live, err := clients.connection(ctx, reader, id, time.Minute)
+	if err != nil || live == nil {
+		t.Fatalf("reading the connection: %v, %v", live, err)
+	}
+	earlier, err := clients.clientFor(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = earlier.Info(ctx)
+	if seriesOf(t, gatherer, id.String()) == 0 {
+		t.Fatal("the live connection's request was not counted")
+	}
+	// The in-flight reconcile has read the connection; then it is deleted
+	// and its cleanup runs.
+	inFlight, err := clients.connection(ctx, reader, id, time.Minute)
+	if err != nil || inFlight == nil {
+		t.Fatalf("reading the connection: %v, %v", inFlight, err)
+	}
+	clients.forget(id)
+	if secrets.watched() != 0 {
+		t.Fatalf("forget left %d Secret watches", secrets.watched())
+	}
+
+	_, err = clients.clientFor(ctx, inFlight)
+	var why *blocked
+	if !errors.As(err, &why) || why.Reason != v1alpha1.ReasonConnectionNotFound {
+		t.Errorf("clientFor after the cleanup: %v, want blocked with %s", err, v1alpha1.ReasonConnectionNotFound)
+	}
+	if n := secrets.watched(); n != 0 {
+		t.Errorf("the in-flight reconcile re-added %d Secret watches", n)
+	}
+	built := false
+	if _, err := reg.Client(id, reg.Epoch(id), "probe", func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
+		built = previous == nil
+		return nil, nil
+	}); err != nil || !built {
+		t.Errorf("the registry still held a client for the deleted connection (err %v)", err)
+	}
+	// A request the older client finishes after the cleanup.
+	_, _ = earlier.Info(ctx)
+	if n := seriesOf(t, gatherer, id.String()); n != 0 {
+		t.Errorf("a request finished after the cleanup re-created %d series of the deleted connection", n)
+	}
+}
+
+// seriesOf counts the series labelled with connection.
+func seriesOf(t *testing.T, g prometheus.Gatherer, connection string) int {
+	t.Helper()
+	families, err := g.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "connection" && l.GetValue() == connection {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
