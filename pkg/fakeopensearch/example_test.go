@@ -82,3 +82,33 @@ func ExampleServer_FailNext() {
 	// 429 30
 	// 200
 }
+
+// An outage fails every request, the probe of GET / included, until it is
+// lifted.
+func ExampleServer_SetOutage() {
+	srv, err := fakeopensearch.Start(fakeopensearch.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	srv.SetOutage(&fakeopensearch.Fault{Status: http.StatusBadGateway, Body: "<html>502 Bad Gateway</html>"})
+	resp, err := http.Get(srv.URL() + "/")
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	fmt.Println(resp.StatusCode, resp.Header.Get("Content-Type"), string(page))
+
+	srv.SetOutage(nil)
+	resp, err = http.Get(srv.URL() + "/")
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+	// Output:
+	// 502 text/html; charset=utf-8 <html>502 Bad Gateway</html>
+	// 200
+}

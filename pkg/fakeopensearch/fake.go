@@ -46,8 +46,9 @@ limitations under the License.
 //     person with the OpenSearch API would; Stored and StoredNames inspect
 //     them (secrets included); Count and CountMethod say which requests
 //     arrived.
-//   - FailNext, FailRate, SetLatency, SetEnabled, SetLimit and Forbid
-//     inject the faults and settings a real cluster has.
+//   - FailNext, FailRate, SetOutage, SetLatency, SetEnabled, SetLimit and
+//     Forbid inject the faults and settings a real cluster has; a Fault
+//     with a Body plays a proxy's page in place of OpenSearch's answer.
 //
 // The command github.com/datasource-operator/opensearch-datasource-operator/cmd/fake-opensearch
 // runs the same server as a process, for CI pipelines that are not written
@@ -167,6 +168,12 @@ type Fault struct {
 	RetryAfter time.Duration
 	// ResetConnection hijacks and closes the TCP connection without any response.
 	ResetConnection bool
+	// Body, when set, is answered verbatim with Status instead of
+	// OpenSearch's error: what a proxy or load balancer in front of the
+	// cluster sends, such as an HTML page with 200 or 404.
+	Body string
+	// ContentType goes with Body; empty means "text/html; charset=utf-8".
+	ContentType string
 }
 
 // Server is the fake. It is safe for concurrent use.
@@ -189,6 +196,7 @@ type Server struct {
 	failNextF Fault
 	failRate  float64
 	failRateF Fault
+	outage    *Fault
 
 	// listener state (Start / Serve)
 	httpSrv *http.Server
@@ -333,6 +341,7 @@ func (s *Server) resetLocked() {
 	s.failNextF = Fault{}
 	s.failRate = 0
 	s.failRateF = Fault{}
+	s.outage = nil
 }
 
 // Reset clears data, counts, faults, latency and Forbid, re-enables the API
@@ -481,6 +490,21 @@ func (s *Server) FailRate(rate float64, f Fault) {
 	defer s.mu.Unlock()
 	s.failRate = rate
 	s.failRateF = f
+}
+
+// SetOutage makes every request fail with f, on any path, GET / included,
+// until SetOutage(nil): the whole cluster (or the network to it) is down.
+// FailNext and FailRate spare GET /, which a client probes first; an
+// outage does not. Requests are still counted.
+func (s *Server) SetOutage(f *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f == nil {
+		s.outage = nil
+		return
+	}
+	c := *f
+	s.outage = &c
 }
 
 // ---- helpers ----

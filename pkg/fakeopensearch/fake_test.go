@@ -423,3 +423,47 @@ func TestDefaultResultIndex(t *testing.T) {
 		t.Errorf("truncation: %d", len(got))
 	}
 }
+
+func TestForeignBodyFault(t *testing.T) {
+	s := start(t, Options{})
+	u := s.URL() + BasePath
+	page := "<html><body>Welcome to nginx!</body></html>"
+	s.FailNext(1, Fault{Status: 200, Body: page})
+	resp, body := call(t, nil, "POST", u, promBody)
+	if resp.StatusCode != 200 || body != page || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("HTML 200: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if _, ok := s.Stored("p1"); ok {
+		t.Error("a request answered by the injected page reached the store")
+	}
+	s.FailNext(1, Fault{Status: 404, Body: "not here", ContentType: "text/plain"})
+	resp, body = call(t, nil, "DELETE", u+"/p1", "")
+	if resp.StatusCode != 404 || body != "not here" || resp.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("text 404: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}
+
+func TestOutage(t *testing.T) {
+	s := start(t, Options{})
+	s.SetOutage(&Fault{Status: 503, Body: "<html>down</html>"})
+	for _, path := range []string{"/", BasePath, "/_cluster/health"} {
+		if resp, body := call(t, nil, "GET", s.URL()+path, ""); resp.StatusCode != 503 || body != "<html>down</html>" {
+			t.Errorf("GET %s during the outage: %d %q", path, resp.StatusCode, body)
+		}
+	}
+	s.SetOutage(&Fault{ResetConnection: true})
+	// A fresh connection: net/http retries a reused one that was reset.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	req, _ := http.NewRequest("GET", s.URL()+"/", nil)
+	if resp, err := fresh.Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Errorf("GET / during a reset outage answered %d", resp.StatusCode)
+	}
+	s.SetOutage(nil)
+	if resp, _ := call(t, nil, "GET", s.URL()+"/", ""); resp.StatusCode != 200 {
+		t.Errorf("GET / after the outage: %d", resp.StatusCode)
+	}
+	if got := s.Count(OpInfo); got != 3 {
+		t.Errorf("Count(info) = %d, want every request counted, outage or not", got)
+	}
+}

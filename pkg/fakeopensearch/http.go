@@ -293,6 +293,10 @@ func (s *Server) account(r *http.Request, rt route) (time.Duration, *Fault) {
 	if rt.op != "" {
 		s.counts[rt.op]++
 	}
+	if s.outage != nil {
+		f := *s.outage
+		return s.latency, &f
+	}
 	if !rt.ds {
 		return s.latency, nil
 	}
@@ -432,6 +436,10 @@ func (s *Server) applyFault(w http.ResponseWriter, f Fault) {
 	if f.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
 	}
+	if f.Body != "" {
+		writeForeign(w, status, h, f)
+		return
+	}
 	var e *apiError
 	switch status {
 	case 429:
@@ -445,6 +453,21 @@ func (s *Server) applyFault(w http.ResponseWriter, f Fault) {
 	}
 	e.header = h
 	writeError(w, e)
+}
+
+// writeForeign answers with a body that is not OpenSearch's (f.Body).
+func writeForeign(w http.ResponseWriter, status int, h http.Header, f Fault) {
+	for k, v := range h {
+		w.Header()[k] = v
+	}
+	ct := f.ContentType
+	if ct == "" {
+		ct = "text/html; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(f.Body))
 }
 
 type infoVersion struct {
