@@ -1,0 +1,144 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers_test
+
+import (
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
+)
+
+var _ = Describe("Races", func() {
+	It("lets exactly one of two DataSources created in the same second write a shared data source", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		// Slow answers keep both reconciles in flight at once, which is
+		// when both used to write before either saw the other.
+		fake.SetLatency(300 * time.Millisecond)
+		a := prometheusDataSource(ns, "a", "os", "prom-creds")
+		b := prometheusDataSource(ns, "b", "os", "prom-creds")
+		a.Spec.Name, b.Spec.Name = "shared", "shared"
+		a.Spec.Description, b.Spec.Description = "from a", "from b"
+		createInOneSecond(a, b)
+		Expect(a.CreationTimestamp).To(Equal(b.CreationTimestamp), "the two DataSources were not created in the same second")
+
+		// Equal creation times: the name decides, so a wins.
+		a = expectReady(a, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		b = expectReady(b, metav1.ConditionFalse, v1alpha1.ReasonConflict)
+		Expect(readyOf(b).Message).To(ContainSubstring(ns + "/a"))
+		Expect(b.Status.Connection).To(BeNil(), "the loser recorded a write")
+		Expect(stored(fake, "shared").Description).To(Equal("from a"))
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(1), "both DataSources created the data source")
+		Expect(fake.Count(fakeopensearch.OpUpdate)).To(BeZero(), "the loser overwrote the winner")
+
+		deleteAndWaitGone(b)
+		Expect(fake.CountMethod("DELETE")).To(BeZero(), "the loser's deletion reached the server")
+		Expect(stored(fake, "shared").Description).To(Equal("from a"))
+		expectReady(a, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+	})
+
+	It("lifts a Retry-After hold at the next successful probe, long before it would expire", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 10 * time.Minute})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
+		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 5m0s"), "the hold was not clamped to --max-retry-after")
+		writes := fake.Count(fakeopensearch.OpCreate)
+
+		// An edit of the connection makes it probe at once; the server
+		// answers in full, which ends whatever it asked to wait for.
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(conn), conn); err != nil {
+				return err
+			}
+			conn.Spec.ResyncPeriod = &metav1.Duration{Duration: 30 * time.Minute}
+			return k8s.Update(ctx, conn)
+		}, timeout, interval).Should(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(writes + 1))
+		stored(fake, "metrics")
+	})
+
+	It("drops a connection's metric series when the connection is deleted", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		label := "OpenSearchConnection/" + ns + "/os"
+		Expect(connectionSeries(label)).To(ContainElements(
+			"opensearch_datasource_operator_requests_total", "opensearch_datasource_operator_request_duration_seconds"))
+
+		deleteAndWaitGone(conn)
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonConnectionNotFound)
+		Eventually(func() []string { return connectionSeries(label) }, timeout, interval).Should(BeEmpty())
+	})
+})
+
+// createInOneSecond creates objs at once at the start of a second, so that
+// their creation timestamps (whole seconds) are equal.
+func createInOneSecond(objs ...client.Object) {
+	// Waiting for the next second is setup, not an assertion: the caller
+	// checks the timestamps it got.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	var wg sync.WaitGroup
+	errs := make([]error, len(objs))
+	for i, o := range objs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = k8s.Create(ctx, o)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	}
+}
+
+// connectionSeries lists the names of the shared manager's metric
+// families that have a series labelled with connection.
+func connectionSeries(connection string) []string {
+	families, err := suiteMetrics.Gather()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	var names []string
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "connection" && l.GetValue() == connection {
+					names = append(names, f.GetName())
+				}
+			}
+		}
+	}
+	return names
+}
