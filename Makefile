@@ -106,6 +106,11 @@ demo: envtest-assets ## Run the operator on envtest against two fake OpenSearch 
 	go build -o $(LOCALBIN)/demo ./hack/demo
 	exec env KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) $(LOCALBIN)/demo $(ARGS)
 
+.PHONY: bench
+bench: envtest-assets ## Measure the operator at scale (envtest, fake OpenSearch servers, the manager as a process) against its performance targets; ARGS=-quick for reduced sizes. Tables on stdout, JSON in bin/bench/.
+	go build -o $(LOCALBIN)/bench/bench ./hack/bench
+	exec env KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) $(LOCALBIN)/bench/bench $(ARGS)
+
 ##@ Build
 
 .PHONY: build

@@ -81,7 +81,7 @@ func parseFlags() *flags {
 	flag.StringVar(&f.watchLabelSelector, "watch-label-selector", "",
 		"Reconcile only the DataSources and connections whose labels match this selector (e.g. sharding.datasource-operator.io/key=shard1); "+
 			"managers with disjoint selectors split a fleet. A DataSource and its connection must both match. Empty reconciles all.")
-	flag.IntVar(&f.maxConcurrent, "max-concurrent-reconciles", 4, "Reconciles each controller runs at once.")
+	flag.IntVar(&f.maxConcurrent, "max-concurrent-reconciles", controllers.DefaultMaxConcurrentReconciles, "Reconciles each controller runs at once.")
 	flag.DurationVar(&f.defaultResync, "default-resync-period", 10*time.Minute, "Resync period of connections that do not set spec.resyncPeriod.")
 	flag.DurationVar(&f.maxRetryAfter, "max-retry-after", 5*time.Minute,
 		"Longest a server's 429 Retry-After holds a connection's requests; longer asks are cut to this.")

@@ -49,7 +49,8 @@ import (
 type Options struct {
 	// ClientFactory builds OpenSearch clients; nil means NewOpenSearchClient.
 	ClientFactory ClientFactory
-	// MaxConcurrentReconciles per controller; 0 means 4.
+	// MaxConcurrentReconciles per controller; 0 means
+	// DefaultMaxConcurrentReconciles.
 	MaxConcurrentReconciles int
 	// DefaultResyncPeriod applies to connections without spec.resyncPeriod;
 	// 0 means 10 minutes.
@@ -69,12 +70,16 @@ type Options struct {
 	ReconcileTimeout time.Duration
 }
 
+// DefaultMaxConcurrentReconciles is how many reconciles each controller
+// runs at once unless told otherwise.
+const DefaultMaxConcurrentReconciles = 4
+
 func (o *Options) applyDefaults() {
 	if o.ClientFactory == nil {
 		o.ClientFactory = NewOpenSearchClient
 	}
 	if o.MaxConcurrentReconciles <= 0 {
-		o.MaxConcurrentReconciles = 4
+		o.MaxConcurrentReconciles = DefaultMaxConcurrentReconciles
 	}
 	if o.DefaultResyncPeriod <= 0 {
 		o.DefaultResyncPeriod = 10 * time.Minute

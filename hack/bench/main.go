@@ -1,0 +1,239 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command bench measures the operator at scale on this machine and says
+// whether each performance target holds. It starts envtest's kube-apiserver
+// and etcd with the CRDs and admission policy installed, one fake OpenSearch
+// (SQL-plugin mode, real HTTP) per connection, and the manager binary as its
+// own process, one per measurement, watching only that measurement's
+// namespace. It prints one table per scenario and writes them all as JSON
+// to bin/bench/bench-full.json (bench-quick.json with -quick).
+//
+//	make bench              # the full sizes: under 15 minutes on two cores
+//	make bench ARGS=-quick  # every scenario, smaller: under 3 minutes
+//
+// Scenarios: cold start against an ideal controller measured in the same
+// run (the floor), steady state, a connection edit, rotation of a shared
+// Secret, memory, and a large fleet. -only runs some of them; -manager-args
+// passes flags to every manager (for example to compare concurrency
+// settings). The exit status is 1 when a target fails.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+)
+
+// scenarios in the order they run; memory comes last because its
+// unrelated Secrets weigh on the API server for whatever follows.
+var scenarios = []string{"cold", "steady", "rotation", "large", "memory"}
+
+func main() {
+	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (under 3 minutes)")
+	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; empty runs all")
+	out := flag.String("out", "bin/bench", "directory for the JSON results, the manager binary and its logs")
+	managerArgs := flag.String("manager-args", "", "space-separated flags added to every manager's command line")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	opts := options{quick: *quick, out: *out, managerArgs: strings.Fields(*managerArgs)}
+	if *only != "" {
+		opts.only = strings.Split(*only, ",")
+	}
+	pass, err := run(ctx, opts, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if !pass {
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	quick       bool
+	only        []string
+	out         string
+	managerArgs []string
+}
+
+// report is the JSON the bench writes.
+type report struct {
+	Mode        string    `json:"mode"`
+	Commit      string    `json:"commit"`
+	Started     time.Time `json:"started"`
+	Seconds     float64   `json:"seconds"`
+	ManagerArgs []string  `json:"managerArgs"`
+	Concurrency int       `json:"maxConcurrentReconciles"`
+	Pass        bool      `json:"pass"`
+	Tables      []table   `json:"tables"`
+}
+
+// run measures the chosen scenarios; it reports whether every target held.
+func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
+	started := time.Now()
+	root, err := repoRoot()
+	if err != nil {
+		return false, err
+	}
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		return false, errors.New("KUBEBUILDER_ASSETS is not set: run `make bench`, which builds kube-apiserver and etcd and sets it")
+	}
+	for _, s := range opts.only {
+		if !contains(scenarios, s) {
+			return false, fmt.Errorf("unknown scenario %q; known: %s", s, strings.Join(scenarios, ", "))
+		}
+	}
+	out := opts.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	logDir := filepath.Join(out, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return false, err
+	}
+	// The bench's own client libraries log through controller-runtime; keep
+	// them out of the tables.
+	ctrl.SetLogger(zap.New(zap.WriteTo(io.Discard)))
+	rep := report{Mode: "full", Commit: commit(root), Started: started.UTC(), ManagerArgs: opts.managerArgs}
+	sz := fullSizes()
+	if opts.quick {
+		rep.Mode, sz = "quick", quickSizes()
+	}
+	progress("building the manager")
+	bin, err := buildManager(root, out)
+	if err != nil {
+		return false, err
+	}
+	progress("starting kube-apiserver and etcd from %s", assets)
+	cl, err := startCluster(ctx, root, assets, out)
+	if err != nil {
+		return false, err
+	}
+	defer func() { _ = cl.stop() }()
+	b := &bench{cl: cl, managerBin: bin, managerArgs: opts.managerArgs, sz: sz, logDir: logDir, cold: map[int]*coldResult{},
+		workers: concurrencyOf(opts.managerArgs, controllers.DefaultMaxConcurrentReconciles)}
+	rep.Concurrency = b.workers
+	for _, t := range b.tables(ctx, opts.only) {
+		_, _ = fmt.Fprintln(w, t.render())
+		rep.Tables = append(rep.Tables, t)
+	}
+	rep.Seconds = time.Since(started).Seconds()
+	rep.Pass = len(rep.Tables) > 0
+	for i := range rep.Tables {
+		rep.Pass = rep.Pass && rep.Tables[i].pass()
+	}
+	path := filepath.Join(out, "bench-"+rep.Mode+".json")
+	if err := writeJSON(path, rep); err != nil {
+		return false, err
+	}
+	_, _ = fmt.Fprintf(w, "%s run of %d scenario table(s) took %s; every target held: %v; JSON: %s\n",
+		rep.Mode, len(rep.Tables), time.Since(started).Round(time.Second), rep.Pass, path)
+	return rep.Pass, ctx.Err()
+}
+
+// tables runs the chosen scenarios and returns their tables, stopping early
+// if ctx ends.
+func (b *bench) tables(ctx context.Context, only []string) []table {
+	var out []table
+	for _, s := range scenarios {
+		if (len(only) > 0 && !contains(only, s)) || ctx.Err() != nil {
+			continue
+		}
+		progress("scenario %s", s)
+		switch s {
+		case "cold":
+			out = append(out, b.coldStartTable(ctx))
+		case "steady":
+			steady, edit := b.steadyAndEditTables(ctx)
+			out = append(out, steady, edit)
+		case "rotation":
+			out = append(out, b.rotationTable(ctx))
+		case "large":
+			out = append(out, b.largeTable(ctx))
+		case "memory":
+			out = append(out, b.memoryTable(ctx))
+		}
+	}
+	return out
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// progress tells the person waiting what is happening, on stderr so that
+// stdout holds only the tables.
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// commit is the checked-out commit, marked dirty when the tree has changes.
+func commit(root string) string {
+	out, err := exec.Command("git", "-C", root, "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// repoRoot is the nearest directory upwards holding go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run the bench inside the repository (no go.mod found upwards)")
+		}
+		dir = parent
+	}
+}
