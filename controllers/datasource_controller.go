@@ -103,6 +103,9 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if !ds.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, &ds)
 	}
+	if ds.Spec.ManagementPolicy == v1alpha1.ManagementObserve {
+		return r.observe(ctx, &ds)
+	}
 	if err := r.ensureFinalizer(ctx, &ds); err != nil {
 		return ctrl.Result{}, err
 	}

@@ -77,6 +77,10 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 	switch {
 	case s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly:
 		return r.leave(ctx, s, corev1.EventTypeNormal, "managementPolicy UpdateOnly never deletes")
+	case s.ds.Spec.ManagementPolicy == v1alpha1.ManagementObserve:
+		// Observe adds no finalizer; one left from an earlier policy is
+		// released without a call.
+		return r.leave(ctx, s, corev1.EventTypeNormal, "managementPolicy Observe never deletes")
 	case s.ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
 		return r.leave(ctx, s, corev1.EventTypeNormal, "deletionPolicy is Retain")
 	case s.ds.Spec.Suspend:

@@ -158,7 +158,37 @@ func (r *DataSourceReconciler) buildDesired(_ context.Context, s *dataSourceScop
 	if err != nil {
 		return stop(notReady(v1alpha1.ReasonInvalidSpec, err.Error()))
 	}
+	if p := emptyCredential(s.ds, desired.DataSource); p != nil && !observes(s.ds) {
+		return stop(notReady(p.Reason, p.Message))
+	}
 	s.desired, s.credentialKeys = desired, keys
+	return nil
+}
+
+// emptyCredential refuses to write a credential whose Secret value is
+// empty: that is a Secret stub (as export writes them) not filled in yet,
+// and writing it would replace working credentials in OpenSearch with
+// nothing. Observe writes nothing, so it compares regardless.
+func emptyCredential(ds *v1alpha1.DataSource, body opensearch.DataSource) *blocked {
+	empty := func(secret, key, field string) *blocked {
+		return &blocked{v1alpha1.ReasonSecretKeyNotFound, fmt.Sprintf(
+			"Secret %s/%s key %q (%s) is empty; fill it in: the operator does not write an empty credential to OpenSearch",
+			ds.Namespace, secret, key, field)}
+	}
+	if c, cfg := body.Configuration, ds.Spec.Configuration; c != nil && cfg != nil && cfg.Credentials != nil {
+		ref := cfg.Credentials.SecretRef
+		switch {
+		case c.Username == "":
+			return empty(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
+		case c.Password == "":
+			return empty(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials")
+		}
+	}
+	for _, pf := range ds.Spec.PropertiesFrom {
+		if opensearch.SecretPropertyKey(pf.Key) && string(body.Properties[pf.Key]) == `""` {
+			return empty(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
+		}
+	}
 	return nil
 }
 

@@ -43,6 +43,9 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	if holder := r.Memory.claim(claimKey(s.conn.Target, name), s.ds.UID); holder != s.ds.UID {
 		return r.conflict(s, fmt.Sprintf("the DataSource with uid %s", holder), name)
 	}
+	if r.alreadyMatches(s) {
+		return r.keepMatching(s)
+	}
 	res, done, err := r.apply(ctx, s)
 	if err == nil {
 		err = r.releasePrevious(ctx, s)
@@ -68,6 +71,41 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s.ds, s.conn.Target, done),
 		credentialKeys: s.credentialKeys}
 	out.drifted = r.driftCorrected(s)
+	return out
+}
+
+// alreadyMatches says whether the listed data source already is what a
+// write would leave there, so that the write would change nothing: an
+// exported data source put under the operator, say. Only a body with no
+// value the list cannot show qualifies: credentials, whether from Secrets
+// or written in the spec, are never returned by OpenSearch, so they are
+// always written.
+func (r *DataSourceReconciler) alreadyMatches(s *dataSourceScope) bool {
+	if s.remote == nil || len(s.credentialKeys) > 0 || len(referencedSecrets(&s.ds.Spec)) > 0 ||
+		s.desired.DataSource.Configuration != nil ||
+		len(droppedCredentialKeys(s.ds, s.applied.credentialKeys, s.credentialKeys)) > 0 {
+		return false
+	}
+	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, *s.remote)
+	return err == nil && d.Empty()
+}
+
+// keepMatching records a data source that already matched the spec as
+// this DataSource's, as a write would have, without writing it.
+func (r *DataSourceReconciler) keepMatching(s *dataSourceScope) outcome {
+	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
+		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
+	})
+	name := s.desired.DataSource.Name
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Matched", "Adopt",
+		"Data source %q on %s already matches the spec; nothing was written", name, s.conn.ID)
+	out := synced(name, s.conn)
+	out.observed, out.fingerprint = s.remote, s.desired.Fingerprint
+	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s.ds, s.conn.Target, nil)}
+	if prev := meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted); prev != nil && prev.Status == metav1.ConditionTrue {
+		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse,
+			Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
+	}
 	return out
 }
 

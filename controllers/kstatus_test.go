@@ -38,6 +38,8 @@ func TestKstatus(t *testing.T) {
 		want   status.Status
 	}{
 		{v1alpha1.ReasonSynced, metav1.ConditionTrue, status.CurrentStatus},
+		{v1alpha1.ReasonObserved, metav1.ConditionTrue, status.CurrentStatus},
+		{v1alpha1.ReasonDrifted, metav1.ConditionFalse, status.FailedStatus},
 		{v1alpha1.ReasonSuspended, metav1.ConditionFalse, status.InProgressStatus},
 		{v1alpha1.ReasonInvalidSpec, metav1.ConditionFalse, status.FailedStatus},
 		{v1alpha1.ReasonRejected, metav1.ConditionFalse, status.FailedStatus},

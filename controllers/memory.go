@@ -34,6 +34,10 @@ type applied struct {
 	// until then they keep a second write of the same body away.
 	fingerprint string
 	synced      bool
+	// observed is the fingerprint of the spec last compared under
+	// managementPolicy Observe: a different one is compared with a fresh
+	// list, not one that may predate the data source.
+	observed string
 	// credentialKeys are the credential-named properties last written.
 	// OpenSearch strips them from what it returns, so this is the only way
 	// to notice one was dropped from the spec (and must be removed from a

@@ -44,6 +44,12 @@ func writtenTo(ds *v1alpha1.DataSource, target string) bool {
 	return c != nil && c.Endpoint == target
 }
 
+// observes reports whether ds only reads its data source: it manages
+// nothing, so it neither holds off nor outranks a DataSource that writes.
+func observes(ds *v1alpha1.DataSource) bool {
+	return ds.Spec.ManagementPolicy == v1alpha1.ManagementObserve
+}
+
 // ownership is what a successful write records in status.
 type ownership struct {
 	connection     v1alpha1.WrittenConnection
@@ -69,7 +75,7 @@ func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceS
 	holder := r.Memory.claimant(claimKey(s.conn.Target, name))
 	for i := range list.Items {
 		other := &list.Items[i]
-		if other.UID == s.ds.UID || !other.DeletionTimestamp.IsZero() {
+		if other.UID == s.ds.UID || !other.DeletionTimestamp.IsZero() || observes(other) {
 			continue
 		}
 		target, err := r.targetOf(ctx, other)
@@ -247,7 +253,7 @@ func (r *DataSourceReconciler) rivalManages(ctx context.Context, ds *v1alpha1.Da
 	}
 	for i := range list.Items {
 		other := &list.Items[i]
-		if other.UID != ds.UID && other.DeletionTimestamp.IsZero() && writtenTo(other, target) {
+		if other.UID != ds.UID && other.DeletionTimestamp.IsZero() && !observes(other) && writtenTo(other, target) {
 			nn := client.ObjectKeyFromObject(other)
 			return &nn, nil
 		}

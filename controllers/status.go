@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,7 +37,10 @@ type outcome struct {
 	// drifted replaces the Drifted condition when set.
 	drifted *metav1.Condition
 	// written is the server's reply to a successful write.
-	written     *opensearch.WriteResult
+	written *opensearch.WriteResult
+	// observed is the data source as read when nothing was written
+	// (managementPolicy Observe, or one that already matched the spec).
+	observed    *opensearch.RemoteDataSource
 	fingerprint string
 	// owner is what status records of where the data source was written.
 	owner *ownership
@@ -97,6 +101,12 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	if w := out.written; w != nil {
 		st.DataSourceID, st.Name, st.Status, st.Message = w.DataSourceID, w.Name, w.Status, w.Message
 		st.LastSyncTime = &now
+	}
+	if o := out.observed; o != nil && out.written == nil {
+		st.DataSourceID, st.Name, st.Status = o.DataSourceID, o.Name, strings.ToUpper(o.Status)
+		if st.DataSourceID == "" {
+			st.DataSourceID = o.Name
+		}
 	}
 	if out.fingerprint != "" {
 		st.Fingerprint = out.fingerprint

@@ -28,6 +28,9 @@ const (
 	// ConditionDrifted is True while the remote data source differs from the
 	// spec because it was changed outside Kubernetes. It is cleared once the
 	// operator has written the spec back; an Event records each correction.
+	// Under managementPolicy Observe it is True (reason Differs) while the
+	// data source differs and False (InSync) once it matches; nothing is
+	// written either way.
 	ConditionDrifted = "Drifted"
 
 	// ConditionReconciling is True while the object is converging or
@@ -38,14 +41,16 @@ const (
 
 	// ConditionStalled is True when only a person can make the object
 	// Ready: the spec is invalid, OpenSearch refuses it, another object
-	// holds the data source, or the namespace is not allowed (kstatus
-	// reports such an object as Failed). Its reason is Ready's.
+	// holds the data source, the namespace is not allowed, or an observed
+	// data source differs from the spec (kstatus reports such an object as
+	// Failed). Its reason is Ready's.
 	ConditionStalled = "Stalled"
 )
 
 // StalledReasons are the Ready reasons that no retry can clear.
 var StalledReasons = []string{
 	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden, ReasonAdoptionDenied,
+	ReasonDrifted,
 }
 
 // Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
@@ -70,8 +75,8 @@ const (
 	// ReasonInvalidSpec (Ready=False): the operator can tell before calling
 	// OpenSearch that the spec cannot work, for example a dialect rule.
 	ReasonInvalidSpec = "InvalidSpec"
-	// ReasonNotFound (Ready=False): managementPolicy is UpdateOnly and the
-	// data source does not exist in OpenSearch.
+	// ReasonNotFound (Ready=False): managementPolicy is UpdateOnly or
+	// Observe and the data source does not exist in OpenSearch.
 	ReasonNotFound = "NotFound"
 	// ReasonRejected (Ready=False): OpenSearch answered 4xx; the message
 	// carries OpenSearch's own reason. Not retried until something changes.
@@ -89,6 +94,16 @@ const (
 	// this DataSource did not create it, and the connection's
 	// spec.adoption is Deny; nothing was written.
 	ReasonAdoptionDenied = "AdoptionDenied"
+	// ReasonObserved (Ready=True): managementPolicy is Observe and the data
+	// source in OpenSearch matches the spec (credential values aside, which
+	// OpenSearch never returns). Nothing was written.
+	ReasonObserved = "Observed"
+	// ReasonDrifted (Ready=False): managementPolicy is Observe and the data
+	// source in OpenSearch differs from the spec; the Drifted condition
+	// names the fields. Nothing is written: a person decides whether to
+	// change the spec, change OpenSearch, or switch to CreateOrUpdate, so
+	// the DataSource is Stalled.
+	ReasonDrifted = "Drifted"
 	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.
 	ReasonProbing = "Probing"
 	// ReasonForbidden (Ready=False, connections): OpenSearch refused the
@@ -106,6 +121,10 @@ const (
 	// ReasonRemoteChanged (Drifted=True): the last check found the remote
 	// data source changed outside Kubernetes; a correction is under way.
 	ReasonRemoteChanged = "RemoteChanged"
+	// ReasonDiffers (Drifted=True): managementPolicy is Observe and the
+	// last read found the data source different from the spec; the message
+	// names the fields. The operator writes nothing.
+	ReasonDiffers = "Differs"
 	// ReasonCorrected (Drifted=False): the last change made outside
 	// Kubernetes was overwritten with the spec; the message names it.
 	ReasonCorrected = "Corrected"

@@ -45,7 +45,7 @@ const (
 )
 
 // ManagementPolicy says which calls the operator may make for a DataSource.
-// +kubebuilder:validation:Enum=CreateOrUpdate;UpdateOnly
+// +kubebuilder:validation:Enum=CreateOrUpdate;UpdateOnly;Observe
 type ManagementPolicy string
 
 const (
@@ -55,6 +55,9 @@ const (
 	// ManagementUpdateOnly only ever updates an existing data source; it never
 	// creates or deletes one.
 	ManagementUpdateOnly ManagementPolicy = "UpdateOnly"
+	// ManagementObserve only ever reads the data source and reports how it
+	// compares with the spec; it never creates, updates or deletes one.
+	ManagementObserve ManagementPolicy = "Observe"
 )
 
 // DeletionPolicy says what happens in OpenSearch when a DataSource is deleted.
@@ -257,17 +260,28 @@ type DataSourceSpec struct {
 	// +kubebuilder:validation:MaxItems=64
 	PropertiesFrom []PropertyFromSecret `json:"propertiesFrom,omitempty"`
 
-	// managementPolicy is CreateOrUpdate (default: create when missing,
-	// update otherwise, delete per deletionPolicy) or UpdateOnly (only ever
-	// update an existing data source; never create or delete it; if it does
-	// not exist, Ready is False with reason NotFound).
+	// managementPolicy says which calls the operator may make:
+	// CreateOrUpdate (default) creates the data source when missing,
+	// updates it otherwise and deletes it per deletionPolicy; UpdateOnly only
+	// ever updates an existing data source (never creates or deletes one; if
+	// it does not exist, Ready is False with reason NotFound); Observe only
+	// reads it and reports, and never writes or deletes anything: Ready is
+	// True with reason Observed when the data source matches the spec, False
+	// with reason Drifted (and the Drifted condition names the differing
+	// fields) when it does not, and False with reason NotFound when it does
+	// not exist. Credential values are never compared (OpenSearch does not
+	// return them), but the Secrets the spec references must exist. An
+	// Observe DataSource gets no finalizer, does not record
+	// status.connection, and neither blocks nor is blocked by a DataSource
+	// that writes the same data source. Switching to CreateOrUpdate applies
+	// the spec, subject to the connection's spec.adoption.
 	// +optional
 	// +kubebuilder:default=CreateOrUpdate
 	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 
 	// deletionPolicy says what happens in OpenSearch when the DataSource is
 	// deleted: Delete (default) removes the data source, Retain leaves it.
-	// Ignored under UpdateOnly, which never deletes.
+	// Ignored under UpdateOnly and Observe, which never delete.
 	// +optional
 	// +kubebuilder:default=Delete
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
@@ -281,7 +295,9 @@ type DataSourceSpec struct {
 // DataSourceStatus is what the operator last observed and did.
 type DataSourceStatus struct {
 	// conditions are Ready (is OpenSearch in line with the spec and the
-	// Secrets?) and Drifted (was the remote changed outside Kubernetes?).
+	// Secrets?), Drifted (was the remote changed outside Kubernetes? under
+	// managementPolicy Observe: does it differ from the spec?), and kstatus's
+	// Reconciling and Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -293,7 +309,8 @@ type DataSourceStatus struct {
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// dataSourceId is the id the server returned (documented dialect); for
-	// the SQL plugin, which keys data sources by name, the name.
+	// the SQL plugin, which keys data sources by name, the name. Under
+	// managementPolicy Observe, the id the last read showed.
 	// +optional
 	DataSourceID string `json:"dataSourceId,omitempty"`
 
@@ -302,7 +319,8 @@ type DataSourceStatus struct {
 	Name string `json:"name,omitempty"`
 
 	// status is the data source's status as the server reported it (ACTIVE
-	// or DISABLED).
+	// or DISABLED): in its reply to the last write, or under
+	// managementPolicy Observe in the last read.
 	// +optional
 	Status string `json:"status,omitempty"`
 
@@ -381,6 +399,7 @@ type WrittenConnection struct {
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.status`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Policy",type=string,JSONPath=`.spec.managementPolicy`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="has(self.spec.name) || self.metadata.name.matches('^[A-Za-z][A-Za-z0-9_-]*$')",message="metadata.name is not a valid OpenSearch data source name (letters, digits, '_' and '-', starting with a letter); set spec.name"
 // +kubebuilder:validation:XValidation:rule="(has(oldSelf.spec.name) ? oldSelf.spec.name : oldSelf.metadata.name) == (has(self.spec.name) ? self.spec.name : self.metadata.name)",message="spec.name is immutable once set (unset means metadata.name): a new name would be a different data source; create a new DataSource instead",fieldPath=.spec.name

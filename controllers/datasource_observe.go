@@ -1,0 +1,164 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
+)
+
+// observe reconciles a DataSource under managementPolicy Observe: it reads
+// the data source from its connection's list and reports how it compares
+// with the spec, and never writes. It adds no finalizer, because there is
+// nothing to do in OpenSearch when an observed DataSource goes, and it
+// neither checks nor takes a claim on the data source, so it never blocks a
+// DataSource that writes it (nor is blocked by one). status.connection,
+// adopted and credentialKeys record writes; they are left as they are.
+func (r *DataSourceReconciler) observe(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
+	// A claim left from when this DataSource wrote must not hold off a
+	// writer now that it only reads.
+	r.Memory.unclaim(ds.UID)
+	s := &dataSourceScope{ds: ds, applied: r.Memory.get(ds.UID)}
+	out := r.run(ctx, s, []dataSourceStep{
+		r.checkSuspended,
+		r.resolveConnection,
+		r.resolveClient,
+		r.readSecrets,
+		r.buildDesired,
+	}, r.compareObserved)
+	return r.record(ctx, ds, out)
+}
+
+// compareObserved compares the data source, as the connection's list shows
+// it, with the spec. A DataSource whose spec, Secrets or connection changed
+// since its last comparison (a new one too) takes a list started after
+// that, so that it is not told NotFound by a list older than the data
+// source; after that, and after a restart, each list the connection takes
+// every resyncPeriod is compared once.
+func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourceScope) outcome {
+	fp := s.desired.Fingerprint
+	name := s.desired.DataSource.Name
+	fresh := !observeReported(s.ds) || (s.applied.observed != "" && s.applied.observed != fp)
+	snap, err := r.observedSnapshot(ctx, s, fresh)
+	switch {
+	case err != nil:
+		return r.failedCall(ctx, s, err)
+	case snap == nil && fresh:
+		t, _ := r.Registry.Throttled(s.conn.ID, r.Now())
+		return throttled(t, r.Now())
+	case snap == nil:
+		// Nothing new to compare with; the status says what the last list
+		// showed.
+		return unchanged(s.ds, outcome{})
+	}
+	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
+		a.observed = fp
+		if snap.FetchedAt.After(a.checked) {
+			a.checked = snap.FetchedAt
+		}
+	})
+	remote, exists := snap.Items[name]
+	if !exists {
+		out := notReady(v1alpha1.ReasonNotFound, fmt.Sprintf(
+			"data source %q does not exist on %s; managementPolicy Observe never creates one", name, s.conn.ID))
+		r.observedEvent(s.ds, out, corev1.EventTypeWarning)
+		return out
+	}
+	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
+	if err != nil {
+		return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
+	}
+	if d.Empty() {
+		out := observedMatch(name, s.conn, &remote)
+		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
+		return out
+	}
+	fields := append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
+		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
+			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
+	out.observed = &remote
+	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue,
+		Reason: v1alpha1.ReasonDiffers, Message: driftPrefix + strings.Join(fields, ", ")}
+	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
+	return out
+}
+
+// observedMatch is the outcome of an observed data source that matches its
+// spec.
+func observedMatch(name string, conn *connectionView, remote *opensearch.RemoteDataSource) outcome {
+	out := outcome{ready: metav1.ConditionTrue, reason: v1alpha1.ReasonObserved,
+		message: fmt.Sprintf("Data source %q on %s matches the spec; managementPolicy Observe writes nothing", name, conn.ID)}
+	out.observed = remote
+	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse,
+		Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
+	return out
+}
+
+// observeReported says whether the status already holds an Observe
+// comparison of the current generation; when it does not (the policy just
+// changed, or the cache lags the status this process wrote), the
+// DataSource compares again rather than repeat an older report.
+func observeReported(ds *v1alpha1.DataSource) bool {
+	c := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady)
+	if c == nil || c.ObservedGeneration != ds.Generation {
+		return false
+	}
+	switch c.Reason {
+	case v1alpha1.ReasonObserved, v1alpha1.ReasonDrifted, v1alpha1.ReasonNotFound:
+		return true
+	}
+	return false
+}
+
+// observedSnapshot returns the connection's list to compare with: one
+// started now when fresh is set (nil if the server asked to wait), else the
+// latest when it is newer than the last comparison, else nil. DataSources
+// that need a fresh list at the same moment share one call.
+func (r *DataSourceReconciler) observedSnapshot(ctx context.Context, s *dataSourceScope, fresh bool) (*registry.Snapshot, error) {
+	if !fresh {
+		if snap := r.Registry.Snapshots.Latest(s.conn.ID); snap != nil && snap.FetchedAt.After(s.applied.checked) {
+			return snap, nil
+		}
+		return nil, nil
+	}
+	if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
+		return nil, nil
+	}
+	return r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.api, r.Now())
+}
+
+// observedEvent records a change in what Observe reports, once: a resync
+// that finds the same thing again is not news.
+func (r *DataSourceReconciler) observedEvent(ds *v1alpha1.DataSource, out outcome, eventType string) {
+	if c := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady); c != nil &&
+		c.Reason == out.reason && c.Message == out.message && c.ObservedGeneration == ds.Generation {
+		return
+	}
+	r.Recorder.Eventf(ds, nil, eventType, out.reason, "Observe", "%s", out.message)
+}
