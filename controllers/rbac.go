@@ -16,9 +16,9 @@ limitations under the License.
 
 package controllers
 
-// The manager's permissions. Secrets are only read, one by one, through
-// watches scoped by name (see internal/secretwatch), never cached
-// cluster-wide. Connection specs are only read; a DataSource is patched
+// The manager's permissions. Secrets are read one by one when referenced,
+// and only their metadata is listed and watched (see internal/secretwatch):
+// their values are never cached beyond the referenced ones. Connection specs are only read; a DataSource is patched
 // only to add or remove the finalizer.
 //
 // +kubebuilder:rbac:groups=opensearch.datasource-operator.io,resources=datasources,verbs=get;list;watch;update;patch

@@ -29,6 +29,7 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/metadata"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -122,7 +123,11 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return err
 	}
-	secrets := secretwatch.New(clientset)
+	meta, err := metadata.NewForConfig(mgr.GetConfig())
+	if err != nil {
+		return err
+	}
+	secrets := secretwatch.New(clientset, meta)
 	if err := mgr.Add(secrets); err != nil {
 		return err
 	}
@@ -257,8 +262,8 @@ func (r *ConnectionReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, 
 
 // ManagerOptions completes base with what every manager running these
 // controllers needs: a scheme with the Kubernetes and operator types, and
-// a client that never caches Secrets (they are read through per-Secret
-// watches only, so the manager's cache never holds the cluster's Secrets),
+// a client that never caches Secrets (the Secret watcher reads referenced
+// ones only, so the manager's cache never holds the cluster's Secrets),
 // and GracefulShutdownTimeout.
 // main.go, the demo and the tests share it.
 func ManagerOptions(base ctrl.Options) ctrl.Options {

@@ -1,0 +1,203 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package secretwatch
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+)
+
+var secretsResource = corev1.SchemeGroupVersion.WithResource("secrets")
+
+// scopeWatch is the metadata-only watch of the Secrets of one namespace,
+// or of all namespaces.
+type scopeWatch struct {
+	// key is the namespace watched, empty for all.
+	key    string
+	cancel context.CancelFunc
+	// names are the referenced Secrets the watch covers; it stops when the
+	// last one is released.
+	names map[types.NamespacedName]struct{}
+	// synced is closed once the first list has been recorded.
+	synced chan struct{}
+}
+
+// mayWatchAllNamespaces asks the API server whether the watcher may list
+// and watch Secrets in every namespace: the cluster-wide RBAC grants it,
+// the RBAC of a manager limited to some namespaces does not. Asking spares
+// the watcher a denied request; if the question fails, per-namespace
+// watches are the safe answer.
+func mayWatchAllNamespaces(ctx context.Context, kube kubernetes.Interface) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, verb := range []string{"list", "watch"} {
+		review, err := kube.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
+			Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Verb: verb, Resource: "secrets",
+			}},
+		}, metav1.CreateOptions{})
+		if err != nil || !review.Status.Allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// startWatch starts the watch of namespace key (all namespaces: empty)
+// under the watcher's context; w.mu is held. The reflector lists and
+// watches metadata only, so the API server never sends the data of other
+// Secrets, and what it reports of them is dropped as it arrives: unrelated
+// Secrets cost their decoding, not memory.
+func (w *Watcher) startWatch(key string) *scopeWatch {
+	ctx, cancel := context.WithCancel(w.ctx)
+	sw := &scopeWatch{key: key, cancel: cancel, names: map[types.NamespacedName]struct{}{}, synced: make(chan struct{})}
+	client := w.metadata.Resource(secretsResource).Namespace(key)
+	lw := cache.ToListWatcherWithWatchListSemantics(&cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+			list, err := client.List(ctx, opts)
+			if err != nil {
+				return nil, err
+			}
+			var kept []metav1.PartialObjectMetadata
+			for i := range list.Items {
+				if w.references(sw, &list.Items[i]) {
+					kept = append(kept, list.Items[i])
+				}
+			}
+			list.Items = kept
+			return list, nil
+		},
+		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+			events, err := client.Watch(ctx, opts)
+			if err != nil {
+				return nil, err
+			}
+			return watch.Filter(events, func(ev watch.Event) (watch.Event, bool) {
+				return ev, w.keep(sw, ev)
+			}), nil
+		},
+	}, w.metadata)
+	name := "secret metadata in namespace " + key
+	if key == metav1.NamespaceAll {
+		name = "secret metadata in all namespaces"
+	}
+	reflector := cache.NewReflectorWithOptions(lw, &metav1.PartialObjectMetadata{}, &referencedStore{w: w, sw: sw},
+		cache.ReflectorOptions{Name: name})
+	go reflector.RunWithContext(ctx)
+	return sw
+}
+
+// keep passes a watch's bookmarks and errors, and its reports of
+// referenced Secrets.
+func (w *Watcher) keep(sw *scopeWatch, ev watch.Event) bool {
+	switch ev.Type {
+	case watch.Added, watch.Modified, watch.Deleted:
+		m, err := meta.Accessor(ev.Object)
+		return err != nil || w.references(sw, m)
+	default:
+		return true
+	}
+}
+
+// references says whether sw covers the referenced Secret m.
+func (w *Watcher) references(sw *scopeWatch, m metav1.Object) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := sw.names[types.NamespacedName{Namespace: m.GetNamespace(), Name: m.GetName()}]
+	return ok
+}
+
+func (sw *scopeWatch) isSynced() bool {
+	select {
+	case <-sw.synced:
+		return true
+	default:
+		return false
+	}
+}
+
+// markSynced closes synced once; the watcher's lock is held.
+func (sw *scopeWatch) markSynced() {
+	if !sw.isSynced() {
+		close(sw.synced)
+	}
+}
+
+// waitSynced waits for the first list, at most timeout.
+func (sw *scopeWatch) waitSynced(ctx context.Context, timeout time.Duration) error {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-sw.synced:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return errors.New("timed out waiting for the first list")
+	}
+}
+
+// referencedStore is the reflector's store for one watch: it passes what
+// the watch reports to the watcher, which keeps the resourceVersions of
+// referenced Secrets and nothing else.
+type referencedStore struct {
+	w  *Watcher
+	sw *scopeWatch
+}
+
+var _ cache.ReflectorStore = (*referencedStore)(nil)
+
+func (s *referencedStore) Add(obj any) error    { return s.report(obj, false) }
+func (s *referencedStore) Update(obj any) error { return s.report(obj, false) }
+func (s *referencedStore) Delete(obj any) error { return s.report(obj, true) }
+
+// Replace records a full list: a relist after the watch expired reports
+// every change the watch missed, deletions included.
+func (s *referencedStore) Replace(list []any, _ string) error {
+	s.w.replaced(s.sw, list)
+	return nil
+}
+
+// Resync has nothing to do: the store holds no objects to replay.
+func (s *referencedStore) Resync() error { return nil }
+
+func (s *referencedStore) report(obj any, gone bool) error {
+	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj, gone = tombstone.Obj, true
+	}
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return err
+	}
+	rv := m.GetResourceVersion()
+	if gone {
+		rv = ""
+	}
+	s.w.observed(s.sw, types.NamespacedName{Namespace: m.GetNamespace(), Name: m.GetName()}, rv)
+	return nil
+}
