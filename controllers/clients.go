@@ -103,6 +103,13 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		}
 		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
 	}
+	if v.AWS != nil {
+		aws, err := c.awsSigV4(v.AWS, read, sum)
+		if err != nil {
+			return nil, err
+		}
+		cfg.AWSSigV4 = aws
+	}
 	if v.CA != nil {
 		vals, err := read(v.CA, "spec.tls.caSecretRef")
 		if err != nil {
@@ -127,6 +134,28 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		carryVersion(api, previous, v)
 		return api, nil
 	})
+}
+
+// awsSigV4 resolves the signing settings, reading the access key pair when
+// a Secret holds it. Its settings join the client's hash, so that an edit
+// or a rotated key pair rebuilds the client and with it the signer (and its
+// cached credentials); the signer otherwise lives as long as the client.
+func (c *connectionClients) awsSigV4(a *awsSigV4View, read func(*secretKeyRef, string) ([][]byte, error),
+	sum hash.Hash) (*opensearch.AWSSigV4, error) {
+	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
+	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
+	if a.Keys == nil {
+		return out, nil
+	}
+	vals, err := read(a.Keys, "spec.auth.awsSigV4.secretRef")
+	if err != nil {
+		return nil, err
+	}
+	out.AccessKeyID, out.SecretAccessKey = string(vals[0]), string(vals[1])
+	if len(vals) > 2 {
+		out.SessionToken = string(vals[2])
+	}
+	return out, nil
 }
 
 // readKeys reads ref's keys and adds the Secret's version (never its

@@ -53,6 +53,7 @@ type connectionView struct {
 	RequestTimeout     time.Duration
 	ResyncPeriod       time.Duration
 	Basic              *secretKeyRef // Keys: username, password
+	AWS                *awsSigV4View
 	CA                 *secretKeyRef // Keys: the CA bundle
 	ClientCert         *secretKeyRef // Keys: tls.crt, tls.key
 	InsecureSkipVerify bool
@@ -61,6 +62,15 @@ type connectionView struct {
 	Generation         int64
 	// epoch is the registry's epoch of ID when the object was read.
 	epoch uint64
+}
+
+// awsSigV4View is spec.auth.awsSigV4 of either kind, its Secret's namespace
+// filled in.
+type awsSigV4View struct {
+	v1alpha1.AWSSigV4Settings
+	// Keys is nil for the default chain; else its keys are the access key
+	// ID, the secret access key and, when named, the session token.
+	Keys *secretKeyRef
 }
 
 // Ready reports whether the connection's last probe succeeded, with the
@@ -78,7 +88,11 @@ func (v *connectionView) Ready() (bool, string) {
 
 func (v *connectionView) secretRefs() []types.NamespacedName {
 	var refs []types.NamespacedName
-	for _, r := range []*secretKeyRef{v.Basic, v.CA, v.ClientCert} {
+	keyRefs := []*secretKeyRef{v.Basic, v.CA, v.ClientCert}
+	if v.AWS != nil {
+		keyRefs = append(keyRefs, v.AWS.Keys)
+	}
+	for _, r := range keyRefs {
 		if r != nil {
 			refs = append(refs, r.NamespacedName)
 		}
@@ -177,6 +191,12 @@ func setAuth(v *connectionView, namespace string, auth *v1alpha1.ConnectionAuth,
 	if auth != nil && auth.Basic != nil {
 		v.Basic = basicRef(namespace, auth.Basic.SecretRef)
 	}
+	if auth != nil && auth.AWSSigV4 != nil {
+		v.AWS = &awsSigV4View{AWSSigV4Settings: auth.AWSSigV4.AWSSigV4Settings}
+		if r := auth.AWSSigV4.SecretRef; r != nil {
+			v.AWS.Keys = awsKeysRef(namespace, *r)
+		}
+	}
 	if tls == nil {
 		return
 	}
@@ -193,6 +213,12 @@ func setClusterAuth(v *connectionView, auth *v1alpha1.ClusterConnectionAuth, tls
 	if auth != nil && auth.Basic != nil {
 		v.Basic = basicRef(auth.Basic.SecretRef.Namespace, auth.Basic.SecretRef.CredentialsSecretReference)
 	}
+	if auth != nil && auth.AWSSigV4 != nil {
+		v.AWS = &awsSigV4View{AWSSigV4Settings: auth.AWSSigV4.AWSSigV4Settings}
+		if r := auth.AWSSigV4.SecretRef; r != nil {
+			v.AWS.Keys = awsKeysRef(r.Namespace, r.AWSCredentialsSecretReference)
+		}
+	}
 	if tls == nil {
 		return
 	}
@@ -208,6 +234,17 @@ func setClusterAuth(v *connectionView, auth *v1alpha1.ClusterConnectionAuth, tls
 func basicRef(namespace string, r v1alpha1.CredentialsSecretReference) *secretKeyRef {
 	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name},
 		[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
+}
+
+// awsKeysRef reads the access key ID and the secret access key under the
+// keys the CRD defaults (the AWS environment variables' names, so one
+// Secret also serves envFrom), and a session token only when one is named.
+func awsKeysRef(namespace string, r v1alpha1.AWSCredentialsSecretReference) *secretKeyRef {
+	keys := []string{orDefault(r.AccessKeyIDKey, "AWS_ACCESS_KEY_ID"), orDefault(r.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")}
+	if r.SessionTokenKey != "" {
+		keys = append(keys, r.SessionTokenKey)
+	}
+	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name}, keys}
 }
 
 func caRef(namespace string, r v1alpha1.SecretKeyReference) *secretKeyRef {

@@ -70,11 +70,99 @@ type BasicAuth struct {
 	SecretRef CredentialsSecretReference `json:"secretRef"`
 }
 
-// ConnectionAuth is how the operator authenticates to OpenSearch.
+// ConnectionAuth is how the operator authenticates to OpenSearch: basic or
+// awsSigV4, not both.
+// +kubebuilder:validation:XValidation:rule="!(has(self.basic) && has(self.awsSigV4))",message="auth.basic and auth.awsSigV4 are exclusive: set one"
 type ConnectionAuth struct {
 	// basic is HTTP basic authentication.
 	// +optional
 	Basic *BasicAuth `json:"basic,omitempty"`
+
+	// awsSigV4 signs every request with AWS Signature Version 4, for Amazon
+	// OpenSearch Service domains and OpenSearch Serverless collections.
+	// +optional
+	AWSSigV4 *AWSSigV4Auth `json:"awsSigV4,omitempty"`
+}
+
+// AWSService is the AWS service name requests are signed for.
+// +kubebuilder:validation:Enum=es;aoss
+type AWSService string
+
+const (
+	// AWSServiceES is Amazon OpenSearch Service (managed domains).
+	AWSServiceES AWSService = "es"
+	// AWSServiceAOSS is Amazon OpenSearch Serverless (collections).
+	AWSServiceAOSS AWSService = "aoss"
+)
+
+// AWSSigV4Settings are the signing settings both connection kinds share.
+type AWSSigV4Settings struct {
+	// region is the AWS region of the domain or collection, e.g. eu-west-1.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]+(-[a-z0-9]+)*$`
+	Region string `json:"region"`
+
+	// service is the service name requests are signed for: es (default;
+	// Amazon OpenSearch Service domains) or aoss (OpenSearch Serverless
+	// collections).
+	// +optional
+	// +kubebuilder:default=es
+	Service AWSService `json:"service,omitempty"`
+
+	// roleARN is an IAM role the operator assumes (sts:AssumeRole) with the
+	// credentials from secretRef, or from the default chain without one,
+	// before signing.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:Pattern=`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`
+	RoleARN string `json:"roleARN,omitempty"`
+}
+
+// AWSCredentialsSecretReference names a Secret holding an AWS access key
+// pair, and the keys that hold each part.
+type AWSCredentialsSecretReference struct {
+	// name is the name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// accessKeyIDKey is the key in the Secret that holds the access key ID.
+	// +optional
+	// +kubebuilder:default=AWS_ACCESS_KEY_ID
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	AccessKeyIDKey string `json:"accessKeyIDKey,omitempty"`
+
+	// secretAccessKeyKey is the key in the Secret that holds the secret
+	// access key.
+	// +optional
+	// +kubebuilder:default=AWS_SECRET_ACCESS_KEY
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	SecretAccessKeyKey string `json:"secretAccessKeyKey,omitempty"`
+
+	// sessionTokenKey is the key in the Secret that holds a session token,
+	// for temporary credentials. Unset means the key pair needs none.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	SessionTokenKey string `json:"sessionTokenKey,omitempty"`
+}
+
+// AWSSigV4Auth is AWS Signature Version 4 signing with credentials from a
+// Secret in the connection's namespace, or from the AWS default chain.
+type AWSSigV4Auth struct {
+	AWSSigV4Settings `json:",inline"`
+
+	// secretRef is a Secret in the connection's namespace holding an access
+	// key pair; a change to it is applied within seconds. Unset means the
+	// AWS default credential chain of the operator's pod: IRSA or EKS Pod
+	// Identity, then the environment.
+	// +optional
+	SecretRef *AWSCredentialsSecretReference `json:"secretRef,omitempty"`
 }
 
 // ConnectionTLS is how the operator verifies OpenSearch and proves who it is.
@@ -148,8 +236,9 @@ type ConnectionSettings struct {
 type OpenSearchConnectionSpec struct {
 	ConnectionSettings `json:",inline"`
 
-	// auth holds the operator's credentials for OpenSearch, read from a
-	// Secret in the connection's namespace. A change to the Secret is applied
+	// auth holds the operator's credentials for OpenSearch: basic auth or
+	// AWS SigV4, read from a Secret in the connection's namespace (or, for
+	// SigV4, the AWS default chain). A change to the Secret is applied
 	// within seconds.
 	// +optional
 	Auth *ConnectionAuth `json:"auth,omitempty"`
@@ -268,11 +357,42 @@ type ClusterBasicAuth struct {
 	SecretRef NamespacedCredentialsSecretReference `json:"secretRef"`
 }
 
-// ClusterConnectionAuth is how the operator authenticates to OpenSearch.
+// NamespacedAWSCredentialsSecretReference names a Secret, in any namespace,
+// holding an AWS access key pair.
+type NamespacedAWSCredentialsSecretReference struct {
+	AWSCredentialsSecretReference `json:",inline"`
+
+	// namespace is the Secret's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+}
+
+// ClusterAWSSigV4Auth is AWS Signature Version 4 signing with credentials
+// from a Secret in a named namespace, or from the AWS default chain.
+type ClusterAWSSigV4Auth struct {
+	AWSSigV4Settings `json:",inline"`
+
+	// secretRef is the Secret holding an access key pair; a change to it is
+	// applied within seconds. Unset means the AWS default credential chain
+	// of the operator's pod: IRSA or EKS Pod Identity, then the environment.
+	// +optional
+	SecretRef *NamespacedAWSCredentialsSecretReference `json:"secretRef,omitempty"`
+}
+
+// ClusterConnectionAuth is how the operator authenticates to OpenSearch:
+// basic or awsSigV4, not both.
+// +kubebuilder:validation:XValidation:rule="!(has(self.basic) && has(self.awsSigV4))",message="auth.basic and auth.awsSigV4 are exclusive: set one"
 type ClusterConnectionAuth struct {
 	// basic is HTTP basic authentication.
 	// +optional
 	Basic *ClusterBasicAuth `json:"basic,omitempty"`
+
+	// awsSigV4 signs every request with AWS Signature Version 4, for Amazon
+	// OpenSearch Service domains and OpenSearch Serverless collections.
+	// +optional
+	AWSSigV4 *ClusterAWSSigV4Auth `json:"awsSigV4,omitempty"`
 }
 
 // ClusterConnectionTLS is how the operator verifies OpenSearch and proves who
@@ -316,8 +436,9 @@ type AllowedNamespaces struct {
 type ClusterOpenSearchConnectionSpec struct {
 	ConnectionSettings `json:",inline"`
 
-	// auth holds the operator's credentials for OpenSearch, read from a
-	// Secret in the namespace the reference names.
+	// auth holds the operator's credentials for OpenSearch: basic auth or
+	// AWS SigV4, read from a Secret in the namespace the reference names
+	// (or, for SigV4, the AWS default chain).
 	// +optional
 	Auth *ClusterConnectionAuth `json:"auth,omitempty"`
 

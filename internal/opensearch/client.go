@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/opensearch-project/opensearch-go/v4/opensearchtransport"
+	"github.com/opensearch-project/opensearch-go/v4/signer"
 )
 
 // Config describes how to reach one OpenSearch cluster.
@@ -40,6 +41,9 @@ type Config struct {
 	Endpoint string
 	// Username and Password are basic-auth credentials; empty means none.
 	Username, Password string
+	// AWSSigV4, when set, signs every request with AWS Signature Version 4
+	// instead of basic auth.
+	AWSSigV4 *AWSSigV4
 	// CACertPEM is the CA bundle that verifies the server; empty means the
 	// system pool. When set, it is the only trusted CA.
 	CACertPEM []byte
@@ -117,12 +121,21 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Username == "" && cfg.Password == "" {
 		cfg.Username, cfg.Password = user, pass
 	}
+	var sign signer.Signer
+	if cfg.AWSSigV4 != nil {
+		if cfg.Username != "" || cfg.Password != "" {
+			return nil, errors.New("opensearch: basic auth and AWS SigV4 are exclusive")
+		}
+		if sign, err = newAWSSigner(cfg.AWSSigV4); err != nil {
+			return nil, fmt.Errorf("opensearch: %w", err)
+		}
+	}
 	tr, err := newHTTPTransport(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("opensearch: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ost, err := newOpenSearchTransport(ctx, u, cfg.Username, cfg.Password, tr)
+	ost, err := newOpenSearchTransport(ctx, u, cfg.Username, cfg.Password, sign, tr)
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("opensearch: transport: %w", err)
@@ -137,7 +150,7 @@ func New(cfg Config) (*Client, error) {
 		observer:   cfg.Observer,
 		username:   cfg.Username,
 		password:   cfg.Password,
-		secrets:    newRedactor(basicAuthSecrets(cfg.Username, cfg.Password)...),
+		secrets:    newRedactor(append(basicAuthSecrets(cfg.Username, cfg.Password), cfg.AWSSigV4.secrets()...)...),
 		configured: cfg.Dialect,
 		resolved:   cfg.Dialect,
 		stop:       cancel,
@@ -426,6 +439,9 @@ func (c *Client) newRequest(ctx context.Context, op, method, path string, body [
 // refused or reset connections, DNS failures and cancelled contexts are all
 // Unavailable: the reconciler retries them with backoff.
 func transportError(op string, err error, red redactor) *Error {
+	if e := signFailure(op, err, red); e != nil {
+		return e
+	}
 	text := red.redact(err.Error())
 	return &Error{
 		Kind:      KindUnavailable,

@@ -88,6 +88,15 @@ func parseErrorBody(body []byte) errorInfo {
 			return info
 		}
 	}
+	// AWS's front end (Amazon OpenSearch Service refusing a signature or a
+	// policy) answers {"message":"..."} or {"Message":"..."}; the decoder
+	// matches either spelling. It is not OpenSearch's own shape.
+	var aws struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &aws) == nil && strings.TrimSpace(aws.Message) != "" {
+		return errorInfo{message: aws.Message}
+	}
 	return errorInfo{message: strings.TrimSpace(string(body))}
 }
 

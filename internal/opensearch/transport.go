@@ -26,6 +26,7 @@ import (
 	"net/url"
 
 	"github.com/opensearch-project/opensearch-go/v4/opensearchtransport"
+	"github.com/opensearch-project/opensearch-go/v4/signer"
 )
 
 // newHTTPTransport clones http.DefaultTransport (keeping its proxy, pooling
@@ -70,16 +71,20 @@ func newHTTPTransport(cfg Config) (*http.Transport, error) {
 }
 
 // newOpenSearchTransport wraps tr in opensearchtransport for URL handling
-// (including a path prefix on the endpoint) and basic auth, configured as a
-// plain single-node client: the reconciler owns retries and backoff, and the
-// operator must talk to the configured endpoint only, so node discovery,
-// health checks, node-stats polling and cluster-health probing are all off.
+// (including a path prefix on the endpoint), basic auth and request signing
+// (sign, nil for none, signs the final request, once its URL and headers
+// are set). It is configured as a plain single-node client: the reconciler
+// owns retries and backoff, and the operator must talk to the configured
+// endpoint only, so node discovery, health checks, node-stats polling and
+// cluster-health probing are all off.
 // ctx bounds the background goroutine opensearchtransport still starts.
-func newOpenSearchTransport(ctx context.Context, u *url.URL, username, password string, tr http.RoundTripper) (*opensearchtransport.Client, error) {
+func newOpenSearchTransport(ctx context.Context, u *url.URL, username, password string, sign signer.Signer,
+	tr http.RoundTripper) (*opensearchtransport.Client, error) {
 	return opensearchtransport.New(opensearchtransport.Config{
 		URLs:                  []*url.URL{u},
 		Username:              username,
 		Password:              password,
+		Signer:                sign,
 		Transport:             tr,
 		DisableRetry:          true,
 		DiscoverNodesInterval: 0,

@@ -100,6 +100,9 @@ type Options struct {
 	Limit int
 	// Username and Password, when both set, turn on HTTP basic authentication.
 	Username, Password string
+	// SigV4, when set, requires AWS Signature Version 4 instead, as Amazon
+	// OpenSearch Service does (see SigV4).
+	SigV4 *SigV4
 	// Resolver resolves host names found in connector URIs. The default
 	// resolves every host to DefaultResolvedIP; the fake never does real DNS.
 	Resolver func(host string) ([]net.IP, error)

@@ -46,6 +46,7 @@ const (
 	shapeCore   = iota // {"error":{"root_cause":[...],"type","reason"},"status"} application/json
 	shapePlugin        // {"status","error":{"type","reason","details"}} text/plain
 	shapeSimple        // {"error":"<text>","status"} application/json
+	shapeAWS           // {"message":"<text>"} application/json, AWS's front end
 )
 
 // apiError is an error response the fake answers with.
@@ -130,6 +131,8 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		_, _ = w.Write(out)
 	case shapeSimple:
 		writeRaw(w, e.status, mustMarshal(simpleBody{Error: e.msg, Status: e.status}, false))
+	case shapeAWS:
+		writeRaw(w, e.status, mustMarshal(map[string]string{"message": e.msg}, false))
 	default:
 		var b coreBody
 		b.Error.RootCause = []coreCause{{Type: e.typ, Reason: e.msg}}
@@ -385,6 +388,9 @@ func checkContentType(r *http.Request) *apiError {
 }
 
 func (s *Server) authenticate(r *http.Request) *apiError {
+	if s.opts.SigV4 != nil {
+		return s.verifySigV4(r)
+	}
 	if s.opts.Username == "" && s.opts.Password == "" {
 		return nil
 	}

@@ -256,5 +256,35 @@ var _ = Describe("invalid manifests", func() {
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  auth:\n    basic:\n      secretRef:\n        name: admin\n"),
 			field:    "spec.auth.basic.secretRef.namespace",
 		}),
+
+		// auth.awsSigV4
+		Entry("OpenSearchConnection with both basic and awsSigV4", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n"+
+				"    basic:\n      secretRef:\n        name: admin\n    awsSigV4:\n      region: eu-west-1\n"),
+			field: "spec.auth",
+			more:  []string{"auth.basic and auth.awsSigV4 are exclusive"},
+		}),
+		Entry("ClusterOpenSearchConnection with both basic and awsSigV4", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n"+
+				"    basic:\n      secretRef:\n        name: admin\n        namespace: search\n    awsSigV4:\n      region: eu-west-1\n"),
+			field: "spec.auth",
+			more:  []string{"auth.basic and auth.awsSigV4 are exclusive"},
+		}),
+		Entry("awsSigV4 without region", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      service: es\n"),
+			field:    "spec.auth.awsSigV4.region",
+		}),
+		Entry("awsSigV4 service unknown (s3)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      service: s3\n"),
+			field:    "spec.auth.awsSigV4.service",
+		}),
+		Entry("awsSigV4 roleARN not an IAM role ARN", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      roleARN: arn:aws:s3:::bucket\n"),
+			field:    "spec.auth.awsSigV4.roleARN",
+		}),
+		Entry("ClusterOpenSearchConnection awsSigV4 Secret reference without namespace", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      secretRef:\n        name: aws\n"),
+			field:    "spec.auth.awsSigV4.secretRef.namespace",
+		}),
 	)
 })

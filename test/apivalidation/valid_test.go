@@ -294,6 +294,29 @@ var _ = Describe("valid manifests", func() {
 			},
 		}),
 
+		Entry("OpenSearchConnection with awsSigV4: service es and the key names defaulted", validCase{
+			manifest: "apiVersion: opensearch.datasource-operator.io/v1alpha1\nkind: OpenSearchConnection\nmetadata:\n  name: aws\n" +
+				"spec:\n  endpoint: https://search-logs-abc.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n" +
+				"      roleARN: arn:aws:iam::123456789012:role/datasource-operator\n      secretRef:\n        name: aws-keys\n",
+			check: func(got *unstructured.Unstructured) {
+				Expect(str(got, "spec", "auth", "awsSigV4", "service")).To(Equal("es"))
+				Expect(str(got, "spec", "auth", "awsSigV4", "secretRef", "accessKeyIDKey")).To(Equal("AWS_ACCESS_KEY_ID"))
+				Expect(str(got, "spec", "auth", "awsSigV4", "secretRef", "secretAccessKeyKey")).To(Equal("AWS_SECRET_ACCESS_KEY"))
+				absent(got, "spec", "auth", "awsSigV4", "secretRef", "sessionTokenKey")
+				absent(got, "spec", "auth", "basic")
+			},
+		}),
+
+		Entry("ClusterOpenSearchConnection with awsSigV4 for Serverless from the default chain", validCase{
+			manifest: "apiVersion: opensearch.datasource-operator.io/v1alpha1\nkind: ClusterOpenSearchConnection\nmetadata:\n  name: aoss\n" +
+				"spec:\n  endpoint: https://abc123.eu-west-1.aoss.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      service: aoss\n",
+			clusterScoped: true,
+			check: func(got *unstructured.Unstructured) {
+				Expect(str(got, "spec", "auth", "awsSigV4", "service")).To(Equal("aoss"))
+				absent(got, "spec", "auth", "awsSigV4", "secretRef")
+			},
+		}),
+
 		Entry("ClusterOpenSearchConnection with allowedNamespaces and namespaced Secret references", validCase{
 			manifest:      clusterConnection,
 			clusterScoped: true,

@@ -1,0 +1,135 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package opensearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/opensearch-project/opensearch-go/v4/signer"
+	"github.com/opensearch-project/opensearch-go/v4/signer/awsv2"
+)
+
+// AWSSigV4 signs requests with AWS Signature Version 4, as Amazon
+// OpenSearch Service and OpenSearch Serverless require.
+type AWSSigV4 struct {
+	// Region is the domain's or collection's AWS region.
+	Region string
+	// Service is "es" (domains) or "aoss" (Serverless); "" means "es".
+	Service string
+	// AccessKeyID, SecretAccessKey and SessionToken are static
+	// credentials. An empty AccessKeyID means the AWS default chain (IRSA,
+	// EKS Pod Identity, the environment, shared files).
+	AccessKeyID, SecretAccessKey, SessionToken string
+	// RoleARN, when set, is assumed with sts:AssumeRole using the
+	// credentials above before signing.
+	RoleARN string
+}
+
+// roleSessionName names the operator's STS sessions in CloudTrail.
+const roleSessionName = "opensearch-datasource-operator"
+
+// secrets are the values the client must never show.
+func (a *AWSSigV4) secrets() []string {
+	if a == nil {
+		return nil
+	}
+	return []string{a.AccessKeyID, a.SecretAccessKey, a.SessionToken}
+}
+
+// newAWSSigner builds the signer for a. Credentials are fetched lazily, on
+// the first request, and cached (and for an assumed role or the default
+// chain, refreshed before they expire) for as long as the client lives.
+// Loading the default configuration reads the environment and shared files
+// only; it makes no request.
+func newAWSSigner(a *AWSSigV4) (signer.Signer, error) {
+	if a.Region == "" {
+		return nil, errors.New("AWS SigV4: region is required")
+	}
+	service := a.Service
+	if service == "" {
+		service = "es"
+	}
+	if service != "es" && service != "aoss" {
+		return nil, fmt.Errorf("AWS SigV4: service must be es or aoss, not %q", service)
+	}
+	if (a.AccessKeyID == "") != (a.SecretAccessKey == "") {
+		return nil, errors.New("AWS SigV4: the access key ID and the secret access key must be given together")
+	}
+	opts := []func(*config.LoadOptions) error{config.WithRegion(a.Region)}
+	if a.AccessKeyID != "" {
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(a.AccessKeyID, a.SecretAccessKey, a.SessionToken)))
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("AWS SigV4: loading the AWS configuration: %w", err)
+	}
+	if a.RoleARN != "" {
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), a.RoleARN,
+			func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = roleSessionName })
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+	}
+	sign, err := awsv2.NewSignerWithService(cfg, service)
+	if err != nil {
+		return nil, fmt.Errorf("AWS SigV4: %w", err)
+	}
+	return credentialSigner{sign}, nil
+}
+
+// credentialSigner marks its failures, which are all about credentials
+// (none in the default chain, an assumed role refused, a region missing),
+// so that they are reported as the operator's credentials being refused
+// rather than as the server being unavailable.
+type credentialSigner struct {
+	signer.Signer
+}
+
+func (s credentialSigner) SignRequest(r *http.Request) error {
+	if err := s.Signer.SignRequest(r); err != nil {
+		return &signError{err: err}
+	}
+	return nil
+}
+
+// signError is a failure to obtain AWS credentials or to sign with them.
+type signError struct {
+	err error
+}
+
+func (e *signError) Error() string { return "AWS SigV4 credentials: " + e.err.Error() }
+func (e *signError) Unwrap() error { return e.err }
+
+// signFailure reports a request that could not be signed: Forbidden, since
+// only a change to the credentials (the Secret, the role's trust policy,
+// the pod's identity) fixes it. It is nil for any other error.
+func signFailure(op string, err error, red redactor) *Error {
+	var se *signError
+	if !errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// A timeout while fetching credentials (STS, the pod identity
+		// agent) is the ordinary transient kind.
+		return nil
+	}
+	return &Error{Kind: KindForbidden, Operation: op, Message: truncate(red.redact(se.Error()), maxRawErrorText)}
+}
