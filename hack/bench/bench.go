@@ -80,17 +80,17 @@ func (b *bench) startSession(ctx context.Context, spec fleetSpec) (*session, err
 	return s, nil
 }
 
-// coldStart is how long the manager took from its start until every
-// DataSource was Ready.
-func (s *session) coldStart(ctx context.Context) (time.Duration, error) {
-	last, err := s.tracker.waitAllReady(ctx, readyTimeout(s.fleet.spec.dataSources()))
+// coldStart is how long the manager took from its start until the first
+// and until every DataSource was Ready.
+func (s *session) coldStart(ctx context.Context) (first, all time.Duration, err error) {
+	f, l, err := s.tracker.waitAllReady(ctx, readyTimeout(s.fleet.spec.dataSources()))
 	if err != nil {
 		if dead := s.mgr.alive(); dead != nil {
-			return 0, dead
+			return 0, 0, dead
 		}
-		return 0, err
+		return 0, 0, err
 	}
-	return last.Sub(s.started), nil
+	return f.Sub(s.started), l.Sub(s.started), nil
 }
 
 func (s *session) close() {

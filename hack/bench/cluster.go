@@ -46,6 +46,28 @@ type cluster struct {
 	cfg        *rest.Config
 	kubeconfig string
 	c          client.Client
+	// apiserver and etcd are the control plane's process ids, to read
+	// their CPU time.
+	apiserver, etcd int
+}
+
+// controlPlaneCPU is the CPU time kube-apiserver and etcd have used.
+type controlPlaneCPU struct {
+	APIServer float64 `json:"apiserverSeconds"`
+	Etcd      float64 `json:"etcdSeconds"`
+}
+
+func (cl *cluster) cpu() (controlPlaneCPU, error) {
+	a, err := processCPU(cl.apiserver)
+	if err != nil {
+		return controlPlaneCPU{}, err
+	}
+	e, err := processCPU(cl.etcd)
+	return controlPlaneCPU{APIServer: a, Etcd: e}, err
+}
+
+func (c controlPlaneCPU) minus(earlier controlPlaneCPU) controlPlaneCPU {
+	return controlPlaneCPU{APIServer: c.APIServer - earlier.APIServer, Etcd: c.Etcd - earlier.Etcd}
 }
 
 // startCluster starts kube-apiserver and etcd from assets, writes a
@@ -80,6 +102,15 @@ func (cl *cluster) setUp(ctx context.Context, cfg *rest.Config, root, assets, di
 	}
 	cl.kubeconfig = filepath.Join(dir, "kubeconfig")
 	if err := os.WriteFile(cl.kubeconfig, data, 0o600); err != nil {
+		return err
+	}
+	// Both name etcd's URL on their command lines, which tells this
+	// bench's control plane from any other on the machine.
+	etcdURL := cl.env.ControlPlane.Etcd.URL.String()
+	if cl.apiserver, err = findProcess("kube-apiserver", "--etcd-servers="+etcdURL); err != nil {
+		return err
+	}
+	if cl.etcd, err = findProcess("etcd", "--listen-client-urls="+etcdURL); err != nil {
 		return err
 	}
 	cl.cfg = rest.CopyConfig(cfg)

@@ -26,6 +26,14 @@ import (
 // managerRun is one cold start of the manager.
 type managerRun struct {
 	Seconds float64 `json:"seconds"`
+	// FirstReady is when the first DataSource was Ready: what starting the
+	// process, syncing caches and probing the connections cost.
+	FirstReady float64 `json:"firstReadySeconds"`
+	// CPU is the manager's CPU time until the measurement ended.
+	CPU float64 `json:"cpuSeconds"`
+	// ControlPlane is the control plane's CPU time from the manager's
+	// start until all were Ready.
+	ControlPlane controlPlaneCPU `json:"controlPlaneCPU"`
 	// Memory is read settleTime after the last DataSource became Ready.
 	Memory memory    `json:"memory"`
 	Ops    opCounts  `json:"openSearchRequests"`
@@ -41,6 +49,7 @@ type coldResult struct {
 	Plain   []float64 `json:"noSecretsSeconds"`
 	Secrets []float64 `json:"ownSecretSeconds"`
 	// The last repeat's details.
+	FloorRun   floorRun   `json:"floor"`
 	PlainRun   managerRun `json:"noSecrets"`
 	SecretsRun managerRun `json:"ownSecret"`
 }
@@ -57,7 +66,15 @@ func (b *bench) managerColdStart(ctx context.Context, spec fleetSpec) (managerRu
 		return managerRun{}, err
 	}
 	defer s.close()
-	d, err := s.coldStart(ctx)
+	before, err := b.cl.cpu()
+	if err != nil {
+		return managerRun{}, err
+	}
+	first, d, err := s.coldStart(ctx)
+	if err != nil {
+		return managerRun{}, err
+	}
+	after, err := b.cl.cpu()
 	if err != nil {
 		return managerRun{}, err
 	}
@@ -70,31 +87,49 @@ func (b *bench) managerColdStart(ctx context.Context, spec fleetSpec) (managerRu
 	if err != nil {
 		return managerRun{}, err
 	}
-	return managerRun{Seconds: seconds(d), Memory: mem, Ops: countOps(s.fleet.fakes), API: api}, nil
+	cpu, err := s.mgr.cpuSeconds()
+	if err != nil {
+		return managerRun{}, err
+	}
+	return managerRun{Seconds: seconds(d), FirstReady: seconds(first), CPU: cpu, ControlPlane: after.minus(before), Memory: mem, Ops: countOps(s.fleet.fakes), API: api}, nil
+}
+
+// floorRun is one run of the ideal controller.
+type floorRun struct {
+	Seconds      float64         `json:"seconds"`
+	ControlPlane controlPlaneCPU `json:"controlPlaneCPU"`
 }
 
 // floorColdStart runs the ideal controller on a fresh fleet of spec.
-func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec) (float64, error) {
+func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec) (floorRun, error) {
 	f, err := newFleet(ctx, b.cl.c, spec)
 	if err != nil {
-		return 0, err
+		return floorRun{}, err
 	}
 	defer f.close()
 	tctx, stop := context.WithCancel(ctx)
 	defer stop()
 	t, err := startTracker(tctx, b.cl.cfg, spec.namespace, spec.dataSources())
 	if err != nil {
-		return 0, err
+		return floorRun{}, err
+	}
+	before, err := b.cl.cpu()
+	if err != nil {
+		return floorRun{}, err
 	}
 	start := time.Now()
 	if err := runFloor(ctx, b.cl.c, f, b.workers); err != nil {
-		return 0, err
+		return floorRun{}, err
 	}
-	last, err := t.waitAllReady(ctx, readyTimeout(spec.dataSources()))
+	_, last, err := t.waitAllReady(ctx, readyTimeout(spec.dataSources()))
 	if err != nil {
-		return 0, err
+		return floorRun{}, err
 	}
-	return seconds(last.Sub(start)), nil
+	after, err := b.cl.cpu()
+	if err != nil {
+		return floorRun{}, err
+	}
+	return floorRun{Seconds: seconds(last.Sub(start)), ControlPlane: after.minus(before)}, nil
 }
 
 // coldAt measures the floor, the manager without Secrets and the manager
@@ -106,11 +141,11 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 			perConnection: b.sz.perConnection, secrets: secrets}
 	}
 	for range b.sz.repeats {
-		floor, err := b.floorColdStart(ctx, spec("floor", noSecrets))
-		if err != nil {
+		var err error
+		if r.FloorRun, err = b.floorColdStart(ctx, spec("floor", noSecrets)); err != nil {
 			return nil, fmt.Errorf("floor: %w", err)
 		}
-		r.Floor = append(r.Floor, floor)
+		r.Floor = append(r.Floor, r.FloorRun.Seconds)
 		if r.PlainRun, err = b.managerColdStart(ctx, spec("plain", noSecrets)); err != nil {
 			return nil, fmt.Errorf("manager without Secrets: %w", err)
 		}
@@ -119,7 +154,10 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 			return nil, fmt.Errorf("manager with Secrets: %w", err)
 		}
 		r.Secrets = append(r.Secrets, r.SecretsRun.Seconds)
-		progress("cold start C=%d: floor %.2fs, no Secrets %.2fs, one Secret each %.2fs", c, floor, r.PlainRun.Seconds, r.SecretsRun.Seconds)
+		progress("cold start C=%d: floor %.2fs (apiserver CPU %.1fs); no Secrets %.2fs (first Ready %.2fs, manager CPU %.1fs, apiserver %.1fs); "+
+			"one Secret each %.2fs (first Ready %.2fs, CPU %.1fs, apiserver %.1fs)", c, r.FloorRun.Seconds, r.FloorRun.ControlPlane.APIServer,
+			r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.CPU, r.PlainRun.ControlPlane.APIServer,
+			r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.CPU, r.SecretsRun.ControlPlane.APIServer)
 	}
 	return r, nil
 }
@@ -132,13 +170,15 @@ func (b *bench) coldStartTable(ctx context.Context) table {
 			"(floor: finalizer patch, one POST, one status patch per object, %d at a time)", b.workers),
 		Header: []string{"C", "DATASOURCES", "FLOOR", "NO SECRETS", "×FLOOR", "ONE SECRET EACH", "×FLOOR",
 			"OPENSEARCH (NO SECRETS)", "OPENSEARCH (SECRETS)", "API WRITES/DS", "API WRITES/DS (SECRETS)"}}
+	var data []*coldResult
 	for _, c := range b.sz.cold {
 		r, err := b.coldAt(ctx, c)
 		if err != nil {
-			t.Err = fmt.Sprintf("C=%d: %v", c, err)
+			t.Err, t.Data = fmt.Sprintf("C=%d: %v", c, err), data
 			return t
 		}
 		b.cold[c] = r
+		data = append(data, r)
 		t.Rows = append(t.Rows, r.row())
 		t.Checks = append(t.Checks, r.checks()...)
 		if len(r.Floor) > 1 {
@@ -146,6 +186,7 @@ func (b *bench) coldStartTable(ctx context.Context) table {
 				c, len(r.Floor), secondsList(r.Floor), secondsList(r.Plain), secondsList(r.Secrets)))
 		}
 	}
+	t.Data = data
 	return t
 }
 

@@ -38,6 +38,7 @@ func (b *bench) largeTable(ctx context.Context) table {
 		t.Err = err.Error()
 		return t
 	}
+	t.Data = r
 	progress("large: %d DataSources Ready in %.1fs, peak RSS %s", n, r.Seconds, mib(r.Memory.HWMKiB))
 	total := 0.0
 	for _, v := range r.API.Requests {

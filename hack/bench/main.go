@@ -60,7 +60,7 @@ var scenarios = []string{"cold", "steady", "rotation", "large", "memory"}
 func main() {
 	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (under 3 minutes)")
 	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; empty runs all")
-	out := flag.String("out", "bin/bench", "directory for the JSON results, the manager binary and its logs")
+	out := flag.String("out", "bin/bench", "directory for the JSON results and the manager logs")
 	managerArgs := flag.String("manager-args", "", "space-separated flags added to every manager's command line")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -118,10 +118,18 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	logDir := filepath.Join(out, "logs")
+	// Each run keeps its manager logs apart, so that runs from several
+	// worktrees sharing bin/ do not mix; the binary and the kubeconfig
+	// live in a temporary directory removed at the end.
+	logDir := filepath.Join(out, "logs", fmt.Sprintf("%s-%d", started.Format("20060102-150405"), os.Getpid()))
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return false, err
 	}
+	tmp, err := os.MkdirTemp("", "opensearch-datasource-bench-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(tmp)
 	// The bench's own client libraries log through controller-runtime; keep
 	// them out of the tables.
 	ctrl.SetLogger(zap.New(zap.WriteTo(io.Discard)))
@@ -131,12 +139,12 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 		rep.Mode, sz = "quick", quickSizes()
 	}
 	progress("building the manager")
-	bin, err := buildManager(root, out)
+	bin, err := buildManager(root, tmp)
 	if err != nil {
 		return false, err
 	}
 	progress("starting kube-apiserver and etcd from %s", assets)
-	cl, err := startCluster(ctx, root, assets, out)
+	cl, err := startCluster(ctx, root, assets, tmp)
 	if err != nil {
 		return false, err
 	}
@@ -157,8 +165,8 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	if err := writeJSON(path, rep); err != nil {
 		return false, err
 	}
-	_, _ = fmt.Fprintf(w, "%s run of %d scenario table(s) took %s; every target held: %v; JSON: %s\n",
-		rep.Mode, len(rep.Tables), time.Since(started).Round(time.Second), rep.Pass, path)
+	_, _ = fmt.Fprintf(w, "%s run of %d scenario table(s) took %s; every target held: %v; JSON: %s; manager logs: %s\n",
+		rep.Mode, len(rep.Tables), time.Since(started).Round(time.Second), rep.Pass, path, logDir)
 	return rep.Pass, ctx.Err()
 }
 

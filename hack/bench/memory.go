@@ -60,6 +60,7 @@ func (b *bench) memoryTable(ctx context.Context) table {
 		return t
 	}
 	progress("memory: %d unrelated Secrets: RSS %s (no Secrets: %s)", b.sz.unrelated, mib(run.Memory.RSSKiB), mib(base.PlainRun.Memory.RSSKiB))
+	t.Data = run
 	rel := ratio(float64(run.Memory.RSSKiB), float64(base.PlainRun.Memory.RSSKiB))
 	t.Rows = append(t.Rows, []string{fmt.Sprintf("C=%d no Secrets, %d unrelated Secrets", c, b.sz.unrelated),
 		fmt.Sprint(spec.dataSources()), mib(run.Memory.RSSKiB), mib(run.Memory.HWMKiB), num(rel)})

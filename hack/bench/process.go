@@ -26,7 +26,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -117,6 +119,70 @@ func (m *managerProcess) memory() (memory, error) {
 		return memory{}, err
 	}
 	return parseProcStatus(string(b))
+}
+
+// cpuSeconds is the CPU time the process has used, user and system.
+func (m *managerProcess) cpuSeconds() (float64, error) { return processCPU(m.cmd.Process.Pid) }
+
+// processCPU is the CPU time process pid has used, user and system.
+func processCPU(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseProcStat(string(b))
+}
+
+// findProcess is the process running the executable named exe whose
+// command line has arg.
+func findProcess(exe, arg string) (int, error) {
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(cmdline), "\x00")
+		if filepath.Base(args[0]) == exe && slices.Contains(args, arg) {
+			return pid, nil
+		}
+	}
+	return 0, fmt.Errorf("no %s process with %s", exe, arg)
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every
+// Linux architecture Go supports.
+const clockTicks = 100
+
+// parseProcStat reads utime and stime (fields 14 and 15) from
+// /proc/<pid>/stat. The command name, field 2, may hold spaces and
+// parentheses, so fields are counted after its closing parenthesis.
+func parseProcStat(stat string) (float64, error) {
+	end := strings.LastIndex(stat, ")")
+	if end < 0 {
+		return 0, errors.New("no command name in the process stat")
+	}
+	fields := strings.Fields(stat[end+1:])
+	// fields[0] is field 3 (state), so utime (14) is fields[11].
+	if len(fields) < 13 {
+		return 0, errors.New("short process stat")
+	}
+	var ticks float64
+	for _, f := range fields[11:13] {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return 0, fmt.Errorf("process stat: %w", err)
+		}
+		ticks += v
+	}
+	return ticks / clockTicks, nil
 }
 
 // parseProcStatus reads VmRSS and VmHWM from /proc/<pid>/status.

@@ -37,6 +37,24 @@ func TestParseProcStatus(t *testing.T) {
 	}
 }
 
+func TestParseProcStat(t *testing.T) {
+	// Fields 14 and 15 (utime, stime) are 250 and 50 ticks; the command
+	// name holds a space and a parenthesis.
+	stat := "4242 (man ager)) S 1 4242 4242 0 -1 4194560 5000 0 0 0 250 50 0 0 20 0 12 0 100 1300000000 17152"
+	got, err := parseProcStat(stat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 3 {
+		t.Errorf("parseProcStat = %v, want 3 (300 ticks)", got)
+	}
+	for _, bad := range []string{"4242 manager S 1", "4242 (manager) S 1 2 3", "4242 (m) S 1 4242 4242 0 -1 1 1 0 0 0 x 50 0"} {
+		if _, err := parseProcStat(bad); err == nil {
+			t.Errorf("parseProcStat(%q) accepted it", bad)
+		}
+	}
+}
+
 func TestSumByLabel(t *testing.T) {
 	exposition := `# HELP rest_client_requests_total Number of HTTP requests.
 # TYPE rest_client_requests_total counter

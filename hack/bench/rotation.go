@@ -59,6 +59,7 @@ func (b *bench) rotationTable(ctx context.Context) table {
 		t.Err = err.Error()
 		return t
 	}
+	t.Data = r
 	t.Rows = [][]string{{fmt.Sprint(r.DataSources), fmt.Sprint(r.Stored), dur(r.P50), dur(r.P99), dur(r.Max),
 		fmt.Sprintf("%d–%d", r.MinPuts, r.MaxPuts), r.Ops.String()}}
 	t.Checks = []check{
@@ -80,7 +81,7 @@ func (b *bench) rotation(ctx context.Context) (*rotationResult, error) {
 		return nil, err
 	}
 	defer s.close()
-	if _, err := s.coldStart(ctx); err != nil {
+	if _, _, err := s.coldStart(ctx); err != nil {
 		return nil, err
 	}
 	settle(ctx, settleTime)

@@ -61,6 +61,7 @@ func (b *bench) steadyAndEditTables(ctx context.Context) (table, table) {
 		Target: "no DataSource status write, no Ready flip",
 		Header: []string{"WINDOW", "DATASOURCE WRITES", "READY FLIPS", "NOT READY AT END", "CONNECTION WRITES", "OPENSEARCH REQUESTS"}}
 	sr, er, err := b.steadyAndEdit(ctx)
+	steady.Data, edit.Data = sr, er
 	if err != nil {
 		steady.Err, edit.Err = err.Error(), err.Error()
 		return steady, edit
@@ -100,7 +101,7 @@ func (b *bench) steadyAndEdit(ctx context.Context) (*steadyResult, *editResult, 
 		return nil, nil, err
 	}
 	defer s.close()
-	if _, err := s.coldStart(ctx); err != nil {
+	if _, _, err := s.coldStart(ctx); err != nil {
 		return nil, nil, err
 	}
 	// Two periods for the first resyncs after the cold start to pass.

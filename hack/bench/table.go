@@ -58,6 +58,8 @@ type table struct {
 	Notes    []string   `json:"notes,omitempty"`
 	// Err is why the scenario could not be measured, if it could not.
 	Err string `json:"error,omitempty"`
+	// Data is every measurement behind the rows, for the JSON only.
+	Data any `json:"data,omitempty"`
 }
 
 // pass is true when the scenario ran and every check holds; a table

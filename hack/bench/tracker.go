@@ -123,27 +123,29 @@ func isReady(ds *v1alpha1.DataSource) bool {
 }
 
 // waitAllReady waits until every DataSource has been Ready once and returns
-// when the last became so.
-func (t *tracker) waitAllReady(ctx context.Context, timeout time.Duration) (time.Time, error) {
+// when the first and the last became so.
+func (t *tracker) waitAllReady(ctx context.Context, timeout time.Duration) (first, last time.Time, err error) {
 	select {
 	case <-t.allReady:
 	case <-time.After(timeout):
 		t.mu.Lock()
 		n := len(t.readyAt)
 		t.mu.Unlock()
-		return time.Time{}, fmt.Errorf("%d of %d DataSources Ready after %s", n, t.want, timeout)
+		return first, last, fmt.Errorf("%d of %d DataSources Ready after %s", n, t.want, timeout)
 	case <-ctx.Done():
-		return time.Time{}, ctx.Err()
+		return first, last, ctx.Err()
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var last time.Time
 	for _, at := range t.readyAt {
 		if at.After(last) {
 			last = at
 		}
+		if first.IsZero() || at.Before(first) {
+			first = at
+		}
 	}
-	return last, nil
+	return first, last, nil
 }
 
 // activity is what the tracker saw since the last mark.
