@@ -88,16 +88,29 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 // NotFound. A listed data source stands in for a read only when the list
 // is no older than the last write or check: what a merging server would keep
 // through a PUT is computed from it.
+//
+// A list older than the DataSource's own last write or check says nothing
+// of the data source, not even that it is missing. When this process made
+// that write, what it wrote stands in for the read instead, so that a
+// rotation soon after a create is one PUT.
 func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 	snap := r.Registry.Snapshots.Latest(s.conn.ID)
+	name := s.desired.DataSource.Name
+	last := lastKnown(s)
+	stale := snap == nil || snap.FetchedAt.Before(last)
+	if w := s.applied.written; stale && w != nil && s.applied.writtenTo == claimKey(s.conn.Target, name) {
+		remote := *w
+		s.remote = &remote
+		return
+	}
 	if snap == nil {
 		return
 	}
-	remote, listed := snap.Items[s.desired.DataSource.Name]
+	remote, listed := snap.Items[name]
 	switch {
-	case !listed && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
+	case !listed && !(stale && !last.IsZero()) && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
 		s.absent = true
-	case listed && !snap.FetchedAt.Before(lastKnown(s)):
+	case listed && !stale:
 		s.remote = &remote
 	}
 }

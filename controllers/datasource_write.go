@@ -55,8 +55,13 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 		out.drifted = s.drift
 		return out
 	}
+	written, werr := opensearch.AsWritten(s.api.Dialect(), s.desired.DataSource)
 	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
+		a.written, a.writtenTo = nil, ""
+		if werr == nil {
+			a.written, a.writtenTo = &written, claimKey(s.conn.Target, name)
+		}
 	})
 	action := opensearch.WriteAction(done)
 	if s.api.Dialect() != opensearch.Dialect(s.conn.Status.Dialect) {

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
 
 // applied is what this process knows of one DataSource beyond its status.
@@ -43,6 +45,12 @@ type applied struct {
 	// to notice one was dropped from the spec (and must be removed from a
 	// server that merges properties); it does not survive a restart.
 	credentialKeys []string
+	// written is the data source as this process last wrote it to
+	// writtenTo (claimKey of target and name), as a list right after would
+	// show it. Until a newer list, it stands in for a read: what a merging
+	// PUT would leave behind is computed from it.
+	written   *opensearch.RemoteDataSource
+	writtenTo string
 }
 
 // memory holds applied per DataSource.

@@ -79,6 +79,31 @@ var _ = Describe("Requests per change", func() {
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(posts))
 	})
 
+	It("applies a rotation soon after the create, before any list shows the data source, with one PUT and no read", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		// The connection's only list is its probe's, made before the create.
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		gets, puts, posts := fake.Count(fakeopensearch.OpGet), fake.Count(fakeopensearch.OpUpdate), fake.Count(fakeopensearch.OpCreate)
+
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+				return err
+			}
+			secret.Data["password"] = []byte("rotated-pass")
+			return k8s.Update(ctx, secret)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() any { return stored(fake, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).
+			Should(Equal("rotated-pass"))
+		Expect(fake.Count(fakeopensearch.OpUpdate)).To(Equal(puts+1), "one PUT per rotation")
+		Expect(fake.Count(fakeopensearch.OpGet)).To(Equal(gets), "a read before the write")
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(posts), "a POST: the list older than the create was taken to say it is missing")
+	})
+
 	It("keeps DataSources Ready and unwritten when a connection's resyncPeriod is edited", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)

@@ -178,3 +178,26 @@ func remoteResultIndex(r RemoteDataSource) string {
 	}
 	return DefaultResultIndex(r.Name)
 }
+
+// AsWritten is the data source as a server holds it right after ds was
+// written in dialect d, as its list would show it: properties as text,
+// without the credentials a GET strips, and with no value that ds lists as
+// Sensitive (those keep their key and an empty value). A writer that
+// wrote ds itself after its latest list can use it in place of a read: the
+// keys are what a merging PUT would leave behind.
+func AsWritten(d Dialect, ds DataSource) (RemoteDataSource, error) {
+	props, err := effectiveProperties(d, ds)
+	if err != nil {
+		return RemoteDataSource{}, err
+	}
+	for k, v := range props {
+		switch {
+		case SecretPropertyKey(k):
+			delete(props, k)
+		case slices.Contains(ds.Sensitive, v):
+			props[k] = ""
+		}
+	}
+	return RemoteDataSource{Name: ds.Name, Description: ds.Description, Connector: ds.Connector,
+		ResultIndex: resultIndexOf(ds), Status: statusOf(ds.Status), AllowedRoles: rolesOf(ds), Properties: props}, nil
+}

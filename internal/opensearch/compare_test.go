@@ -205,3 +205,47 @@ func TestSecretPropertyKey(t *testing.T) {
 		}
 	}
 }
+
+func TestAsWritten(t *testing.T) {
+	desired := DataSource{
+		Name: "p", Description: "d", Connector: "prometheus", AllowedRoles: []string{"a"},
+		Properties:    raw("x", `9090`, "token.uri", `"https://u:tok@host"`, "z.auth.secret_key", `"s"`),
+		Configuration: &Configuration{Endpoint: "http://prom:9090", Username: "u", Password: "pw"},
+		Sensitive:     []string{"https://u:tok@host"},
+	}
+	got, err := AsWritten(DialectSQLPlugin, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RemoteDataSource{Name: "p", Description: "d", Connector: "prometheus", Status: "ACTIVE",
+		ResultIndex: "query_execution_result_p", AllowedRoles: []string{"a"},
+		// Credentials are dropped as GET drops them; a Sensitive value keeps
+		// its key only.
+		Properties: map[string]string{"x": "9090", "token.uri": "", "prometheus.uri": "http://prom:9090", "prometheus.auth.type": "basicauth"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("AsWritten =\n%+v, want\n%+v", got, want)
+	}
+
+	// What AsWritten returns is what a merging PUT would leave behind: the
+	// same body again leaves nothing, a dropped key is stale.
+	again, err := CompareRemote(DialectSQLPlugin, desired, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.StaleProperties) != 0 {
+		t.Errorf("the written body again: stale %v, want none", again.StaleProperties)
+	}
+	dropped := desired
+	dropped.Properties = raw("token.uri", `"https://u:tok@host"`, "z.auth.secret_key", `"s"`)
+	d, err := CompareRemote(DialectSQLPlugin, dropped, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d.StaleProperties, []string{"x"}) {
+		t.Errorf("dropping x: stale %v, want [x]", d.StaleProperties)
+	}
+
+	if _, err := AsWritten(DialectSQLPlugin, DataSource{Name: "n", Connector: "prometheus", Properties: raw("x", `{}`)}); err == nil {
+		t.Error("AsWritten accepted a property that is not a scalar")
+	}
+}
