@@ -49,6 +49,9 @@ limitations under the License.
 //   - FailNext, FailRate, SetOutage, SetLatency, SetEnabled, SetLimit and
 //     Forbid inject the faults and settings a real cluster has; a Fault
 //     with a Body plays a proxy's page in place of OpenSearch's answer.
+//   - Options.Username and Password require basic auth; Options.SigV4
+//     requires AWS SigV4 signatures instead, as Amazon OpenSearch Service
+//     does.
 //
 // The command github.com/datasource-operator/opensearch-datasource-operator/cmd/fake-opensearch
 // runs the same server as a process, for CI pipelines that are not written

@@ -143,7 +143,7 @@ func (s *Server) verifySigV4(r *http.Request) *apiError {
 		return awsErr(fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)",
 			signedAt.Format(amzDateFormat), now.Add(-maxSigV4ClockSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
 	}
-	want, err := s.resign(r, got, cfg, signedAt)
+	want, err := resign(r, got, cfg, signedAt)
 	if err != nil {
 		return coreErr(400, "parse_exception", "failed to read request body: "+err.Error())
 	}
@@ -157,7 +157,7 @@ func (s *Server) verifySigV4(r *http.Request) *apiError {
 // resign signs a copy of r, holding only the headers r says it signed, with
 // the known credentials at the time r names, and returns that signature.
 // The body is read and put back for the handlers after this check.
-func (s *Server) resign(r *http.Request, got sigV4Auth, cfg SigV4, signedAt time.Time) (sigV4Auth, error) {
+func resign(r *http.Request, got sigV4Auth, cfg SigV4, signedAt time.Time) (sigV4Auth, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
 		return sigV4Auth{}, err
