@@ -124,7 +124,8 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		}
 		cfg.ClientCertPEM, cfg.ClientKeyPEM = vals[0], vals[1]
 	}
-	return c.registry.Client(v.ID, v.epoch, hex.EncodeToString(sum.Sum(nil)), func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
+	v.reach = hex.EncodeToString(sum.Sum(nil))
+	return c.registry.Client(v.ID, v.epoch, v.reach, func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
 		cfg.Dialect = knownDialect(cfg.Dialect, previous, v)
 		cfg.Observer = c.metrics.observer(v.ID.String(), func() bool { return c.registry.Live(v.ID, v.epoch) })
 		api, err := c.factory(cfg)

@@ -20,10 +20,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -58,6 +60,10 @@ type ConnectionReconciler struct {
 	// ReconcileTimeout bounds one probe, whatever the server does.
 	ReconcileTimeout time.Duration
 	Now              func() time.Time
+
+	// probes remembers each connection's last successful probe, so that an
+	// edit that does not change how the server is reached does not probe.
+	probes probeLog
 }
 
 // Reconcile probes one connection.
@@ -71,6 +77,7 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 	if view == nil {
 		r.Clients.forget(id)
+		r.probes.forget(id)
 		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
 
@@ -93,6 +100,10 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 
 // probe reads the server's version and lists its data sources, recording the
 // outcome in status. The list doubles as the connection's drift snapshot.
+// An edit that changes nothing the client is built from (resyncPeriod,
+// adoption, allowedNamespaces) is not probed while the server has not asked
+// to wait: the last probe stands until it is due under the new settings,
+// and only the observed generation moves.
 func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, status *v1alpha1.ConnectionStatus) (ctrl.Result, error) {
 	setReady := func(s metav1.ConditionStatus, reason, msg string) {
 		setReady(&status.Conditions, metav1.Condition{
@@ -104,17 +115,30 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	var why *blocked
 	switch {
 	case errors.As(err, &why):
+		r.probes.forget(v.ID)
 		setReady(metav1.ConditionFalse, why.Reason, why.Message)
 		return ctrl.Result{}, nil
 	case err != nil:
 		return ctrl.Result{}, err
 	}
+	if due, ok := r.lastProbeStands(v, status); ok {
+		ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
+		setReady(ready.Status, ready.Reason, ready.Message)
+		return ctrl.Result{RequeueAfter: due}, nil
+	}
+	// A list of another server than the one now configured is no snapshot
+	// of this one.
+	notBefore := r.Now().Add(-v.ResyncPeriod / 2)
+	if r.probes.moved(v) {
+		notBefore = r.Now()
+	}
 	info, err := api.Info(ctx)
 	if err == nil {
-		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, api, r.Now().Add(-v.ResyncPeriod/2))
+		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, api, notBefore)
 	}
 	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {
+		r.probes.forget(v.ID)
 		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
 		log.FromContext(ctx).Info("probe failed", "connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
@@ -128,6 +152,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	}
 	// The server answered in full: whatever it asked to wait for is over.
 	r.Registry.ClearThrottle(v.ID)
+	r.probes.record(v, r.Now())
 	status.Version = info.Version
 	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected,
 		fmt.Sprintf("OpenSearch %s answered; the data source API is present and permitted", info.Version))
@@ -137,4 +162,77 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 // connectionKey is the object key of the connection id names.
 func connectionKey(id registry.ID) types.NamespacedName {
 	return types.NamespacedName{Namespace: id.Namespace, Name: id.Name}
+}
+
+// lastProbeStands reports whether v's last probe still answers for v, and
+// how long until it is due (see probeLog.stands). A server that asked to
+// wait since said something newer than that probe: the next probe tells
+// whether the hold is over.
+func (r *ConnectionReconciler) lastProbeStands(v *connectionView, status *v1alpha1.ConnectionStatus) (time.Duration, bool) {
+	if _, held := r.Registry.Throttled(v.ID, r.Now()); held {
+		return 0, false
+	}
+	return r.probes.stands(v, status, r.Now())
+}
+
+// probeLog remembers each connection's last successful probe: how it
+// reached the server, for which generation, and when.
+type probeLog struct {
+	mu   sync.Mutex
+	last map[registry.ID]probeRecord
+}
+
+type probeRecord struct {
+	// reach and target are the view's when it was probed.
+	reach, target string
+	generation    int64
+	at            time.Time
+}
+
+func (p *probeLog) record(v *connectionView, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last == nil {
+		p.last = map[registry.ID]probeRecord{}
+	}
+	p.last[v.ID] = probeRecord{reach: v.reach, target: v.Target, generation: v.Generation, at: at}
+}
+
+func (p *probeLog) forget(id registry.ID) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.last, id)
+}
+
+// stands reports whether v's last probe still answers for v, and how long
+// until it is due: v is an edit since that probe, the edit changed nothing
+// the client is built from, status still shows that probe's success, and
+// v's resyncPeriod has not run out since. The record then stands for v's
+// generation.
+func (p *probeLog) stands(v *connectionView, status *v1alpha1.ConnectionStatus, now time.Time) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, ok := p.last[v.ID]
+	if !ok || rec.generation == v.Generation || rec.reach != v.reach {
+		return 0, false
+	}
+	ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
+	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != rec.generation {
+		return 0, false
+	}
+	due := rec.at.Add(v.ResyncPeriod).Sub(now)
+	if due <= 0 {
+		return 0, false
+	}
+	rec.generation = v.Generation
+	p.last[v.ID] = rec
+	return due, true
+}
+
+// moved reports whether v points at another server than its last probe.
+func (p *probeLog) moved(v *connectionView) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, ok := p.last[v.ID]
+	return ok && rec.target != v.Target
 }

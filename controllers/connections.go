@@ -62,6 +62,10 @@ type connectionView struct {
 	Generation         int64
 	// epoch is the registry's epoch of ID when the object was read.
 	epoch uint64
+	// reach identifies everything the client is built from (endpoint,
+	// options, the versions of the Secrets read): clientFor sets it. Two
+	// views with the same reach talk to the same server the same way.
+	reach string
 }
 
 // awsSigV4View is spec.auth.awsSigV4 of either kind, its Secret's namespace
