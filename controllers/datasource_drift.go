@@ -107,8 +107,11 @@ func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 		return
 	}
 	remote, listed := snap.Items[name]
+	// A DataSource never written nor checked takes any list's word that
+	// its data source is missing: that is how a new one costs one POST.
+	believedMissing := !stale || last.IsZero()
 	switch {
-	case !listed && !(stale && !last.IsZero()) && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
+	case !listed && believedMissing && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
 		s.absent = true
 	case listed && !stale:
 		s.remote = &remote
