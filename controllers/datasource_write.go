@@ -48,6 +48,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	}
 	res, done, err := r.apply(ctx, s)
 	if err == nil {
+		r.noteCreated(s, done)
 		err = r.releasePrevious(ctx, s)
 	}
 	if err != nil {
@@ -73,7 +74,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 		"%s data source %q on %s: %s", action, s.desired.DataSource.Name, s.conn.ID, res.Message)
 	out := synced(s.desired.DataSource.Name, s.conn)
 	out.written, out.fingerprint = &res, s.desired.Fingerprint
-	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s.ds, s.conn.Target, done),
+	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, done),
 		credentialKeys: s.credentialKeys}
 	out.drifted = r.driftCorrected(s)
 	return out
@@ -106,12 +107,21 @@ func (r *DataSourceReconciler) keepMatching(s *dataSourceScope) outcome {
 		"Data source %q on %s already matches the spec; nothing was written", name, s.conn.ID)
 	out := synced(name, s.conn)
 	out.observed, out.fingerprint = s.remote, s.desired.Fingerprint
-	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s.ds, s.conn.Target, nil)}
+	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, nil)}
 	if prev := meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted); prev != nil && prev.Status == metav1.ConditionTrue {
 		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse,
 			Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
 	}
 	return out
+}
+
+// noteCreated remembers where a write created the data source, before
+// anything else can fail (see applied.createdOn).
+func (r *DataSourceReconciler) noteCreated(s *dataSourceScope, done []opensearch.WriteOp) {
+	if slices.Contains(done, opensearch.OpCreate) {
+		s.applied.createdOn = s.conn.Target
+		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) { a.createdOn = s.conn.Target })
+	}
 }
 
 // driftCorrected is the Drifted condition after a successful write: False

@@ -51,6 +51,11 @@ type applied struct {
 	// PUT would leave behind is computed from it.
 	written   *opensearch.RemoteDataSource
 	writtenTo string
+	// createdOn is the target on which this DataSource last created its
+	// data source. A move records the new connection in status only once
+	// the old one is released; when that fails after the create, the next
+	// attempt finds the data source there and would take it for adopted.
+	createdOn string
 }
 
 // memory holds applied per DataSource.

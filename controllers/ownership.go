@@ -163,13 +163,14 @@ func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceS
 }
 
 // adoptedAfter says whether the data source is adopted after a write that
-// made the requests done: created by this DataSource, or found there.
-func adoptedAfter(ds *v1alpha1.DataSource, target string, done []opensearch.WriteOp) bool {
-	if slices.Contains(done, opensearch.OpCreate) {
+// made the requests done: created by this DataSource (by this write, or by
+// an earlier one whose move was not recorded yet), or found there.
+func adoptedAfter(s *dataSourceScope, done []opensearch.WriteOp) bool {
+	if slices.Contains(done, opensearch.OpCreate) || s.applied.createdOn == s.conn.Target {
 		return false
 	}
-	if writtenTo(ds, target) {
-		return ds.Status.Adopted
+	if writtenTo(s.ds, s.conn.Target) {
+		return s.ds.Status.Adopted
 	}
 	return true
 }

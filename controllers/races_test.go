@@ -86,6 +86,37 @@ var _ = Describe("Races", func() {
 		stored(fake, "metrics")
 	})
 
+	It("still knows it created the data source on the new cluster when releasing the old one failed", func() {
+		ns := newNamespace()
+		oldFake, newFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "old", oldFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createConnection(ns, "new", newFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "old", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		// The move creates the data source on the new cluster, then the
+		// old cluster fails the deletion once.
+		deletes := oldFake.CountMethod("DELETE")
+		oldFake.FailNext(1, fakeopensearch.Fault{Status: 503})
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "new" })
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds)).To(Succeed())
+			g.Expect(ds.Status.Connection).NotTo(BeNil())
+			g.Expect(ds.Status.Connection.Name).To(Equal("new"))
+		}, timeout, interval).Should(Succeed())
+		Expect(oldFake.CountMethod("DELETE")).To(Equal(deletes+2), "the failed deletion was not retried")
+		Expect(ds.Status.Adopted).To(BeFalse(), "the data source this DataSource created counts as adopted")
+
+		// Created there, so moving away deletes it there.
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "old" })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(oldFake, "metrics")
+		Eventually(func() []string { return newFake.StoredNames() }, timeout, interval).Should(BeEmpty(),
+			"the data source was left on the cluster this DataSource created it on")
+	})
+
 	It("drops a connection's metric series when the connection is deleted", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)
