@@ -43,10 +43,23 @@ type Process struct {
 // killed when the test ends; its output is logged if the test failed.
 func Start(t *testing.T, root, kubeconfig string, args ...string) *Process {
 	t.Helper()
+	return Run(t, Build(t, root), kubeconfig, args...)
+}
+
+// Build builds the manager from the repository at root and returns the
+// binary's path, for suites that run several managers.
+func Build(t *testing.T, root string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "manager")
 	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// Run runs the manager binary bin as Start does.
+func Run(t *testing.T, bin, kubeconfig string, args ...string) *Process {
+	t.Helper()
 	p := &Process{Logs: &SyncBuffer{}, MetricsAddr: FreeAddr(t), ProbeAddr: FreeAddr(t)}
 	p.Cmd = exec.Command(bin, append([]string{"--kubeconfig", kubeconfig,
 		"--metrics-bind-address", p.MetricsAddr, "--health-probe-bind-address", p.ProbeAddr}, args...)...)
