@@ -14,10 +14,12 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Command manager runs the OpenSearch data source operator.
+// Command manager runs the OpenSearch data source operator; "manager
+// export" prints a cluster's data sources as DataSource manifests.
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"flag"
 	"os"
@@ -32,6 +34,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
 )
 
 // flags are the manager's command line.
@@ -51,6 +54,9 @@ type flags struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "export" {
+		os.Exit(export.Main(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
 	f := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&f.zap)))
 	if err := run(f); err != nil {

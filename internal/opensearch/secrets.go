@@ -180,3 +180,8 @@ func basicAuthSecrets(username, password string) []string {
 	}
 	return []string{password, base64.StdEncoding.EncodeToString([]byte(username + ":" + password))}
 }
+
+// CredentialValueKey reports whether the value of property key is a
+// credential: one the client masks in errors, and one that must never be
+// copied into a manifest.
+func CredentialValueKey(key string) bool { return credentialValueKey(key) }

@@ -1,0 +1,248 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package export
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+// Usage is the command's synopsis.
+const Usage = `usage: manager export [flags]
+
+Reads the data sources of an OpenSearch cluster and prints DataSource
+manifests that reproduce them, with Secret stubs (values left empty) for the
+credentials OpenSearch never returns. Nothing is written to OpenSearch or
+Kubernetes.
+
+Where to read, one of:
+  --url URL [--username U] [--password P] [--ca-file F] [--insecure-skip-verify]
+      (or OPENSEARCH_URL, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD, OPENSEARCH_INSECURE=true)
+  --connection NAMESPACE/NAME | --cluster-connection NAME
+      (the connection object and its Secrets, read through --kubeconfig)
+
+Flags:
+`
+
+// flags are the command line.
+type flags struct {
+	url, username, password, caFile string
+	insecure                        bool
+	timeout                         time.Duration
+
+	connection, clusterConnection, kubeconfig string
+
+	observe, noStubs bool
+	namespace        string
+	connectionRef    string
+}
+
+// Main runs the export with args (the flags after "export") and returns
+// the process's exit code: 0 on success, 2 for a usage error, 1 otherwise.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parse(args, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "export: %v\n", err)
+		return 2
+	}
+	if err := run(ctx, f, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "export: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parse(args []string, stderr io.Writer) (*flags, error) {
+	f := &flags{}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, Usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.url, "url", os.Getenv("OPENSEARCH_URL"), "OpenSearch REST API URL (env OPENSEARCH_URL).")
+	fs.StringVar(&f.username, "username", os.Getenv("OPENSEARCH_USERNAME"), "Basic-auth user name (env OPENSEARCH_USERNAME).")
+	fs.StringVar(&f.password, "password", "", "Basic-auth password; prefer the environment variable OPENSEARCH_PASSWORD, which process listings do not show.")
+	fs.StringVar(&f.caFile, "ca-file", "", "PEM CA bundle that verifies the server; default the system roots.")
+	fs.BoolVar(&f.insecure, "insecure-skip-verify", os.Getenv("OPENSEARCH_INSECURE") == "true", "Do not verify the server's certificate (env OPENSEARCH_INSECURE=true).")
+	fs.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "Bound on the list request.")
+	fs.StringVar(&f.connection, "connection", "", "Read through this OpenSearchConnection, NAMESPACE/NAME.")
+	fs.StringVar(&f.clusterConnection, "cluster-connection", "", "Read through this ClusterOpenSearchConnection.")
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "Kubeconfig for --connection and --cluster-connection; default KUBECONFIG, ~/.kube/config, or in-cluster.")
+	fs.BoolVar(&f.observe, "observe", false, "Emit managementPolicy: Observe, so that applying the output writes nothing to OpenSearch.")
+	fs.BoolVar(&f.noStubs, "no-secret-stubs", false,
+		"Name the Secrets and keys to provide in comments instead of printing empty Secret stubs (for Git repositories whose Secrets come from elsewhere).")
+	fs.StringVar(&f.namespace, "namespace", "", "Namespace of the generated objects; default the --connection's namespace, else \"default\".")
+	fs.StringVar(&f.connectionRef, "connection-ref", "",
+		"connectionRef of the generated DataSources, NAME or ClusterOpenSearchConnection/NAME; default the connection read through. Required with --url.")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if f.password == "" {
+		f.password = os.Getenv("OPENSEARCH_PASSWORD")
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return f, f.check()
+}
+
+// check refuses combinations that do not say where to read, or where the
+// output should point.
+func (f *flags) check() error {
+	sources := 0
+	for _, s := range []string{f.url, f.connection, f.clusterConnection} {
+		if s != "" {
+			sources++
+		}
+	}
+	switch {
+	case sources != 1:
+		return errors.New("give exactly one of --url, --connection and --cluster-connection")
+	case f.connection != "" && len(strings.Split(f.connection, "/")) != 2:
+		return fmt.Errorf("--connection %q: want NAMESPACE/NAME", f.connection)
+	case f.url != "" && f.connectionRef == "":
+		return errors.New("--connection-ref is required with --url: name the connection the DataSources will use")
+	}
+	return nil
+}
+
+// target is where the generated objects go: their namespace and connectionRef.
+func (f *flags) target() (Options, error) {
+	opts := Options{Namespace: f.namespace, Observe: f.observe}
+	switch {
+	case f.connection != "":
+		parts := strings.Split(f.connection, "/")
+		opts.Connection = v1alpha1.ConnectionReference{Name: parts[1]}
+		if opts.Namespace == "" {
+			opts.Namespace = parts[0]
+		}
+	case f.clusterConnection != "":
+		opts.Connection = v1alpha1.ConnectionReference{Name: f.clusterConnection, Kind: v1alpha1.KindClusterOpenSearchConnection}
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if f.connectionRef != "" {
+		ref, err := parseConnectionRef(f.connectionRef)
+		if err != nil {
+			return opts, err
+		}
+		opts.Connection = ref
+	}
+	return opts, nil
+}
+
+func parseConnectionRef(s string) (v1alpha1.ConnectionReference, error) {
+	kind, name, found := strings.Cut(s, "/")
+	if !found {
+		return v1alpha1.ConnectionReference{Name: s}, nil
+	}
+	switch v1alpha1.ConnectionKind(kind) {
+	case v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection:
+		return v1alpha1.ConnectionReference{Name: name, Kind: v1alpha1.ConnectionKind(kind)}, nil
+	}
+	return v1alpha1.ConnectionReference{}, fmt.Errorf("--connection-ref %q: want NAME, OpenSearchConnection/NAME or ClusterOpenSearchConnection/NAME", s)
+}
+
+func run(ctx context.Context, f *flags, stdout, stderr io.Writer) error {
+	opts, err := f.target()
+	if err != nil {
+		return err
+	}
+	cfg, err := f.clientConfig(ctx)
+	if err != nil {
+		return err
+	}
+	api, err := opensearch.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = api.Close() }()
+	remotes, err := api.List(ctx)
+	if err != nil {
+		return fmt.Errorf("listing data sources at %s: %w", displayEndpoint(cfg.Endpoint), err)
+	}
+	manifests, skipped := MapAll(remotes, opts)
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, s.Reason)
+	}
+	for _, m := range manifests {
+		if m.Secret != nil {
+			fmt.Fprintf(stderr, "export: Secret %s/%s needs its values before data source %q may be written\n",
+				m.Secret.Namespace, m.Secret.Name, dataSourceNameOf(m))
+		}
+	}
+	return Write(stdout, displayEndpoint(cfg.Endpoint), manifests, skipped, Style{Observe: opts.Observe, NoStubs: f.noStubs})
+}
+
+// clientConfig is the OpenSearch client configuration: from the flags, or
+// from the connection object named.
+func (f *flags) clientConfig(ctx context.Context) (opensearch.Config, error) {
+	if f.url != "" {
+		return fromFlags(f)
+	}
+	c, err := f.kubeClient()
+	if err != nil {
+		return opensearch.Config{}, err
+	}
+	var cfg opensearch.Config
+	if f.clusterConnection != "" {
+		cfg, err = fromConnection(ctx, c, v1alpha1.KindClusterOpenSearchConnection, "", f.clusterConnection)
+	} else {
+		parts := strings.Split(f.connection, "/")
+		cfg, err = fromConnection(ctx, c, v1alpha1.KindOpenSearchConnection, parts[0], parts[1])
+	}
+	cfg.RequestTimeout = f.timeout
+	return cfg, err
+}
+
+// kubeClient reads connections and Secrets through the kubeconfig, as
+// kubectl finds it, or in-cluster.
+func (f *flags) kubeClient() (client.Client, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = f.kubeconfig
+	rest, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig: %w", err)
+	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	return client.New(rest, client.Options{Scheme: scheme})
+}

@@ -1,0 +1,119 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
+)
+
+// Style says what Write prints besides the DataSources.
+type Style struct {
+	// Observe says the DataSources have managementPolicy Observe.
+	Observe bool
+	// NoStubs leaves the Secret stubs out, naming their keys in a comment
+	// instead: for a Git repository whose Secrets come from elsewhere (an
+	// empty stub synced from Git would overwrite the filled-in values).
+	NoStubs bool
+}
+
+// Write prints the manifests as one multi-document YAML stream, ready for
+// kubectl apply or a Git repository: each data source's Secret stub (with
+// a comment naming the keys to fill in) before its DataSource. source names
+// where the data sources were read, for the header; skipped ones are listed
+// there too.
+func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, style Style) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# DataSources exported from %s: %d data source(s).\n", source, len(manifests))
+	if style.Observe {
+		b.WriteString("# managementPolicy Observe: applying these writes nothing to OpenSearch; each DataSource\n" +
+			"# reports Observed, Drifted (naming the fields) or NotFound.\n")
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(&b, "# Skipped %q: %s\n", s.Name, s.Reason)
+	}
+	for _, m := range manifests {
+		switch {
+		case m.Secret != nil && style.NoStubs:
+			b.WriteString("---\n")
+			b.WriteString(stubComment(m))
+			fmt.Fprintf(&b, "# Provide Secret %s/%s with the keys: %s.\n", m.Secret.Namespace, m.Secret.Name,
+				strings.Join(append(append([]string(nil), m.Hidden...), m.Withheld...), ", "))
+		case m.Secret != nil:
+			b.WriteString("---\n")
+			b.WriteString(stubComment(m))
+			if err := writeObject(&b, m.Secret); err != nil {
+				return err
+			}
+			b.WriteString("---\n")
+		default:
+			b.WriteString("---\n")
+		}
+		if err := writeObject(&b, &m.DataSource); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// stubComment says which keys of a Secret stub to fill in, and why they are
+// empty.
+func stubComment(m Manifest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Credentials of data source %q, left empty: fill in every key before the DataSource\n"+
+		"# may write (managementPolicy CreateOrUpdate); the operator never writes an empty credential.\n", dataSourceNameOf(m))
+	if len(m.Hidden) > 0 {
+		fmt.Fprintf(&b, "# OpenSearch never returns these: %s.\n", strings.Join(m.Hidden, ", "))
+	}
+	if len(m.Withheld) > 0 {
+		fmt.Fprintf(&b, "# OpenSearch returned these, but they look like credentials, so they were not copied: %s.\n",
+			strings.Join(m.Withheld, ", "))
+	}
+	return b.String()
+}
+
+func dataSourceNameOf(m Manifest) string {
+	if m.DataSource.Spec.Name != "" {
+		return m.DataSource.Spec.Name
+	}
+	return m.DataSource.Name
+}
+
+// writeObject prints obj as YAML without the fields a new object does not
+// have (creationTimestamp, status), so that the manifest holds only what
+// a person would write.
+func writeObject(b *strings.Builder, obj runtime.Object) error {
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return err
+	}
+	delete(u, "status")
+	if meta, ok := u["metadata"].(map[string]any); ok {
+		delete(meta, "creationTimestamp")
+	}
+	out, err := yaml.Marshal(u)
+	if err != nil {
+		return err
+	}
+	b.Write(out)
+	return nil
+}
