@@ -199,3 +199,33 @@ var _ = Describe("Pointing a connection at another server", func() {
 		stored(next, "metrics")
 	})
 })
+
+var _ = Describe("Editing a ClusterOpenSearchConnection", func() {
+	It("neither probes nor writes when allowedNamespaces grows", func() {
+		ns, extra := newNamespace(), newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		cc := clusterConnection(fake, ns, nil)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", cc.Name, "prom-creds")
+		ds.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		sent := settledProbes(fake)
+		version := ds.ResourceVersion
+		flips := watchReady(ds)
+
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(cc), cc); err != nil {
+				return err
+			}
+			cc.Spec.AllowedNamespaces.Names = append(cc.Spec.AllowedNamespaces.Names, extra)
+			return k8s.Update(ctx, cc)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() int64 { return get(cc).(*v1alpha1.ClusterOpenSearchConnection).Status.ObservedGeneration }, timeout, interval).
+			Should(Equal(cc.Generation), "the edited connection's generation was not observed")
+		Consistently(func() int { return probes(fake) }, 2*time.Second, interval).Should(Equal(sent),
+			"an edit of allowedNamespaces was probed")
+		Expect(flips.flips()).To(BeEmpty())
+		Expect(get(ds).GetResourceVersion()).To(Equal(version), "the DataSource was written")
+	})
+})
