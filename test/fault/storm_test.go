@@ -125,7 +125,14 @@ func TestFaultStorm(t *testing.T) {
 		in.burst(burstLength, burstGap)
 	}
 
-	report := outage(t, f, "a", outageLength)
+	// Changes made during the outage fail their writes there.
+	report := outage(t, f, "a", outageLength, func() {
+		for _, name := range f.live() {
+			if d := f.items[name]; d.conn == "a" && name != "adopter" {
+				f.change(name, func(d *dataSource) { d.description = "edited during the outage" })
+			}
+		}
+	})
 	t.Logf("%s: outage of cluster a: %s", since(began), report)
 	report.check(t)
 
