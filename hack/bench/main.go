@@ -43,6 +43,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -62,9 +64,22 @@ func main() {
 	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; empty runs all")
 	out := flag.String("out", "bin/bench", "directory for the JSON results and the manager logs")
 	managerArgs := flag.String("manager-args", "", "space-separated flags added to every manager's command line")
+	cold := flag.String("cold", "", "comma-separated connection counts of the cold start, instead of the mode's")
+	repeats := flag.Int("repeats", 0, "how many times each cold start runs, instead of the mode's")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	opts := options{quick: *quick, out: *out, managerArgs: strings.Fields(*managerArgs)}
+	opts := options{quick: *quick, out: *out, managerArgs: strings.Fields(*managerArgs), repeats: *repeats}
+	for _, c := range strings.Split(*cold, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		n, err := strconv.Atoi(c)
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -cold %q: want positive connection counts\n", *cold)
+			os.Exit(2)
+		}
+		opts.cold = append(opts.cold, n)
+	}
 	if *only != "" {
 		opts.only = strings.Split(*only, ",")
 	}
@@ -84,6 +99,9 @@ type options struct {
 	only        []string
 	out         string
 	managerArgs []string
+	// cold and repeats, when set, replace the mode's cold start sizes.
+	cold    []int
+	repeats int
 }
 
 // report is the JSON the bench writes.
@@ -137,6 +155,15 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	sz := fullSizes()
 	if opts.quick {
 		rep.Mode, sz = "quick", quickSizes()
+	}
+	if len(opts.cold) > 0 {
+		sz.cold = opts.cold
+		if !slices.Contains(sz.cold, sz.memoryConnections) {
+			sz.memoryConnections = sz.cold[len(sz.cold)-1]
+		}
+	}
+	if opts.repeats > 0 {
+		sz.repeats = opts.repeats
 	}
 	progress("building the manager")
 	bin, err := buildManager(root, tmp)
