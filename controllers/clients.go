@@ -41,6 +41,10 @@ type connectionClients struct {
 	secrets  secretReader
 	factory  ClientFactory
 	metrics  *operatorMetrics
+	// concurrency is how many reconciles may call one server at once: every
+	// worker of the DataSource controller, when all its DataSources share
+	// one connection.
+	concurrency int
 }
 
 // connection reads the connection id names (nil when it does not exist),
@@ -90,6 +94,7 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		Dialect:            opensearch.Dialect(v.Dialect),
 		RequestTimeout:     v.RequestTimeout,
 		InsecureSkipVerify: v.InsecureSkipVerify,
+		Concurrency:        c.concurrency,
 	}
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)

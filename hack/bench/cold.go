@@ -37,6 +37,8 @@ type managerRun struct {
 	// Memory is read settleTime after the last DataSource became Ready.
 	Memory memory    `json:"memory"`
 	Ops    opCounts  `json:"openSearchRequests"`
+	// Connections is how many TCP connections the fakes accepted.
+	Connections int `json:"tcpConnections"`
 	API    apiCounts `json:"manager"`
 }
 
@@ -91,7 +93,8 @@ func (b *bench) managerColdStart(ctx context.Context, spec fleetSpec) (managerRu
 	if err != nil {
 		return managerRun{}, err
 	}
-	return managerRun{Seconds: seconds(d), FirstReady: seconds(first), CPU: cpu, ControlPlane: after.minus(before), Memory: mem, Ops: countOps(s.fleet.fakes), API: api}, nil
+	return managerRun{Seconds: seconds(d), FirstReady: seconds(first), CPU: cpu, ControlPlane: after.minus(before), Memory: mem,
+		Ops: countOps(s.fleet.fakes), Connections: acceptedConnections(s.fleet.fakes), API: api}, nil
 }
 
 // floorRun is one run of the ideal controller.
@@ -154,10 +157,10 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 			return nil, fmt.Errorf("manager with Secrets: %w", err)
 		}
 		r.Secrets = append(r.Secrets, r.SecretsRun.Seconds)
-		progress("cold start C=%d: floor %.2fs (apiserver CPU %.1fs); no Secrets %.2fs (first Ready %.2fs, manager CPU %.1fs, apiserver %.1fs); "+
-			"one Secret each %.2fs (first Ready %.2fs, CPU %.1fs, apiserver %.1fs)", c, r.FloorRun.Seconds, r.FloorRun.ControlPlane.APIServer,
-			r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.CPU, r.PlainRun.ControlPlane.APIServer,
-			r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.CPU, r.SecretsRun.ControlPlane.APIServer)
+		progress("cold start C=%d: floor %.2fs (apiserver CPU %.1fs); no Secrets %.2fs (first Ready %.2fs, manager CPU %.1fs, apiserver %.1fs, "+
+			"%d TCP connections); one Secret each %.2fs (first Ready %.2fs, CPU %.1fs, apiserver %.1fs)", c, r.FloorRun.Seconds,
+			r.FloorRun.ControlPlane.APIServer, r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.CPU, r.PlainRun.ControlPlane.APIServer,
+			r.PlainRun.Connections, r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.CPU, r.SecretsRun.ControlPlane.APIServer)
 	}
 	return r, nil
 }
@@ -169,7 +172,7 @@ func (b *bench) coldStartTable(ctx context.Context) table {
 		Target: fmt.Sprintf("≤ 1.2 × floor without Secrets, ≤ 1.3 × floor with one Secret each; one OpenSearch write per DataSource "+
 			"(floor: finalizer patch, one POST, one status patch per object, %d at a time)", b.workers),
 		Header: []string{"C", "DATASOURCES", "FLOOR", "NO SECRETS", "×FLOOR", "ONE SECRET EACH", "×FLOOR",
-			"OPENSEARCH (NO SECRETS)", "OPENSEARCH (SECRETS)", "API WRITES/DS", "API WRITES/DS (SECRETS)"}}
+			"OPENSEARCH (NO SECRETS)", "OPENSEARCH (SECRETS)", "TCP CONNECTIONS", "API WRITES/DS", "API WRITES/DS (SECRETS)"}}
 	var data []*coldResult
 	for _, c := range b.sz.cold {
 		r, err := b.coldAt(ctx, c)
@@ -195,7 +198,7 @@ func (r *coldResult) row() []string {
 	n := float64(r.DataSources)
 	return []string{fmt.Sprint(r.Connections), fmt.Sprint(r.DataSources), dur(floor),
 		dur(plain), num(ratio(plain, floor)), dur(secrets), num(ratio(secrets, floor)),
-		r.PlainRun.Ops.String(), r.SecretsRun.Ops.String(),
+		r.PlainRun.Ops.String(), r.SecretsRun.Ops.String(), fmt.Sprint(r.PlainRun.Connections),
 		num(r.PlainRun.API.writes() / n), num(r.SecretsRun.API.writes() / n)}
 }
 

@@ -37,6 +37,9 @@ type fakeServer struct {
 	url  string
 	http *http.Server
 	hook atomic.Pointer[writeHook]
+	// accepted counts TCP connections: a client that keeps too few idle
+	// connections for its concurrency opens one per request.
+	accepted atomic.Int64
 }
 
 // writeHook is told the method and data source name of each POST or PUT,
@@ -51,7 +54,12 @@ func startFake(limit int) (*fakeServer, error) {
 		return nil, err
 	}
 	f.url = "http://" + l.Addr().String()
-	f.http = &http.Server{Handler: f.observe(f.Handler()), ReadHeaderTimeout: 30 * time.Second}
+	f.http = &http.Server{Handler: f.observe(f.Handler()), ReadHeaderTimeout: 30 * time.Second,
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			if state == http.StateNew {
+				f.accepted.Add(1)
+			}
+		}}
 	go func() { _ = f.http.Serve(l) }()
 	return f, nil
 }
@@ -98,6 +106,15 @@ func countOps(fakes []*fakeServer) opCounts {
 		}
 	}
 	return out
+}
+
+// acceptedConnections is how many TCP connections fakes accepted.
+func acceptedConnections(fakes []*fakeServer) int {
+	n := int64(0)
+	for _, f := range fakes {
+		n += f.accepted.Load()
+	}
+	return int(n)
 }
 
 // writes is how many requests could have changed a data source.

@@ -58,6 +58,11 @@ type Config struct {
 	// Observer, when set, is called once per HTTP request (for metrics). It
 	// must be safe for concurrent use and quick.
 	Observer func(RequestRecord)
+	// Concurrency is how many requests the caller may have in flight at
+	// once; the client keeps that many idle connections, so that a burst
+	// reuses them instead of opening (and, over TLS, handshaking) one per
+	// request. 0 means Go's default of 2.
+	Concurrency int
 }
 
 // RequestRecord describes one HTTP request for the Observer.

@@ -41,6 +41,9 @@ func newHTTPTransport(cfg Config) (*http.Transport, error) {
 		return nil, fmt.Errorf("http.DefaultTransport is %T, not *http.Transport", http.DefaultTransport)
 	}
 	tr := base.Clone()
+	if cfg.Concurrency > 0 {
+		tr.MaxIdleConnsPerHost = cfg.Concurrency
+	}
 	tlsCfg := &tls.Config{
 		MinVersion: tls.VersionTLS12,
 		// Verification is on unless the user turned it off explicitly.
