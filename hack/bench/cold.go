@@ -35,11 +35,11 @@ type managerRun struct {
 	// start until all were Ready.
 	ControlPlane controlPlaneCPU `json:"controlPlaneCPU"`
 	// Memory is read settleTime after the last DataSource became Ready.
-	Memory memory    `json:"memory"`
-	Ops    opCounts  `json:"openSearchRequests"`
+	Memory memory   `json:"memory"`
+	Ops    opCounts `json:"openSearchRequests"`
 	// Connections is how many TCP connections the fakes accepted.
-	Connections int `json:"tcpConnections"`
-	API    apiCounts `json:"manager"`
+	Connections int       `json:"tcpConnections"`
+	API         apiCounts `json:"manager"`
 }
 
 // coldResult is the cold start at one connection count.
