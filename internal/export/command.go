@@ -46,6 +46,8 @@ Kubernetes.
 Where to read, one of:
   --url URL [--username U] [--password P] [--ca-file F] [--insecure-skip-verify]
       (or OPENSEARCH_URL, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD, OPENSEARCH_INSECURE=true)
+  --url URL --aws-region R [--aws-service es|aoss] [--aws-role-arn ARN]
+      (AWS SigV4, credentials from the AWS default chain)
   --connection NAMESPACE/NAME | --cluster-connection NAME
       (the connection object and its Secrets, read through --kubeconfig)
 
@@ -54,9 +56,10 @@ Flags:
 
 // flags are the command line.
 type flags struct {
-	url, username, password, caFile string
-	insecure                        bool
-	timeout                         time.Duration
+	url, username, password, caFile   string
+	awsRegion, awsService, awsRoleARN string
+	insecure                          bool
+	timeout                           time.Duration
 
 	connection, clusterConnection, kubeconfig string
 
@@ -94,6 +97,10 @@ func parse(args []string, stderr io.Writer) (*flags, error) {
 	fs.StringVar(&f.url, "url", os.Getenv("OPENSEARCH_URL"), "OpenSearch REST API URL (env OPENSEARCH_URL).")
 	fs.StringVar(&f.username, "username", os.Getenv("OPENSEARCH_USERNAME"), "Basic-auth user name (env OPENSEARCH_USERNAME).")
 	fs.StringVar(&f.password, "password", "", "Basic-auth password; prefer the environment variable OPENSEARCH_PASSWORD, which process listings do not show.")
+	fs.StringVar(&f.awsRegion, "aws-region", "",
+		"Sign requests with AWS SigV4 for this region (Amazon OpenSearch Service), with credentials from the AWS default chain.")
+	fs.StringVar(&f.awsService, "aws-service", "es", "Service requests are signed for: es (domains) or aoss (Serverless); with --aws-region.")
+	fs.StringVar(&f.awsRoleARN, "aws-role-arn", "", "IAM role to assume before signing; with --aws-region.")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM CA bundle that verifies the server; default the system roots.")
 	fs.BoolVar(&f.insecure, "insecure-skip-verify", os.Getenv("OPENSEARCH_INSECURE") == "true", "Do not verify the server's certificate (env OPENSEARCH_INSECURE=true).")
 	fs.DurationVar(&f.timeout, "request-timeout", 30*time.Second, "Bound on the list request.")
@@ -132,6 +139,10 @@ func (f *flags) check() error {
 		return errors.New("give exactly one of --url, --connection and --cluster-connection")
 	case f.connection != "" && len(strings.Split(f.connection, "/")) != 2:
 		return fmt.Errorf("--connection %q: want NAMESPACE/NAME", f.connection)
+	case f.awsRegion != "" && f.url == "":
+		return errors.New("--aws-region goes with --url; a connection's own auth.awsSigV4 is read from it")
+	case f.awsRegion != "" && (f.username != "" || f.password != ""):
+		return errors.New("--aws-region and basic auth (--username, --password) are exclusive")
 	case f.url != "" && f.connectionRef == "":
 		return errors.New("--connection-ref is required with --url: name the connection the DataSources will use")
 	}

@@ -30,10 +30,15 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
 
-// fromFlags is the client configuration given on the command line.
+// fromFlags is the client configuration given on the command line. With
+// --aws-region, requests are signed with credentials from the AWS default
+// chain (environment, shared files, IRSA, EKS Pod Identity).
 func fromFlags(f *flags) (opensearch.Config, error) {
 	cfg := opensearch.Config{Endpoint: f.url, Username: f.username, Password: f.password,
 		InsecureSkipVerify: f.insecure, RequestTimeout: f.timeout}
+	if f.awsRegion != "" {
+		cfg.AWSSigV4 = &opensearch.AWSSigV4{Region: f.awsRegion, Service: f.awsService, RoleARN: f.awsRoleARN}
+	}
 	if f.caFile != "" {
 		pem, err := os.ReadFile(f.caFile)
 		if err != nil {
@@ -59,6 +64,10 @@ type connectionSource struct {
 	ca        *secretKey
 	cert, key *secretKey
 	insecure  bool
+	// aws signs with AWS SigV4; its key pair, when a Secret holds it, is
+	// read from awsKeys (access key ID, secret access key, session token).
+	aws     *opensearch.AWSSigV4
+	awsKeys []*secretKey
 }
 
 // fromConnection reads a connection object and its Secrets, as the operator
@@ -91,6 +100,12 @@ func namespacedSource(conn *v1alpha1.OpenSearchConnection) connectionSource {
 		src.user = &secretKey{types.NamespacedName{Namespace: ns, Name: r.Name}, r.UsernameKey, "username"}
 		src.pass = &secretKey{types.NamespacedName{Namespace: ns, Name: r.Name}, r.PasswordKey, "password"}
 	}
+	if a := conn.Spec.Auth; a != nil && a.AWSSigV4 != nil {
+		src.aws = awsSettings(a.AWSSigV4.AWSSigV4Settings)
+		if r := a.AWSSigV4.SecretRef; r != nil {
+			src.awsKeys = awsKeys(types.NamespacedName{Namespace: ns, Name: r.Name}, *r)
+		}
+	}
 	if t := conn.Spec.TLS; t != nil {
 		src.insecure = t.InsecureSkipVerify
 		if r := t.CASecretRef; r != nil {
@@ -112,6 +127,12 @@ func clusterSource(conn *v1alpha1.ClusterOpenSearchConnection) connectionSource 
 		src.user = &secretKey{nn, r.UsernameKey, "username"}
 		src.pass = &secretKey{nn, r.PasswordKey, "password"}
 	}
+	if a := conn.Spec.Auth; a != nil && a.AWSSigV4 != nil {
+		src.aws = awsSettings(a.AWSSigV4.AWSSigV4Settings)
+		if r := a.AWSSigV4.SecretRef; r != nil {
+			src.awsKeys = awsKeys(types.NamespacedName{Namespace: r.Namespace, Name: r.Name}, r.AWSCredentialsSecretReference)
+		}
+	}
 	if t := conn.Spec.TLS; t != nil {
 		src.insecure = t.InsecureSkipVerify
 		if r := t.CASecretRef; r != nil {
@@ -124,6 +145,20 @@ func clusterSource(conn *v1alpha1.ClusterOpenSearchConnection) connectionSource 
 		}
 	}
 	return src
+}
+
+func awsSettings(a v1alpha1.AWSSigV4Settings) *opensearch.AWSSigV4 {
+	return &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
+}
+
+// awsKeys are the Secret keys of an access key pair, and of the session
+// token when the reference names one.
+func awsKeys(nn types.NamespacedName, r v1alpha1.AWSCredentialsSecretReference) []*secretKey {
+	keys := []*secretKey{{nn, r.AccessKeyIDKey, "AWS_ACCESS_KEY_ID"}, {nn, r.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY"}}
+	if r.SessionTokenKey != "" {
+		keys = append(keys, &secretKey{nn, r.SessionTokenKey, r.SessionTokenKey})
+	}
+	return keys
 }
 
 // config reads the Secret keys src names into a client configuration.
@@ -161,6 +196,20 @@ func (src connectionSource) config(ctx context.Context, c client.Reader) (opense
 	}
 	cfg.Username, cfg.Password = string(values[0]), string(values[1])
 	cfg.CACertPEM, cfg.ClientCertPEM, cfg.ClientKeyPEM = values[2], values[3], values[4]
+	if src.aws == nil {
+		return cfg, nil
+	}
+	aws := *src.aws
+	keys := make([]string, 3)
+	for i, k := range src.awsKeys {
+		v, err := read(k)
+		if err != nil {
+			return cfg, err
+		}
+		keys[i] = string(v)
+	}
+	aws.AccessKeyID, aws.SecretAccessKey, aws.SessionToken = keys[0], keys[1], keys[2]
+	cfg.AWSSigV4 = &aws
 	return cfg, nil
 }
 

@@ -265,3 +265,65 @@ stringData:
 		t.Errorf("stored after the write: %v", doc)
 	}
 }
+
+// TestExportSigV4 reads Amazon OpenSearch Service the way the operator
+// does: through a connection whose auth.awsSigV4 names a Secret with the
+// key pair, and through --aws-region with the key pair from the
+// environment (the AWS default chain).
+func TestExportSigV4(t *testing.T) {
+	c := start(t)
+	keys := fakeopensearch.SigV4{Region: "eu-west-1", AccessKeyID: "AKIDEXPORTTEST", SecretAccessKey: "export-test-secret-access-key"}
+	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, SigV4: &keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	for _, d := range plain() {
+		fake.Seed(d)
+	}
+	c.kubectlRun(fmt.Sprintf(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: aws
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: aws-keys
+  namespace: aws
+stringData:
+  AWS_ACCESS_KEY_ID: %s
+  AWS_SECRET_ACCESS_KEY: %s
+---
+apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: OpenSearchConnection
+metadata:
+  name: os
+  namespace: aws
+spec:
+  endpoint: %s
+  auth:
+    awsSigV4:
+      region: eu-west-1
+      secretRef:
+        name: aws-keys
+`, keys.AccessKeyID, keys.SecretAccessKey, fake.URL()), "apply", "-f", "-")
+
+	fromConnection := c.export("--connection", "aws/os", "--observe")
+	c.kubectlRun(fromConnection, "apply", "-f", "-")
+	c.expectReasons("aws", "archive-q1=Observed glue=Observed logs=Observed")
+
+	cmd := exec.Command(c.manager, "export", "--url", fake.URL(), "--aws-region", "eu-west-1", "--namespace", "aws", "--connection-ref", "os", "--observe")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+keys.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+keys.SecretAccessKey,
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "OPENSEARCH_USERNAME=", "OPENSEARCH_PASSWORD=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("manager export --aws-region: %v\n%s", err, out)
+	}
+	if got := string(out); got != fromConnection {
+		t.Errorf("--url --aws-region printed\n%s\nwant what --connection printed\n%s", out, fromConnection)
+	}
+	if n := writesTo(fake); n != 0 {
+		t.Errorf("%d write requests reached the server", n)
+	}
+}
