@@ -118,8 +118,14 @@ func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 	}
 }
 
-// lastKnown is when the DataSource last wrote or compared its data source.
+// lastKnown is when the DataSource last wrote or compared its data source
+// on the connection's cluster. After a connectionRef change that was on
+// another cluster, which says nothing of this one: there the DataSource is
+// as new as one never written.
 func lastKnown(s *dataSourceScope) time.Time {
+	if c := s.ds.Status.Connection; c != nil && c.Endpoint != s.conn.Target {
+		return time.Time{}
+	}
 	last := s.applied.checked
 	if t := s.ds.Status.LastSyncTime; t != nil && t.After(last) {
 		last = t.Time

@@ -44,6 +44,9 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 		return r.conflict(s, fmt.Sprintf("the DataSource with uid %s", holder), name)
 	}
 	if r.alreadyMatches(s) {
+		if err := r.releasePrevious(ctx, s); err != nil {
+			return r.failedCall(ctx, s, err)
+		}
 		return r.keepMatching(s)
 	}
 	res, done, err := r.apply(ctx, s)

@@ -187,7 +187,7 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 	name := s.desired.DataSource.Name
 	keep := func(why string) error {
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Moved", "Move",
-			"Wrote data source %q on %s; left it on %s: %s", name, s.conn.Target, old.Endpoint, why)
+			"Moved data source %q to %s; left it on %s: %s", name, s.conn.Target, old.Endpoint, why)
 		return nil
 	}
 	switch {
@@ -214,7 +214,7 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 		return fmt.Errorf("removing data source %q from %s: %w", name, prev.ID, err)
 	}
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Moved", "Move",
-		"Wrote data source %q on %s and deleted it from %s", name, s.conn.Target, old.Endpoint)
+		"Moved data source %q to %s and deleted it from %s", name, s.conn.Target, old.Endpoint)
 	return nil
 }
 

@@ -89,6 +89,35 @@ var _ = Describe("Ownership", func() {
 		expectEvent(ds, "Moved", "did not create it there")
 	})
 
+	It("releases the old cluster when it moves onto one that already holds a matching data source", func() {
+		ns := newNamespace()
+		oldFake, newFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		newFake.Seed(fakeopensearch.Document{Name: "logs", Connector: "OPENSEARCH", Description: "local"})
+		createConnection(ns, "old", oldFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		createConnection(ns, "new", newFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		ds := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "logs"},
+			Spec: v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "old"},
+				Connector: "opensearch", Description: "local"},
+		}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Adopted).To(BeFalse())
+
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ConnectionRef.Name = "new" })
+		Eventually(func() string {
+			c := get(ds).(*v1alpha1.DataSource).Status.Connection
+			if c == nil {
+				return ""
+			}
+			return c.Name
+		}, timeout, interval).Should(Equal("new"))
+		Eventually(func() bool { _, ok := oldFake.Stored("logs"); return ok }, timeout, interval).Should(BeFalse(),
+			"the copy this DataSource created on the old cluster stayed behind")
+		Expect(writesTo(newFake)).To(BeZero(), "the matching data source needed no write: create %d update %d patch %d list %d", newFake.Count(fakeopensearch.OpCreate), newFake.Count(fakeopensearch.OpUpdate), newFake.Count(fakeopensearch.OpPatch), newFake.Count(fakeopensearch.OpList))
+		expectEvent(ds, "Moved", "deleted it from")
+	})
+
 	It("sees a conflict across two connections to one cluster, and the loser's deletion keeps the data source", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)
