@@ -18,31 +18,18 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"time"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
 )
 
-// cluster is envtest's kube-apiserver and etcd with the operator's CRDs and
+// cluster is envtest's control plane with the operator's CRDs and
 // admission policy installed, a kubeconfig for the manager process, and the
 // bench's own client.
 type cluster struct {
-	env        *envtest.Environment
+	*controlplane.ControlPlane
 	cfg        *rest.Config
 	kubeconfig string
 	c          client.Client
@@ -74,109 +61,42 @@ func (c controlPlaneCPU) minus(earlier controlPlaneCPU) controlPlaneCPU {
 // cluster-admin kubeconfig into dir and installs config/crd and
 // config/policy as `make install` does.
 func startCluster(ctx context.Context, root, assets, dir string) (*cluster, error) {
-	for _, bin := range []string{"kube-apiserver", "etcd"} {
-		if _, err := os.Stat(filepath.Join(assets, bin)); err != nil {
-			return nil, fmt.Errorf("%s has no %s: run `make bench`, which builds it (make envtest-assets)", assets, bin)
-		}
-	}
-	cl := &cluster{env: &envtest.Environment{BinaryAssetsDirectory: assets}}
-	cfg, err := cl.env.Start()
+	cp, err := controlplane.Start(assets, dir, "bench", "bench")
 	if err != nil {
-		return nil, fmt.Errorf("starting kube-apiserver and etcd: %w", err)
+		return nil, err
 	}
-	if err := cl.setUp(ctx, cfg, root, assets, dir); err != nil {
-		_ = cl.env.Stop()
+	cl := &cluster{ControlPlane: cp, kubeconfig: cp.Kubeconfig}
+	if err := cl.setUp(ctx, root, assets); err != nil {
+		_ = cp.Stop()
 		return nil, err
 	}
 	return cl, nil
 }
 
-func (cl *cluster) setUp(ctx context.Context, cfg *rest.Config, root, assets, dir string) error {
-	user, err := cl.env.AddUser(envtest.User{Name: "bench", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return err
-	}
-	data, err := user.KubeConfig()
-	if err != nil {
-		return err
-	}
-	cl.kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(cl.kubeconfig, data, 0o600); err != nil {
-		return err
-	}
+func (cl *cluster) setUp(ctx context.Context, root, assets string) error {
 	// Both name etcd's URL on their command lines, which tells this
 	// bench's control plane from any other on the machine.
-	etcdURL := cl.env.ControlPlane.Etcd.URL.String()
+	var err error
+	etcdURL := cl.Env.ControlPlane.Etcd.URL.String()
 	if cl.apiserver, err = findProcess("kube-apiserver", "--etcd-servers="+etcdURL); err != nil {
 		return err
 	}
 	if cl.etcd, err = findProcess("etcd", "--listen-client-urls="+etcdURL); err != nil {
 		return err
 	}
-	cl.cfg = rest.CopyConfig(cfg)
+	cl.cfg = rest.CopyConfig(cl.Config)
 	// The bench creates tens of thousands of objects: no client-side
 	// limit, the API server's own flow control decides.
 	cl.cfg.QPS, cl.cfg.Burst = -1, 0
-	if cl.c, err = client.New(cl.cfg, client.Options{Scheme: newScheme()}); err != nil {
+	if cl.c, err = client.New(cl.cfg, client.Options{Scheme: controlplane.Scheme()}); err != nil {
 		return err
 	}
-	return cl.install(ctx, root, assets)
-}
-
-func (cl *cluster) stop() error { return cl.env.Stop() }
-
-// install applies the CRDs and the admission policy with kubectl, as
-// `make install` does, and waits until both are in force.
-func (cl *cluster) install(ctx context.Context, root, assets string) error {
-	kubectl, err := findKubectl(assets)
+	kubectl, err := controlplane.FindKubectl(assets, "bench")
 	if err != nil {
 		return err
 	}
-	for _, dir := range []string{"config/crd", "config/policy"} {
-		cmd := exec.CommandContext(ctx, kubectl, "--kubeconfig", cl.kubeconfig, "apply", "--server-side", "-k", dir)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("kubectl apply --server-side -k %s: %w\n%s", dir, err, out)
-		}
-	}
-	probe := policyProbe()
-	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
-		err := cl.c.Create(ctx, probe.DeepCopy(), client.DryRunAll)
-		return err != nil && strings.Contains(err.Error(), "spec.propertiesFrom"), nil
-	})
-	if err != nil {
-		return errors.New("the CRDs and the admission policy were not in force within 30s")
-	}
-	return nil
+	_, err = cl.Install(ctx, root, kubectl, cl.c)
+	return err
 }
 
-// policyProbe breaks the admission policy's rule (a key in both properties
-// and propertiesFrom); a dry run of it is refused once the policy is in
-// force, so the bench measures with admission as users have it.
-func policyProbe() *v1alpha1.DataSource {
-	ds := &v1alpha1.DataSource{}
-	ds.Namespace, ds.Name = "default", "policy-probe"
-	ds.Spec.ConnectionRef.Name = "opensearch"
-	ds.Spec.Connector = "prometheus"
-	ds.Spec.Properties = map[string]apiextensionsv1.JSON{"k": {Raw: []byte(`"v"`)}}
-	ds.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "k"}}
-	ds.Spec.PropertiesFrom[0].SecretKeyRef.Name, ds.Spec.PropertiesFrom[0].SecretKeyRef.Key = "s", "k"
-	return ds
-}
-
-// findKubectl prefers kubectl on PATH and falls back to the one
-// hack/envtest-assets.sh builds when the machine has none.
-func findKubectl(assets string) (string, error) {
-	if p, err := exec.LookPath("kubectl"); err == nil {
-		return p, nil
-	}
-	p := filepath.Join(assets, "kubectl")
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New("kubectl is neither on PATH nor in KUBEBUILDER_ASSETS: run `make bench`, which builds it")
-	}
-	return p, nil
-}
-
-func newScheme() *runtime.Scheme {
-	return controllers.ManagerOptions(ctrl.Options{}).Scheme
-}
+func (cl *cluster) stop() error { return cl.Stop() }

@@ -46,6 +46,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -81,13 +82,13 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 
 	d := &demo{out: out, tty: isTerminal(out), started: time.Now()}
 	d.say("starting kube-apiserver and etcd from %s", assets)
-	cp, err := startControlPlane(assets, tmp)
+	cp, err := controlplane.Start(assets, tmp, "demo", "demo")
 	if err != nil {
 		return err
 	}
 	defer func() {
 		d.say("stopping kube-apiserver and etcd")
-		if stopErr := cp.stop(); stopErr != nil && err == nil {
+		if stopErr := cp.Stop(); stopErr != nil && err == nil {
 			err = fmt.Errorf("stopping the control plane: %w", stopErr)
 		}
 	}()
@@ -109,9 +110,9 @@ func prepare() (root, assets string, smp samples, err error) {
 
 // runOn installs the CRDs, starts the servers and the manager on a running
 // control plane, and tours; it stops what it started before returning.
-func (d *demo) runOn(ctx context.Context, cp *controlPlane, root, assets string, smp samples, logPath string, once bool) error {
+func (d *demo) runOn(ctx context.Context, cp *controlplane.ControlPlane, root, assets string, smp samples, logPath string, once bool) error {
 	var err error
-	if d.c, err = client.New(cp.cfg, client.Options{Scheme: newScheme()}); err != nil {
+	if d.c, err = client.New(cp.Config, client.Options{Scheme: controlplane.Scheme()}); err != nil {
 		return err
 	}
 	if err := d.install(ctx, root, assets, cp); err != nil {
@@ -125,7 +126,7 @@ func (d *demo) runOn(ctx context.Context, cp *controlPlane, root, assets string,
 	if err != nil {
 		return err
 	}
-	stopManager, err := startManager(cp.cfg, metricsAddr)
+	stopManager, err := startManager(cp.Config, metricsAddr)
 	if err != nil {
 		return err
 	}
@@ -147,15 +148,12 @@ func (d *demo) runOn(ctx context.Context, cp *controlPlane, root, assets string,
 
 // install applies the CRDs and the admission policy as `make install` does
 // and waits until both are in force.
-func (d *demo) install(ctx context.Context, root, assets string, cp *controlPlane) error {
-	kubectl, err := findKubectl(assets)
+func (d *demo) install(ctx context.Context, root, assets string, cp *controlplane.ControlPlane) error {
+	kubectl, err := controlplane.FindKubectl(assets, "demo")
 	if err != nil {
 		return err
 	}
-	if err := cp.install(ctx, root, kubectl); err != nil {
-		return err
-	}
-	refusal, err := waitInstalled(ctx, d.c)
+	refusal, err := cp.Install(ctx, root, kubectl, d.c)
 	if err != nil {
 		return err
 	}
@@ -259,7 +257,7 @@ func (d *demo) result() error {
 }
 
 // playground prints how to reach the demo and waits for Ctrl-C.
-func (d *demo) playground(ctx context.Context, cp *controlPlane, metricsAddr string) {
+func (d *demo) playground(ctx context.Context, cp *controlplane.ControlPlane, metricsAddr string) {
 	if err := d.result(); err != nil {
 		d.say("%v", err)
 	}
@@ -276,7 +274,7 @@ Servers (user name and password: the opensearch-admin Secret in %s):
 Operator metrics:   http://%s/metrics
 
 Press Ctrl-C to stop; everything the demo started is stopped and its files are removed.
-`, cp.kubeconfig, nsDocumented, d.documented.URL(), d.sqlplugin.URL(), metricsAddr)
+`, cp.Kubeconfig, nsDocumented, d.documented.URL(), d.sqlplugin.URL(), metricsAddr)
 	<-ctx.Done()
 	_, _ = fmt.Fprintln(d.out)
 	d.say("interrupted; stopping")
