@@ -157,6 +157,15 @@ func (c *connectionClients) awsSigV4(a *awsSigV4View, read func(*secretKeyRef, s
 	if err != nil {
 		return nil, err
 	}
+	// An empty key would leave the signer nothing but the default chain:
+	// the operator's own identity, not the one the Secret's owner chose.
+	for i := range 2 {
+		if len(vals[i]) == 0 {
+			return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound, fmt.Sprintf(
+				"key %q of Secret %s (spec.auth.awsSigV4.secretRef) is empty; fill it in", a.Keys.Keys[i], a.Keys.NamespacedName)}
+		}
+	}
+	out.StaticKeys = true
 	out.AccessKeyID, out.SecretAccessKey = string(vals[0]), string(vals[1])
 	if len(vals) > 2 {
 		out.SessionToken = string(vals[2])

@@ -116,6 +116,38 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 		Expect(gatherText(suiteMetrics)).NotTo(ContainSubstring(canary))
 	})
 
+	It("refuses a Secret with empty AWS keys rather than signing as the operator", func() {
+		ns := newNamespace()
+		fake := startSigV4Fake(sigV4Keys)
+		createSecret(ns, "aws-empty", map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+		conn := &v1alpha1.OpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "aws"},
+			Spec: v1alpha1.OpenSearchConnectionSpec{
+				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL(), Dialect: v1alpha1.DialectSQLPlugin},
+				Auth: &v1alpha1.ConnectionAuth{AWSSigV4: &v1alpha1.AWSSigV4Auth{
+					AWSSigV4Settings: v1alpha1.AWSSigV4Settings{Region: "eu-west-1"},
+					SecretRef:        &v1alpha1.AWSCredentialsSecretReference{Name: "aws-empty"},
+				}},
+			},
+		}
+		Expect(k8s.Create(ctx, conn)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(context.Background(), conn) })
+		Eventually(func(g Gomega) {
+			c := connectionReady(conn)
+			g.Expect(c).NotTo(BeNil())
+			g.Expect(string(c.Status) + "/" + c.Reason).To(Equal("False/" + v1alpha1.ReasonSecretKeyNotFound))
+			g.Expect(c.Message).To(ContainSubstring(`key "AWS_ACCESS_KEY_ID" of Secret ` + ns + `/aws-empty`))
+			g.Expect(c.Message).To(ContainSubstring("is empty"))
+		}, timeout, interval).Should(Succeed())
+		Consistently(func() int {
+			n := 0
+			for _, m := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
+				n += fake.CountMethod(m)
+			}
+			return n
+		}, "1s", interval).Should(BeZero(), "a request was sent without the Secret's keys")
+	})
+
 	It("signs for a ClusterOpenSearchConnection with temporary credentials from another namespace", func() {
 		keys := sigV4Keys
 		keys.Service, keys.SessionToken = "aoss", "operator-test-session-token"

@@ -55,6 +55,14 @@ type secretKey struct {
 	key, def string
 }
 
+// name is the key's name, or its default when the reference names none.
+func (k *secretKey) name() string {
+	if k.key == "" {
+		return k.def
+	}
+	return k.key
+}
+
 // connectionSource is what a connection object says about reaching its
 // cluster, with the Secret keys still to read.
 type connectionSource struct {
@@ -176,13 +184,9 @@ func (src connectionSource) config(ctx context.Context, c client.Reader) (opense
 		if err := c.Get(ctx, k.nn, &s); err != nil {
 			return nil, fmt.Errorf("reading Secret %s: %w", k.nn, err)
 		}
-		key := k.key
-		if key == "" {
-			key = k.def
-		}
-		v, ok := s.Data[key]
+		v, ok := s.Data[k.name()]
 		if !ok {
-			return nil, fmt.Errorf("the Secret %s has no key %q", k.nn, key)
+			return nil, fmt.Errorf("the Secret %s has no key %q", k.nn, k.name())
 		}
 		return v, nil
 	}
@@ -207,6 +211,17 @@ func (src connectionSource) config(ctx context.Context, c client.Reader) (opense
 			return cfg, err
 		}
 		keys[i] = string(v)
+	}
+	if len(src.awsKeys) > 0 {
+		// An empty key would leave the signer nothing but the default
+		// chain, the identity running the export, as the operator
+		// refuses to do.
+		for i, k := range src.awsKeys[:2] {
+			if keys[i] == "" {
+				return cfg, fmt.Errorf("key %q of Secret %s is empty", k.name(), k.nn)
+			}
+		}
+		aws.StaticKeys = true
 	}
 	aws.AccessKeyID, aws.SecretAccessKey, aws.SessionToken = keys[0], keys[1], keys[2]
 	cfg.AWSSigV4 = &aws

@@ -39,9 +39,15 @@ type AWSSigV4 struct {
 	// Service is "es" (domains) or "aoss" (Serverless); "" means "es".
 	Service string
 	// AccessKeyID, SecretAccessKey and SessionToken are static
-	// credentials. An empty AccessKeyID means the AWS default chain (IRSA,
-	// EKS Pod Identity, the environment, shared files).
+	// credentials. Empty ones mean the AWS default chain (IRSA, EKS Pod
+	// Identity, the environment, shared files, the node's instance role),
+	// unless StaticKeys is set.
 	AccessKeyID, SecretAccessKey, SessionToken string
+	// StaticKeys says the key pair was read from a Secret: an empty access
+	// key ID or secret access key is then an error, never the default
+	// chain, which would sign as the operator's own identity instead of
+	// the one the Secret's owner chose.
+	StaticKeys bool
 	// RoleARN, when set, is assumed with sts:AssumeRole using the
 	// credentials above before signing.
 	RoleARN string
@@ -73,6 +79,9 @@ func newAWSSigner(a *AWSSigV4) (signer.Signer, error) {
 	}
 	if service != "es" && service != "aoss" {
 		return nil, fmt.Errorf("AWS SigV4: service must be es or aoss, not %q", service)
+	}
+	if a.StaticKeys && (a.AccessKeyID == "" || a.SecretAccessKey == "") {
+		return nil, errors.New("AWS SigV4: the static access key ID and secret access key must not be empty")
 	}
 	if (a.AccessKeyID == "") != (a.SecretAccessKey == "") {
 		return nil, errors.New("AWS SigV4: the access key ID and the secret access key must be given together")

@@ -111,6 +111,27 @@ func TestSigV4SignsEveryRequest(t *testing.T) {
 	}
 }
 
+// TestSigV4RefusesEmptyStaticKeys pins that keys read from a Secret never
+// fall back to the default chain, the operator's own identity, when empty.
+func TestSigV4RefusesEmptyStaticKeys(t *testing.T) {
+	for name, a := range map[string]AWSSigV4{
+		"both empty":       {Region: "eu-west-1", StaticKeys: true},
+		"both empty, role": {Region: "eu-west-1", StaticKeys: true, RoleARN: "arn:aws:iam::123456789012:role/ds"},
+		"no access key ID": {Region: "eu-west-1", StaticKeys: true, SecretAccessKey: "s"},
+		"no secret key":    {Region: "eu-west-1", StaticKeys: true, AccessKeyID: "AKID"},
+		"only a token":     {Region: "eu-west-1", StaticKeys: true, SessionToken: "t"},
+	} {
+		_, err := New(Config{Endpoint: "https://search.example", AWSSigV4: &a})
+		if err == nil || !strings.Contains(err.Error(), "must not be empty") {
+			t.Errorf("%s: New = %v, want the empty static keys refused", name, err)
+		}
+	}
+	if _, err := New(Config{Endpoint: "https://search.example",
+		AWSSigV4: &AWSSigV4{Region: "eu-west-1", StaticKeys: true, AccessKeyID: "AKID", SecretAccessKey: "s"}}); err != nil {
+		t.Errorf("a full static key pair: %v", err)
+	}
+}
+
 func TestSigV4RefusesBasicAuthBeside(t *testing.T) {
 	for _, cfg := range []Config{
 		{Endpoint: "https://search.example", Username: "u", Password: "p", AWSSigV4: &AWSSigV4{Region: "eu-west-1"}},
