@@ -109,7 +109,7 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
 	}
 	if v.AWS != nil {
-		aws, err := c.awsSigV4(v.AWS, read, sum)
+		aws, err := awsSigV4(v.ID.Kind, v.AWS, read, sum)
 		if err != nil {
 			return nil, err
 		}
@@ -142,15 +142,22 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 	})
 }
 
-// awsSigV4 resolves the signing settings, reading the access key pair when
-// a Secret holds it. Its settings join the client's hash, so that an edit
-// or a rotated key pair rebuilds the client and with it the signer (and its
-// cached credentials); the signer otherwise lives as long as the client.
-func (c *connectionClients) awsSigV4(a *awsSigV4View, read func(*secretKeyRef, string) ([][]byte, error),
+// awsSigV4 resolves the signing settings of a connection of kind, reading
+// the access key pair when a Secret holds it. Its settings join the
+// client's hash, so that an edit or a rotated key pair rebuilds the client
+// and with it the signer (and its cached credentials); the signer otherwise
+// lives as long as the client.
+func awsSigV4(kind string, a *awsSigV4View, read func(*secretKeyRef, string) ([][]byte, error),
 	sum hash.Hash) (*opensearch.AWSSigV4, error) {
 	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
 	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
 	if a.Keys == nil {
+		if kind != string(v1alpha1.KindClusterOpenSearchConnection) {
+			// The API server refuses this since the rule was added; an
+			// object stored before it must not act as the operator either.
+			return nil, &blocked{v1alpha1.ReasonInvalidSpec, "spec.auth.awsSigV4.secretRef: an OpenSearchConnection " +
+				"must name a Secret in its namespace; only a ClusterOpenSearchConnection may use the operator's own AWS identity"}
+		}
 		return out, nil
 	}
 	vals, err := read(a.Keys, "spec.auth.awsSigV4.secretRef")

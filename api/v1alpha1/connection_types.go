@@ -112,8 +112,8 @@ type AWSSigV4Settings struct {
 	Service AWSService `json:"service,omitempty"`
 
 	// roleARN is an IAM role the operator assumes (sts:AssumeRole) with the
-	// credentials from secretRef, or from the default chain without one,
-	// before signing.
+	// credentials from secretRef, or, on a ClusterOpenSearchConnection
+	// without one, from the default chain, before signing.
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`
@@ -153,14 +153,20 @@ type AWSCredentialsSecretReference struct {
 }
 
 // AWSSigV4Auth is AWS Signature Version 4 signing with credentials from a
-// Secret in the connection's namespace, or from the AWS default chain.
+// Secret in the connection's namespace. The operator's own AWS identity (the
+// default chain) is not offered here: anyone who may create an
+// OpenSearchConnection in a namespace would otherwise act as the operator on
+// every domain its role reaches, and have it assume every role that trusts
+// it. Only a ClusterOpenSearchConnection, created by a cluster
+// administrator, may use it.
+// +kubebuilder:validation:XValidation:rule="has(self.secretRef)",message="spec.auth.awsSigV4.secretRef: an OpenSearchConnection must name a Secret in its namespace; only a ClusterOpenSearchConnection may use the operator's own AWS identity",fieldPath=".secretRef",reason=FieldValueRequired
 type AWSSigV4Auth struct {
 	AWSSigV4Settings `json:",inline"`
 
 	// secretRef is a Secret in the connection's namespace holding an access
-	// key pair; a change to it is applied within seconds. Unset means the
-	// AWS default credential chain of the operator's pod: IRSA or EKS Pod
-	// Identity, then the environment.
+	// key pair; a change to it is applied within seconds. It is required:
+	// an empty key is reported, never replaced by the operator's own
+	// identity.
 	// +optional
 	SecretRef *AWSCredentialsSecretReference `json:"secretRef,omitempty"`
 }
@@ -237,9 +243,8 @@ type OpenSearchConnectionSpec struct {
 	ConnectionSettings `json:",inline"`
 
 	// auth holds the operator's credentials for OpenSearch: basic auth or
-	// AWS SigV4, read from a Secret in the connection's namespace (or, for
-	// SigV4, the AWS default chain). A change to the Secret is applied
-	// within seconds.
+	// AWS SigV4, read from a Secret in the connection's namespace. A change
+	// to the Secret is applied within seconds.
 	// +optional
 	Auth *ConnectionAuth `json:"auth,omitempty"`
 
@@ -376,7 +381,8 @@ type ClusterAWSSigV4Auth struct {
 
 	// secretRef is the Secret holding an access key pair; a change to it is
 	// applied within seconds. Unset means the AWS default credential chain
-	// of the operator's pod: IRSA or EKS Pod Identity, then the environment.
+	// of the operator's pod: IRSA or EKS Pod Identity, the environment, and
+	// last the node's instance role (EC2 IMDS) unless the node blocks it.
 	// +optional
 	SecretRef *NamespacedAWSCredentialsSecretReference `json:"secretRef,omitempty"`
 }

@@ -96,6 +96,12 @@ func fromConnection(ctx context.Context, c client.Reader, kind v1alpha1.Connecti
 			return opensearch.Config{}, fmt.Errorf("reading %s %s/%s: %w", kind, namespace, name, err)
 		}
 		src = namespacedSource(&conn)
+		if src.aws != nil && src.awsKeys == nil {
+			// Stored before the API server refused it: signing with the
+			// default chain would export as whoever runs the command.
+			return opensearch.Config{}, fmt.Errorf("%s %s/%s: spec.auth.awsSigV4.secretRef: an OpenSearchConnection must name "+
+				"a Secret in its namespace; only a ClusterOpenSearchConnection may use the default AWS identity", kind, namespace, name)
+		}
 	}
 	return src.config(ctx, c)
 }

@@ -29,9 +29,10 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 )
 
-// TestFromConnectionRefusesEmptyAWSKeys pins that an export through a
-// connection whose Secret holds an empty key fails, rather than signing
-// with the default chain: the identity running the export.
+// TestFromConnectionRefusesEmptyAWSKeys pins that an export through an
+// OpenSearchConnection whose Secret holds an empty key, or that names no
+// Secret, fails rather than signing with the default chain: the identity
+// running the export.
 func TestFromConnectionRefusesEmptyAWSKeys(t *testing.T) {
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{corev1.AddToScheme, v1alpha1.AddToScheme} {
@@ -56,13 +57,18 @@ func TestFromConnectionRefusesEmptyAWSKeys(t *testing.T) {
 		"both empty":        {map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_ACCESS_KEY_ID" of Secret team/keys is empty`},
 		"secret key empty":  {map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_SECRET_ACCESS_KEY" of Secret team/keys is empty`},
 		"access key absent": {map[string]string{"AWS_SECRET_ACCESS_KEY": "s"}, `has no key "AWS_ACCESS_KEY_ID"`},
+		"no secretRef":      {nil, "spec.auth.awsSigV4.secretRef"},
 		"full pair":         {map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"}, ""},
 	} {
 		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "keys"}, Data: map[string][]byte{}}
 		for k, v := range tc.data {
 			secret.Data[k] = []byte(v)
 		}
-		c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(conn.DeepCopy(), secret).Build()
+		obj := conn.DeepCopy()
+		if tc.data == nil {
+			obj.Spec.Auth.AWSSigV4.SecretRef = nil
+		}
+		c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(obj, secret).Build()
 		cfg, err := fromConnection(context.Background(), c, v1alpha1.KindOpenSearchConnection, "team", "aws")
 		if tc.wantErr == "" {
 			if err != nil || cfg.AWSSigV4 == nil || !cfg.AWSSigV4.StaticKeys || cfg.AWSSigV4.AccessKeyID != "AKID" {

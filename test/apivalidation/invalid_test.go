@@ -271,16 +271,36 @@ var _ = Describe("invalid manifests", func() {
 			more:  []string{"auth.basic and auth.awsSigV4 are exclusive"},
 		}),
 		Entry("awsSigV4 without region", invalidCase{
-			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      service: es\n"),
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      service: es\n      secretRef:\n        name: aws\n"),
 			field:    "spec.auth.awsSigV4.region",
 		}),
 		Entry("awsSigV4 service unknown (s3)", invalidCase{
-			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      service: s3\n"),
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      service: s3\n      secretRef:\n        name: aws\n"),
 			field:    "spec.auth.awsSigV4.service",
 		}),
 		Entry("awsSigV4 roleARN not an IAM role ARN", invalidCase{
-			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      roleARN: arn:aws:s3:::bucket\n"),
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      roleARN: arn:aws:s3:::bucket\n      secretRef:\n        name: aws\n"),
 			field:    "spec.auth.awsSigV4.roleARN",
+		}),
+		Entry("OpenSearchConnection awsSigV4 without secretRef: the operator's own AWS identity", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n"),
+			field:    "spec.auth.awsSigV4.secretRef",
+			more:     []string{"only a ClusterOpenSearchConnection may use the operator's own AWS identity"},
+		}),
+		Entry("OpenSearchConnection awsSigV4 roleARN without secretRef: assumed with the operator's identity", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n"+
+				"      region: eu-west-1\n      roleARN: arn:aws:iam::123456789012:role/other-team\n"),
+			field: "spec.auth.awsSigV4.secretRef",
+			more:  []string{"must name a Secret in its namespace"},
+		}),
+		Entry("OpenSearchConnection awsSigV4 secretRef removed by an update", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n"+
+				"      region: eu-west-1\n      secretRef:\n        name: aws\n"),
+			update: func(u *unstructured.Unstructured) {
+				unstructured.RemoveNestedField(u.Object, "spec", "auth", "awsSigV4", "secretRef")
+			},
+			field: "spec.auth.awsSigV4.secretRef",
+			more:  []string{"only a ClusterOpenSearchConnection may use the operator's own AWS identity"},
 		}),
 		Entry("ClusterOpenSearchConnection awsSigV4 Secret reference without namespace", invalidCase{
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://search.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      secretRef:\n        name: aws\n"),

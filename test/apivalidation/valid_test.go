@@ -307,6 +307,16 @@ var _ = Describe("valid manifests", func() {
 			},
 		}),
 
+		Entry("ClusterOpenSearchConnection assuming a role from the default chain", validCase{
+			manifest: "apiVersion: opensearch.datasource-operator.io/v1alpha1\nkind: ClusterOpenSearchConnection\nmetadata:\n  name: aws-role\n" +
+				"spec:\n  endpoint: https://search-logs-abc.eu-west-1.es.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n" +
+				"      roleARN: arn:aws:iam::123456789012:role/datasource-operator\n",
+			clusterScoped: true,
+			check: func(got *unstructured.Unstructured) {
+				Expect(str(got, "spec", "auth", "awsSigV4", "roleARN")).To(Equal("arn:aws:iam::123456789012:role/datasource-operator"))
+				absent(got, "spec", "auth", "awsSigV4", "secretRef")
+			},
+		}),
 		Entry("ClusterOpenSearchConnection with awsSigV4 for Serverless from the default chain", validCase{
 			manifest: "apiVersion: opensearch.datasource-operator.io/v1alpha1\nkind: ClusterOpenSearchConnection\nmetadata:\n  name: aoss\n" +
 				"spec:\n  endpoint: https://abc123.eu-west-1.aoss.amazonaws.com\n  auth:\n    awsSigV4:\n      region: eu-west-1\n      service: aoss\n",
