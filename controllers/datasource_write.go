@@ -216,7 +216,7 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 	case opensearch.IsAlreadyExists(err) && step.Op == opensearch.OpCreate:
 		// Created since the list that said it was missing: whether it may
 		// be written over is the adoption rule's to say.
-		if out := r.checkAdoption(ctx, &dataSourceScope{ds: s.ds, conn: s.conn, api: s.api, desired: s.desired}); out != nil {
+		if out := r.checkAdoption(ctx, &dataSourceScope{ds: s.ds, conn: s.conn, api: s.api, desired: s.desired, applied: s.applied}); out != nil {
 			return res, &blocked{out.reason, out.message}
 		}
 		st.Absent, st.Remote, err = false, nil, nil

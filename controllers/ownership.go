@@ -136,11 +136,14 @@ func claimsFirst(a, b *v1alpha1.DataSource, target string) bool {
 // only when neither the status nor the latest list already tells.
 func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceScope) *outcome {
 	name := s.desired.DataSource.Name
-	own := r.Memory.claimant(claimKey(s.conn.Target, name))
+	// The in-process claim does not count: write takes it before a create
+	// whose 409 brings the rule here, so it says nothing of who made the
+	// data source. Only a create this process saw succeed does.
+	created := s.applied.createdOn == s.conn.Target
 	// A DataSource with a lastSyncTime but no recorded connection was
 	// written by a release that did not record where; it is its own.
 	legacy := s.ds.Status.Connection == nil && s.ds.Status.LastSyncTime != nil
-	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || own == s.ds.UID || s.absent || legacy {
+	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || created || s.absent || legacy {
 		return nil
 	}
 	if s.remote == nil {

@@ -160,6 +160,29 @@ var _ = Describe("Ownership", func() {
 		_, ok := fake.Stored("by-hand")
 		Expect(ok).To(BeTrue(), "a DataSource denied adoption deleted the data source")
 	})
+
+	It("denies adoption when the data source appears after the list that said it was missing", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		cc := clusterConnection(fake, ns, nil)
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		first := prometheusDataSource(ns, "first", cc.Name, "prom-creds")
+		first.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, first)).To(Succeed())
+		expectReady(first, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(fake.Count(fakeopensearch.OpList)).To(BeNumerically(">", 0), "the connection's list was never fetched")
+
+		fake.Seed(fakeopensearch.Document{Name: "by_hand", Connector: "PROMETHEUS",
+			Properties: map[string]any{"prometheus.uri": "http://by-hand:9090"}})
+		fake.ResetCounts()
+		ds := prometheusDataSource(ns, "taker", cc.Name, "prom-creds")
+		ds.Spec.Name, ds.Spec.ConnectionRef.Kind = "by_hand", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		Expect(fake.CountMethod("PUT")).To(BeZero(), "the 409 of the create led to a write over the data source")
+		Expect(stored(fake, "by_hand").Properties["prometheus.uri"]).To(Equal("http://by-hand:9090"))
+		Expect(ds.Status.Connection).To(BeNil(), "the denied DataSource recorded the data source as its own")
+	})
 })
 
 // normalized is the fake's URL as status.connection records it: the fake
