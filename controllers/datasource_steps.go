@@ -185,7 +185,8 @@ func emptyCredential(ds *v1alpha1.DataSource, body opensearch.DataSource) *block
 		}
 	}
 	for _, pf := range ds.Spec.PropertiesFrom {
-		if opensearch.SecretPropertyKey(pf.Key) && string(body.Properties[pf.Key]) == `""` {
+		credential := opensearch.SecretPropertyKey(pf.Key) || opensearch.CredentialValueKey(pf.Key)
+		if credential && string(body.Properties[pf.Key]) == `""` {
 			return empty(pf.SecretKeyRef.Name, pf.SecretKeyRef.Key, "spec.propertiesFrom["+pf.Key+"]")
 		}
 	}
