@@ -38,7 +38,8 @@ import (
 // nothing to do in OpenSearch when an observed DataSource goes, and it
 // neither checks nor takes a claim on the data source, so it never blocks a
 // DataSource that writes it (nor is blocked by one). status.connection,
-// adopted and credentialKeys record writes; they are left as they are.
+// adopted and credentialKeys record writes; they are left as they are
+// while the data source exists, and cleared once it is seen gone.
 func (r *DataSourceReconciler) observe(ctx context.Context, ds *v1alpha1.DataSource) (ctrl.Result, error) {
 	// A claim left from when this DataSource wrote must not hold off a
 	// writer now that it only reads.
@@ -86,6 +87,12 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 	if !exists {
 		out := notReady(v1alpha1.ReasonNotFound, fmt.Sprintf(
 			"data source %q does not exist on %s; managementPolicy Observe never creates one", name, s.conn.ID))
+		// Whatever this DataSource once wrote there is gone: one made later
+		// by someone else must meet the adoption rule after a switch back.
+		out.disown = true
+		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
+			a.createdOn, a.written, a.writtenTo = "", nil, ""
+		})
 		r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 		return out
 	}

@@ -24,6 +24,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -131,6 +132,36 @@ var _ = Describe("managementPolicy Observe", func() {
 		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
 		Expect(writesTo(fake)).To(BeZero())
+	})
+
+	It("forgets what it wrote once it sees the data source gone, so a switch back meets the adoption rule", func() {
+		conn := &v1alpha1.OpenSearchConnection{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "os"}, conn)).To(Succeed())
+		conn.Spec.Adoption = v1alpha1.AdoptionDeny
+		Expect(k8s.Update(ctx, conn)).To(Succeed())
+		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Connection).NotTo(BeNil())
+
+		By("observing it while someone removes it")
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
+		Expect(fake.Remove("metrics")).To(BeTrue())
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = true })
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+		Expect(ds.Status.Connection).To(BeNil(), "the record of a write whose data source is gone was kept")
+		Expect(ds.Status.LastSyncTime).To(BeNil())
+
+		By("someone else making one of that name, then switching back")
+		fake.Seed(fakeopensearch.Document{Name: "metrics", Connector: "PROMETHEUS",
+			Properties: map[string]any{"prometheus.uri": "http://someone-else:9090"}})
+		fake.ResetCounts()
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementCreateOrUpdate })
+		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		Expect(writesTo(fake)).To(BeZero())
+		Expect(stored(fake, "metrics").Properties["prometheus.uri"]).To(Equal("http://someone-else:9090"))
 	})
 
 	It("applies the spec with one write once switched to CreateOrUpdate", func() {

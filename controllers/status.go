@@ -44,7 +44,9 @@ type outcome struct {
 	fingerprint string
 	// owner is what status records of where the data source was written.
 	owner *ownership
-	// disown clears that record: another DataSource manages the data source.
+	// disown clears that record: another DataSource manages the data
+	// source, or an observed one is gone, so what this DataSource wrote
+	// there no longer exists.
 	disown bool
 
 	result ctrl.Result
@@ -116,7 +118,9 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 		conn := out.owner.connection
 		st.Connection, st.Adopted, st.CredentialKeys = &conn, out.owner.adopted, out.owner.credentialKeys
 	case out.disown:
-		st.Connection, st.Adopted, st.CredentialKeys = nil, false, nil
+		// lastSyncTime goes too: with no recorded connection it would read
+		// as a write by a release that did not record where.
+		st.Connection, st.Adopted, st.CredentialKeys, st.LastSyncTime = nil, false, nil, nil
 	}
 	return st
 }
