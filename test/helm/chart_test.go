@@ -182,7 +182,7 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 		if len(find(objs, "ValidatingAdmissionPolicy", "")) != 1 || len(find(objs, "ValidatingAdmissionPolicyBinding", "")) != 1 {
 			t.Error("the admission policy is not rendered")
 		}
-		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=4"} {
+		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16"} {
 			if !slices.Contains(args, want) {
 				t.Errorf("args %v lack %s", args, want)
 			}
