@@ -19,8 +19,10 @@ limitations under the License.
 //
 // # Design
 //
-// One reflector lists and watches the metadata of Secrets (never their
-// data) in all namespaces, or, when the manager's RBAC grants Secrets only
+// One reflector lists and watches the metadata of Secrets (not their data
+// field, though a client-side kubectl apply copies the data into the
+// last-applied annotation, which the watch then carries and the watcher
+// drops) in all namespaces, or, when the manager's RBAC grants Secrets only
 // in some namespaces, one per namespace that holds a referenced Secret.
 // Start asks the API server which applies (a SelfSubjectAccessReview), so
 // the watcher needs no permission beyond the get, list and watch on
