@@ -53,6 +53,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
 )
 
 // scenarios in the order they run; memory comes last because its
@@ -119,7 +120,7 @@ type report struct {
 // run measures the chosen scenarios; it reports whether every target held.
 func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	started := time.Now()
-	root, err := repoRoot()
+	root, err := controlplane.RepoRoot("bench")
 	if err != nil {
 		return false, err
 	}
@@ -253,22 +254,4 @@ func commit(root string) string {
 		return "unknown"
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// repoRoot is the nearest directory upwards holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the bench inside the repository (no go.mod found upwards)")
-		}
-		dir = parent
-	}
 }

@@ -98,7 +98,7 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 // prepare finds the repository, the control plane's binaries and the
 // samples before anything is started.
 func prepare() (root, assets string, smp samples, err error) {
-	if root, err = repoRoot(); err != nil {
+	if root, err = controlplane.RepoRoot("demo"); err != nil {
 		return "", "", nil, err
 	}
 	if assets = os.Getenv("KUBEBUILDER_ASSETS"); assets == "" {
@@ -290,24 +290,6 @@ func logTo(dir string) (string, func(), error) {
 	logger := zap.New(zap.WriteTo(f))
 	ctrl.SetLogger(logger)
 	return path, func() { _ = f.Close() }, nil
-}
-
-// repoRoot is the nearest directory upwards holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the demo inside the repository (no go.mod found upwards)")
-		}
-		dir = parent
-	}
 }
 
 func isTerminal(w io.Writer) bool {

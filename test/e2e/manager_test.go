@@ -32,8 +32,6 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
-
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -48,24 +46,7 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
-	if _, err := env.Start(); err != nil {
-		t.Fatalf("starting envtest: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	user, err := env.AddUser(envtest.User{Name: "e2e", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfigData, err := user.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(kubeconfig, kubeconfigData, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, kubeconfig := managerbin.ControlPlane(t, root, "e2e")
 
 	// The sample connection's Secret says admin/change-me; the fake checks it.
 	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, Username: "admin", Password: "change-me"})

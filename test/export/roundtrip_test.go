@@ -30,8 +30,6 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
-
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -57,23 +55,7 @@ func start(t *testing.T) *cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
-	if _, err := env.Start(); err != nil {
-		t.Fatalf("starting envtest: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	user, err := env.AddUser(envtest.User{Name: "export", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := user.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, kubeconfig := managerbin.ControlPlane(t, root, "export")
 	mgr := managerbin.Start(t, root, kubeconfig, "--metrics-secure=false")
 	return &cluster{t: t, kubectl: kubectl, kubeconfig: kubeconfig, manager: mgr.Cmd.Path}
 }

@@ -35,7 +35,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
@@ -158,24 +157,7 @@ func TestFaultStorm(t *testing.T) {
 // returns a kubeconfig for the managers and a client for the test.
 func startAPIServer(t *testing.T, root string) (string, client.Client) {
 	t.Helper()
-	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("starting envtest: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	user, err := env.AddUser(envtest.User{Name: "fault-suite", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := user.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg, kubeconfig := managerbin.ControlPlane(t, root, "fault-suite")
 	k8s, err := client.New(cfg, client.Options{Scheme: controllers.ManagerOptions(ctrl.Options{}).Scheme})
 	if err != nil {
 		t.Fatal(err)

@@ -20,11 +20,15 @@ package managerbin
 
 import (
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
 // Process is a running manager.
@@ -36,6 +40,32 @@ type Process struct {
 	MetricsAddr, ProbeAddr string
 	// Exited receives the manager's exit once.
 	Exited <-chan error
+}
+
+// ControlPlane starts envtest's kube-apiserver and etcd with the CRDs of
+// the repository at root, and writes a cluster-admin kubeconfig for user
+// that kubectl and the manager process can use. Both stop when the test ends.
+func ControlPlane(t *testing.T, root, user string) (*rest.Config, string) {
+	t.Helper()
+	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatalf("starting envtest: %v", err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	admin, err := env.AddUser(envtest.User{Name: user, Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := admin.KubeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, kubeconfig
 }
 
 // Start builds the manager from the repository at root and runs it against

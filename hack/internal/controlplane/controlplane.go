@@ -145,3 +145,22 @@ func FindKubectl(assets, makeTarget string) (string, error) {
 func Scheme() *runtime.Scheme {
 	return controllers.ManagerOptions(ctrl.Options{}).Scheme
 }
+
+// RepoRoot is the nearest directory upwards of the working directory that
+// holds go.mod; program names the command for the error outside it.
+func RepoRoot(program string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("run the %s inside the repository (no go.mod found upwards)", program)
+		}
+		dir = parent
+	}
+}
