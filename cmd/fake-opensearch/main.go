@@ -37,66 +37,81 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:9200", "listen address")
-	dialect := flag.String("dialect", "sqlplugin", "API dialect: sqlplugin or documented")
-	username := flag.String("username", "", "basic auth user name (enables authentication with --password)")
-	password := flag.String("password", "", "basic auth password")
-	limit := flag.Int("limit", fakeopensearch.DefaultLimit, "plugins.query.datasources.limit")
-	version := flag.String("version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /; before 2.13 also that release's behaviour (fields it refuses, no PATCH, ...)")
-	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate")
-	caFile := flag.String("ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
-	deny := flag.String("denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")
-	bare := flag.Bool("bare-text-bodies", false, "emulate 2.7-2.10 unquoted success bodies")
-	seed := flag.String("seed", "", "JSON file: an array of data source create bodies stored before serving")
-	sigv4Region := flag.String("sigv4-region", "", "require AWS SigV4 signatures scoped to this region instead of basic auth (Amazon OpenSearch Service)")
-	sigv4Service := flag.String("sigv4-service", "es", "with --sigv4-region: the signing service, es or aoss")
-	flag.Parse()
+// flags are the command line, parsed.
+type flags struct {
+	addr, dialect, username, password, version, caFile, deny, seed string
+	sigv4Region, sigv4Service                                      string
+	limit                                                          int
+	useTLS, bare                                                   bool
+}
 
-	mode := fakeopensearch.Mode(strings.ToLower(*dialect))
+func parseFlags() flags {
+	var f flags
+	flag.StringVar(&f.addr, "addr", "127.0.0.1:9200", "listen address")
+	flag.StringVar(&f.dialect, "dialect", "sqlplugin", "API dialect: sqlplugin or documented")
+	flag.StringVar(&f.username, "username", "", "basic auth user name (enables authentication with --password)")
+	flag.StringVar(&f.password, "password", "", "basic auth password")
+	flag.IntVar(&f.limit, "limit", fakeopensearch.DefaultLimit, "plugins.query.datasources.limit")
+	flag.StringVar(&f.version, "version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /; before 2.13 also that release's behaviour (fields it refuses, no PATCH, ...)")
+	flag.BoolVar(&f.useTLS, "tls", false, "serve HTTPS with a self-signed certificate")
+	flag.StringVar(&f.caFile, "ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
+	flag.StringVar(&f.deny, "denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")
+	flag.BoolVar(&f.bare, "bare-text-bodies", false, "emulate 2.7-2.10 unquoted success bodies")
+	flag.StringVar(&f.seed, "seed", "", "JSON file: an array of data source create bodies stored before serving")
+	flag.StringVar(&f.sigv4Region, "sigv4-region", "", "require AWS SigV4 signatures scoped to this region instead of basic auth (Amazon OpenSearch Service)")
+	flag.StringVar(&f.sigv4Service, "sigv4-service", "es", "with --sigv4-region: the signing service, es or aoss")
+	flag.Parse()
+	return f
+}
+
+// options turns the flags into the fake's options.
+func (f flags) options() (fakeopensearch.Options, error) {
+	mode := fakeopensearch.Mode(strings.ToLower(f.dialect))
 	if mode != fakeopensearch.ModeSQLPlugin && mode != fakeopensearch.ModeDocumented {
-		fmt.Fprintf(os.Stderr, "unknown --dialect %q (want sqlplugin or documented)\n", *dialect)
-		os.Exit(2)
+		return fakeopensearch.Options{}, fmt.Errorf("unknown --dialect %q (want sqlplugin or documented)", f.dialect)
 	}
 	opts := fakeopensearch.Options{
-		Mode:           mode,
-		Version:        *version,
-		Limit:          *limit,
-		Username:       *username,
-		Password:       *password,
-		TLS:            *useTLS,
-		BareTextBodies: *bare,
+		Mode: mode, Version: f.version, Limit: f.limit,
+		Username: f.username, Password: f.password,
+		TLS: f.useTLS, BareTextBodies: f.bare,
 	}
-	if *deny != "" {
-		opts.DenyList = strings.Split(*deny, ",")
+	if f.deny != "" {
+		opts.DenyList = strings.Split(f.deny, ",")
 	}
-	if *sigv4Region != "" {
-		opts.SigV4 = sigV4FromEnv(*sigv4Region, *sigv4Service)
+	if f.sigv4Region != "" {
+		opts.SigV4 = sigV4FromEnv(f.sigv4Region, f.sigv4Service)
+	}
+	return opts, nil
+}
+
+func main() {
+	f := parseFlags()
+	opts, err := f.options()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
 	var seeded []fakeopensearch.Document
-	if *seed != "" {
-		docs, err := readSeed(*seed)
-		if err != nil {
+	if f.seed != "" {
+		if seeded, err = readSeed(f.seed); err != nil {
 			log.Fatalf("fake-opensearch: %v", err)
 		}
-		seeded = docs
 	}
-	srv, err := fakeopensearch.StartOn(*addr, opts)
+	srv, err := fakeopensearch.StartOn(f.addr, opts)
 	if err != nil {
 		log.Fatalf("fake-opensearch: %v", err)
 	}
 	for _, d := range seeded {
 		srv.Seed(d)
 	}
-	if *useTLS && *caFile != "" {
-		if err := os.WriteFile(*caFile, srv.CACertPEM(), 0o644); err != nil {
+	if f.useTLS && f.caFile != "" {
+		if err := os.WriteFile(f.caFile, srv.CACertPEM(), 0o644); err != nil {
 			srv.Close()
 			log.Fatalf("fake-opensearch: writing CA file: %v", err)
 		}
-		log.Printf("fake-opensearch: wrote CA certificate to %s", *caFile)
+		log.Printf("fake-opensearch: wrote CA certificate to %s", f.caFile)
 	}
-	log.Printf("fake-opensearch (%s dialect, version %s) listening on %s with %d seeded data sources", mode, *version, srv.URL(), len(seeded))
-
+	log.Printf("fake-opensearch (%s dialect, version %s) listening on %s with %d seeded data sources", opts.Mode, f.version, srv.URL(), len(seeded))
 	if opts.SigV4 != nil {
 		log.Printf("fake-opensearch: requiring SigV4 (region %s, service %s) with the key pair from AWS_ACCESS_KEY_ID", opts.SigV4.Region, opts.SigV4.Service)
 	}

@@ -61,3 +61,32 @@ func TestParseSeed(t *testing.T) {
 		})
 	}
 }
+
+func TestFlagsOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      flags
+		mode    string
+		deny    int
+		wantErr bool
+	}{
+		{name: "sqlplugin", in: flags{dialect: "sqlplugin"}, mode: "sqlplugin"},
+		{name: "dialect is case-insensitive", in: flags{dialect: "Documented"}, mode: "documented"},
+		{name: "denylist split on commas", in: flags{dialect: "sqlplugin", deny: "10.0.0.0/8,127.0.0.1"}, mode: "sqlplugin", deny: 2},
+		{name: "unknown dialect", in: flags{dialect: "opensearch"}, wantErr: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			opts, err := tc.in.options()
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if string(opts.Mode) != tc.mode || len(opts.DenyList) != tc.deny {
+				t.Fatalf("mode %q with %d denied, want %q with %d", opts.Mode, len(opts.DenyList), tc.mode, tc.deny)
+			}
+		})
+	}
+}
