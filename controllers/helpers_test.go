@@ -210,4 +210,18 @@ func deleteAndWaitGone(obj client.Object) {
 	}, timeout, interval).Should(BeTrue(), "%s was not deleted", obj.GetName())
 }
 
+// rotatePassword sets the password key of the Secret and waits until
+// fake stores the new value in data source name.
+func rotatePassword(secret *corev1.Secret, fake *fakeopensearch.Server, name, password string) {
+	Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+			return err
+		}
+		secret.Data["password"] = []byte(password)
+		return k8s.Update(ctx, secret)
+	}, timeout, interval).Should(Succeed())
+	Eventually(func() any { return stored(fake, name).Properties["prometheus.auth.password"] }, timeout, interval).
+		Should(Equal(password))
+}
+
 func joined(ss []string) string { return strings.Join(ss, "\n") }

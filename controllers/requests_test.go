@@ -65,15 +65,7 @@ var _ = Describe("Requests per change", func() {
 		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+2))
 		gets, puts, posts := fake.Count(fakeopensearch.OpGet), fake.Count(fakeopensearch.OpUpdate), fake.Count(fakeopensearch.OpCreate)
 
-		Eventually(func() error {
-			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
-				return err
-			}
-			secret.Data["password"] = []byte("rotated-pass")
-			return k8s.Update(ctx, secret)
-		}, timeout, interval).Should(Succeed())
-		Eventually(func() any { return stored(fake, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).
-			Should(Equal("rotated-pass"))
+		rotatePassword(secret, fake, "metrics", "rotated-pass")
 		Expect(fake.Count(fakeopensearch.OpUpdate)).To(Equal(puts+1), "one PUT per rotation")
 		Expect(fake.Count(fakeopensearch.OpGet)).To(Equal(gets), "a read before the write")
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(posts))
@@ -90,15 +82,7 @@ var _ = Describe("Requests per change", func() {
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		gets, puts, posts := fake.Count(fakeopensearch.OpGet), fake.Count(fakeopensearch.OpUpdate), fake.Count(fakeopensearch.OpCreate)
 
-		Eventually(func() error {
-			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
-				return err
-			}
-			secret.Data["password"] = []byte("rotated-pass")
-			return k8s.Update(ctx, secret)
-		}, timeout, interval).Should(Succeed())
-		Eventually(func() any { return stored(fake, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).
-			Should(Equal("rotated-pass"))
+		rotatePassword(secret, fake, "metrics", "rotated-pass")
 		Expect(fake.Count(fakeopensearch.OpUpdate)).To(Equal(puts+1), "one PUT per rotation")
 		Expect(fake.Count(fakeopensearch.OpGet)).To(Equal(gets), "a read before the write")
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(posts), "a POST: the list older than the create was taken to say it is missing")

@@ -34,7 +34,6 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -130,12 +129,9 @@ var _ = Describe("Referenced Secrets", func() {
 
 		// A rotation reaches the one DataSource that uses the Secret, which
 		// reads it once more.
-		var secret corev1.Secret
-		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "metrics-07"}, &secret)).To(Succeed())
-		secret.Data["password"] = []byte("rotated")
-		Expect(k8s.Update(ctx, &secret)).To(Succeed())
-		Eventually(func() any { return stored(fake, "metrics-07").Properties["prometheus.auth.password"] }, timeout, interval).
-			Should(Equal("rotated"))
+		secret := &corev1.Secret{}
+		secret.Namespace, secret.Name = ns, "metrics-07"
+		rotatePassword(secret, fake, "metrics-07", "rotated")
 		Consistently(func() int { _, reads := reqs.counts(); return reads }, time.Second, interval).Should(Equal(n + 2))
 	})
 })

@@ -117,6 +117,37 @@ type report struct {
 	Tables      []table   `json:"tables"`
 }
 
+// sizes is the mode's name and the sizes it measures, with -cold and
+// -repeats applied.
+func (opts options) sizes() (string, sizes) {
+	mode, sz := "full", fullSizes()
+	if opts.quick {
+		mode, sz = "quick", quickSizes()
+	}
+	if len(opts.cold) > 0 {
+		sz.cold = opts.cold
+		if !slices.Contains(sz.cold, sz.memoryConnections) {
+			sz.memoryConnections = sz.cold[len(sz.cold)-1]
+		}
+	}
+	if opts.repeats > 0 {
+		sz.repeats = opts.repeats
+	}
+	return mode, sz
+}
+
+// outputDirs resolves the output directory against root and makes this
+// run's log directory in it. Each run keeps its manager logs apart, so that
+// runs from several worktrees sharing bin/ do not mix; the binary and the
+// kubeconfig live in a temporary directory removed at the end.
+func outputDirs(root, out string, started time.Time) (string, string, error) {
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	logDir := filepath.Join(out, "logs", fmt.Sprintf("%s-%d", started.Format("20060102-150405"), os.Getpid()))
+	return out, logDir, os.MkdirAll(logDir, 0o755)
+}
+
 // run measures the chosen scenarios; it reports whether every target held.
 func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	started := time.Now()
@@ -129,19 +160,12 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 		return false, errors.New("KUBEBUILDER_ASSETS is not set: run `make bench`, which builds kube-apiserver and etcd and sets it")
 	}
 	for _, s := range opts.only {
-		if !contains(scenarios, s) {
+		if !slices.Contains(scenarios, s) {
 			return false, fmt.Errorf("unknown scenario %q; known: %s", s, strings.Join(scenarios, ", "))
 		}
 	}
-	out := opts.out
-	if !filepath.IsAbs(out) {
-		out = filepath.Join(root, out)
-	}
-	// Each run keeps its manager logs apart, so that runs from several
-	// worktrees sharing bin/ do not mix; the binary and the kubeconfig
-	// live in a temporary directory removed at the end.
-	logDir := filepath.Join(out, "logs", fmt.Sprintf("%s-%d", started.Format("20060102-150405"), os.Getpid()))
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+	out, logDir, err := outputDirs(root, opts.out, started)
+	if err != nil {
 		return false, err
 	}
 	tmp, err := os.MkdirTemp("", "opensearch-datasource-bench-")
@@ -152,20 +176,8 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	// The bench's own client libraries log through controller-runtime; keep
 	// them out of the tables.
 	ctrl.SetLogger(zap.New(zap.WriteTo(io.Discard)))
-	rep := report{Mode: "full", Commit: commit(root), Started: started.UTC(), ManagerArgs: opts.managerArgs}
-	sz := fullSizes()
-	if opts.quick {
-		rep.Mode, sz = "quick", quickSizes()
-	}
-	if len(opts.cold) > 0 {
-		sz.cold = opts.cold
-		if !slices.Contains(sz.cold, sz.memoryConnections) {
-			sz.memoryConnections = sz.cold[len(sz.cold)-1]
-		}
-	}
-	if opts.repeats > 0 {
-		sz.repeats = opts.repeats
-	}
+	mode, sz := opts.sizes()
+	rep := report{Mode: mode, Commit: commit(root), Started: started.UTC(), ManagerArgs: opts.managerArgs}
 	progress("building the manager")
 	bin, err := buildManager(root, tmp)
 	if err != nil {
@@ -203,7 +215,7 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 func (b *bench) tables(ctx context.Context, only []string) []table {
 	var out []table
 	for _, s := range scenarios {
-		if (len(only) > 0 && !contains(only, s)) || ctx.Err() != nil {
+		if (len(only) > 0 && !slices.Contains(only, s)) || ctx.Err() != nil {
 			continue
 		}
 		progress("scenario %s", s)
@@ -236,15 +248,6 @@ func writeJSON(path string, v any) error {
 // stdout holds only the tables.
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 // commit is the checked-out commit, marked dirty when the tree has changes.

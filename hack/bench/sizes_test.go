@@ -16,7 +16,10 @@ limitations under the License.
 
 package main
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestConcurrencyOf(t *testing.T) {
 	for _, tc := range []struct {
@@ -50,5 +53,33 @@ func TestSizesKeepTheirShape(t *testing.T) {
 		if !found {
 			t.Errorf("%s: the memory scenario's baseline (%d connections) is not a cold start size %v", name, s.memoryConnections, s.cold)
 		}
+	}
+}
+
+func TestOptionsSizes(t *testing.T) {
+	full, quick := fullSizes(), quickSizes()
+	cases := []struct {
+		name       string
+		opts       options
+		mode       string
+		cold       []int
+		memoryConn int
+		repeats    int
+	}{
+		{name: "full", opts: options{}, mode: "full", cold: full.cold, memoryConn: full.memoryConnections, repeats: full.repeats},
+		{name: "quick", opts: options{quick: true}, mode: "quick", cold: quick.cold, memoryConn: quick.memoryConnections, repeats: quick.repeats},
+		{name: "-cold keeps a memory size it includes", opts: options{cold: []int{full.memoryConnections}}, mode: "full",
+			cold: []int{full.memoryConnections}, memoryConn: full.memoryConnections, repeats: full.repeats},
+		{name: "-cold without the memory size measures memory at its largest", opts: options{cold: []int{3, 7}, repeats: 2}, mode: "full",
+			cold: []int{3, 7}, memoryConn: 7, repeats: 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mode, sz := tc.opts.sizes()
+			if mode != tc.mode || !slices.Equal(sz.cold, tc.cold) || sz.memoryConnections != tc.memoryConn || sz.repeats != tc.repeats {
+				t.Fatalf("sizes() = %s %v memory %d repeats %d, want %s %v memory %d repeats %d",
+					mode, sz.cold, sz.memoryConnections, sz.repeats, tc.mode, tc.cold, tc.memoryConn, tc.repeats)
+			}
+		})
 	}
 }
