@@ -40,6 +40,7 @@ import (
 // flags are the manager's command line.
 type flags struct {
 	metricsAddr, probeAddr, namespaces string
+	pprofAddr                          string
 	watchLabelSelector                 string
 	leaderElectionNamespace            string
 	leaderElectionID                   string
@@ -78,6 +79,8 @@ func parseFlags() *flags {
 	flag.BoolVar(&f.enableHTTP2, "enable-http2", false,
 		"Allow HTTP/2 on the metrics endpoint; off by default because of the HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities (CVE-2023-44487, CVE-2023-39325).")
 	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
+	flag.StringVar(&f.pprofAddr, "pprof-bind-address", "",
+		"Address Go's /debug/pprof profiles are served on, for measuring the manager; empty (the default) serves none.")
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
 	flag.StringVar(&f.leaderElectionNamespace, "leader-election-namespace", "",
 		"Namespace of the leader-election Lease; empty means the manager's own namespace when it runs in a cluster.")
@@ -103,6 +106,7 @@ func run(f *flags) error {
 		Cache:                   cacheOptions(f.namespaces),
 		Metrics:                 metricsOptions(f),
 		HealthProbeBindAddress:  f.probeAddr,
+		PprofBindAddress:        f.pprofAddr,
 		LeaderElection:          f.leaderElect,
 		LeaderElectionID:        f.leaderElectionID,
 		LeaderElectionNamespace: f.leaderElectionNamespace,

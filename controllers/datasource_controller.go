@@ -141,14 +141,20 @@ func (r *DataSourceReconciler) run(ctx context.Context, s *dataSourceScope, step
 }
 
 // record reports out: the metric first, so that a reader who waited for
-// the condition never scrapes the old value, then the status, once.
+// the condition never scrapes the old value, then the status, once. A
+// write that changes only the record of the last write is reported by the
+// next reconcile, at low priority (see reportLater).
 func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSource, out outcome) (ctrl.Result, error) {
 	nn := client.ObjectKeyFromObject(ds)
 	r.Metrics.readiness.set(nn, out.reason)
+	if reportLater(ds, out) {
+		return r.deferReport(ds, out), nil
+	}
+	out = withUnreported(out, r.Memory.get(ds.UID).unreported)
 	if err := r.patchStatus(ctx, ds, out); err != nil {
 		return ctrl.Result{}, err
 	}
-	r.Memory.update(nn, ds.UID, func(a *applied) { a.synced = out.reason == v1alpha1.ReasonSynced })
+	r.Memory.update(nn, ds.UID, func(a *applied) { a.synced, a.unreported = out.reason == v1alpha1.ReasonSynced, nil })
 	return out.result, out.err
 }
 

@@ -76,7 +76,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, action, action,
 		"%s data source %q on %s: %s", action, s.desired.DataSource.Name, s.conn.ID, res.Message)
 	out := synced(s.desired.DataSource.Name, s.conn)
-	out.written, out.fingerprint = &res, s.desired.Fingerprint
+	out.written, out.writtenAt, out.fingerprint = &res, r.Now(), s.desired.Fingerprint
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, done),
 		credentialKeys: s.credentialKeys}
 	out.drifted = r.driftCorrected(s)

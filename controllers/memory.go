@@ -56,6 +56,9 @@ type applied struct {
 	// the old one is released; when that fails after the create, the next
 	// attempt finds the data source there and would take it for adopted.
 	createdOn string
+	// unreported is a successful write whose status patch was left to
+	// the next reconcile (see reportLater).
+	unreported *outcome
 }
 
 // memory holds applied per DataSource.

@@ -64,11 +64,25 @@ var _ = Describe("Requests per change", func() {
 		lists := fake.Count(fakeopensearch.OpList)
 		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+2))
 		gets, puts, posts := fake.Count(fakeopensearch.OpGet), fake.Count(fakeopensearch.OpUpdate), fake.Count(fakeopensearch.OpCreate)
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds)).To(Succeed())
+		before := ds.Status.DeepCopy()
 
 		rotatePassword(secret, fake, "metrics", "rotated-pass")
 		Expect(fake.Count(fakeopensearch.OpUpdate)).To(Equal(puts+1), "one PUT per rotation")
 		Expect(fake.Count(fakeopensearch.OpGet)).To(Equal(gets), "a read before the write")
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(posts))
+
+		By("reporting the rotation's write in status, with no second write")
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds)).To(Succeed())
+			g.Expect(ds.Status.Fingerprint).NotTo(Equal(before.Fingerprint))
+			g.Expect(ds.Status.Message).To(Equal("Updated DataSource with name metrics"))
+			g.Expect(ds.Status.LastSyncTime).NotTo(BeNil())
+		}, timeout, interval).Should(Succeed())
+		Expect(readyOf(ds).LastTransitionTime).To(Equal(readyOf(&v1alpha1.DataSource{Status: *before}).LastTransitionTime),
+			"Ready flipped during the rotation")
+		Consistently(func() int { return fake.Count(fakeopensearch.OpUpdate) }, "1s", interval).Should(Equal(puts+1),
+			"the report of the rotation wrote again")
 	})
 
 	It("applies a rotation soon after the create, before any list shows the data source, with one PUT and no read", func() {

@@ -19,6 +19,7 @@ package controllers
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,8 +37,10 @@ type outcome struct {
 	message string
 	// drifted replaces the Drifted condition when set.
 	drifted *metav1.Condition
-	// written is the server's reply to a successful write.
-	written *opensearch.WriteResult
+	// written is the server's reply to a successful write, made at
+	// writtenAt.
+	written   *opensearch.WriteResult
+	writtenAt time.Time
 	// observed is the data source as read when nothing was written
 	// (managementPolicy Observe, or one that already matched the spec).
 	observed    *opensearch.RemoteDataSource
@@ -102,7 +105,11 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	}
 	if w := out.written; w != nil {
 		st.DataSourceID, st.Name, st.Status, st.Message = w.DataSourceID, w.Name, w.Status, w.Message
-		st.LastSyncTime = &now
+		at := now
+		if !out.writtenAt.IsZero() {
+			at = metav1.NewTime(out.writtenAt)
+		}
+		st.LastSyncTime = &at
 	}
 	if o := out.observed; o != nil && out.written == nil {
 		st.DataSourceID, st.Name, st.Status = o.DataSourceID, o.Name, strings.ToUpper(o.Status)

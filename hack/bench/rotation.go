@@ -20,12 +20,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -42,6 +44,11 @@ type rotationResult struct {
 	// PutsPerDataSource is the fewest and most PUTs one data source got.
 	MinPuts int `json:"minPuts"`
 	MaxPuts int `json:"maxPuts"`
+	// Reported is how many DataSources' status shows the rotation's write
+	// (the PUTs go first, the status patches after them), and
+	// AllReported how long after the Secret's update the last one did.
+	Reported    int     `json:"reported"`
+	AllReported float64 `json:"allReportedSeconds"`
 }
 
 // rotationWait bounds how long the bench waits for a rotation to land.
@@ -53,7 +60,7 @@ func (b *bench) rotationTable(ctx context.Context) table {
 	t := table{Scenario: "rotation",
 		Title:  fmt.Sprintf("Rotation: one Secret used by %d DataSources (%d connections)", b.sz.rotation, b.sz.rotation/b.sz.perConnection),
 		Target: "p99 until the fake stores the new value ≤ 2 s; exactly one PUT per data source, no GET",
-		Header: []string{"DATASOURCES", "STORED", "P50", "P99", "MAX", "PUTS/DS (MIN–MAX)", "OPENSEARCH REQUESTS"}}
+		Header: []string{"DATASOURCES", "STORED", "P50", "P99", "MAX", "PUTS/DS (MIN–MAX)", "STATUS REPORTED (ALL BY)", "OPENSEARCH REQUESTS"}}
 	r, err := b.rotation(ctx)
 	if err != nil {
 		t.Err = err.Error()
@@ -61,7 +68,7 @@ func (b *bench) rotationTable(ctx context.Context) table {
 	}
 	t.Data = r
 	t.Rows = [][]string{{fmt.Sprint(r.DataSources), fmt.Sprint(r.Stored), dur(r.P50), dur(r.P99), dur(r.Max),
-		fmt.Sprintf("%d–%d", r.MinPuts, r.MaxPuts), r.Ops.String()}}
+		fmt.Sprintf("%d–%d", r.MinPuts, r.MaxPuts), fmt.Sprintf("%d (%s)", r.Reported, dur(r.AllReported)), r.Ops.String()}}
 	t.Checks = []check{
 		exactly("data sources holding the new value", float64(r.Stored), float64(r.DataSources)),
 		atMost("p99 seconds", r.P99, 2),
@@ -69,6 +76,7 @@ func (b *bench) rotationTable(ctx context.Context) table {
 		exactly("fewest PUTs to one data source", float64(r.MinPuts), 1),
 		exactly("most PUTs to one data source", float64(r.MaxPuts), 1),
 		exactly("GETs", float64(r.Ops[fakeopensearch.OpGet]), 0),
+		exactly("statuses reporting the rotation's write", float64(r.Reported), float64(r.DataSources)),
 	}
 	return t
 }
@@ -102,12 +110,47 @@ func (b *bench) rotation(ctx context.Context) (*rotationResult, error) {
 		return nil, err
 	}
 	w.wait(ctx, rotationWait)
+	reported, allReported, err := b.waitReported(ctx, spec.namespace, spec.dataSources(), w.start)
+	if err != nil {
+		return nil, err
+	}
 	// Let late or repeated writes arrive before counting.
 	settle(ctx, settleTime)
 	r := w.result(spec.dataSources())
 	r.Ops = countOps(s.fleet.fakes)
-	progress("rotation: p50 %.2fs p99 %.2fs, %s", r.P50, r.P99, r.Ops)
+	r.Reported, r.AllReported = reported, seconds(allReported)
+	progress("rotation: p50 %.2fs p99 %.2fs, %s; %d statuses reported it, the last after %.2fs", r.P50, r.P99, r.Ops,
+		r.Reported, r.AllReported)
 	return r, nil
+}
+
+// waitReported polls until n DataSources in namespace have a status
+// recording a write after start, or rotationWait passes; it returns how
+// many do and when the last one was seen.
+func (b *bench) waitReported(ctx context.Context, namespace string, n int, start time.Time) (int, time.Duration, error) {
+	deadline := start.Add(rotationWait)
+	for {
+		var list v1alpha1.DataSourceList
+		if err := b.cl.c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+			return 0, 0, err
+		}
+		reported := 0
+		for i := range list.Items {
+			// lastSyncTime has one-second granularity.
+			if t := list.Items[i].Status.LastSyncTime; t != nil && !t.Time.Before(start.Truncate(time.Second)) &&
+				strings.HasPrefix(list.Items[i].Status.Message, "Updated") {
+				reported++
+			}
+		}
+		if reported >= n || time.Now().After(deadline) {
+			return reported, time.Since(start), nil
+		}
+		select {
+		case <-ctx.Done():
+			return reported, time.Since(start), ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // storeWatch records when each data source first held a property's new
