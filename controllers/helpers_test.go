@@ -36,7 +36,9 @@ import (
 )
 
 const (
-	timeout  = 20 * time.Second
+	// timeout is generous because CI runs every suite at once on two
+	// cores; a wait that passes returns as soon as it holds.
+	timeout  = 45 * time.Second
 	interval = 100 * time.Millisecond
 )
 
@@ -159,9 +161,36 @@ func expectReady(ds *v1alpha1.DataSource, status metav1.ConditionStatus, reason 
 		c := readyOf(ds)
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.ObservedGeneration).To(Equal(ds.Generation))
-		g.Expect(string(c.Status)+"/"+c.Reason).To(Equal(string(status)+"/"+reason), "message: %s", c.Message)
+		g.Expect(string(c.Status)+"/"+c.Reason).To(Equal(string(status)+"/"+reason), func() string {
+			return "message: " + c.Message + "; " + connectionState(ds)
+		})
 	}, timeout, interval).Should(Succeed())
 	return ds
+}
+
+// connectionState describes the Ready condition of ds's connection, for
+// failure messages.
+func connectionState(ds *v1alpha1.DataSource) string {
+	ref := ds.Spec.ConnectionRef
+	var obj client.Object = &v1alpha1.OpenSearchConnection{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ref.Name}}
+	if ref.Kind == v1alpha1.KindClusterOpenSearchConnection {
+		obj = &v1alpha1.ClusterOpenSearchConnection{ObjectMeta: metav1.ObjectMeta{Name: ref.Name}}
+	}
+	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+		return "connection: " + err.Error()
+	}
+	var conds []metav1.Condition
+	switch c := obj.(type) {
+	case *v1alpha1.OpenSearchConnection:
+		conds = c.Status.Conditions
+	case *v1alpha1.ClusterOpenSearchConnection:
+		conds = c.Status.Conditions
+	}
+	c := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+	if c == nil {
+		return "connection " + ref.Name + ": no Ready condition"
+	}
+	return fmt.Sprintf("connection %s: %s/%s %q at generation %d", ref.Name, c.Status, c.Reason, c.Message, c.ObservedGeneration)
 }
 
 // stored waits for fake to hold name and returns it.
