@@ -23,6 +23,7 @@ import (
 
 	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -45,6 +46,13 @@ type scopeWatch struct {
 	names map[types.NamespacedName]struct{}
 	// synced is closed once the first list has been recorded.
 	synced chan struct{}
+	// denied is closed while the API server refuses the watch's lists
+	// (Forbidden), and deniedErr says how; a list that succeeds later
+	// replaces both. Get fails at once on it rather than wait out
+	// syncTimeout for a list RBAC will not allow. The watcher's lock
+	// guards both.
+	denied    chan struct{}
+	deniedErr error
 }
 
 // mayWatchAllNamespaces asks the API server whether the watcher may list
@@ -75,11 +83,13 @@ func mayWatchAllNamespaces(ctx context.Context, kube kubernetes.Interface) bool 
 // Secrets cost their decoding, not memory.
 func (w *Watcher) startWatch(key string) *scopeWatch {
 	ctx, cancel := context.WithCancel(w.ctx)
-	sw := &scopeWatch{key: key, cancel: cancel, names: map[types.NamespacedName]struct{}{}, synced: make(chan struct{})}
+	sw := &scopeWatch{key: key, cancel: cancel, names: map[types.NamespacedName]struct{}{}, synced: make(chan struct{}),
+		denied: make(chan struct{})}
 	client := w.metadata.Resource(secretsResource).Namespace(key)
 	lw := cache.ToListWatcherWithWatchListSemantics(&cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 			list, err := client.List(ctx, opts)
+			w.listed(sw, err)
 			if err != nil {
 				return nil, err
 			}
@@ -148,17 +158,40 @@ func (sw *scopeWatch) markSynced() {
 	}
 }
 
-// waitSynced waits for the first list, at most timeout.
-func (sw *scopeWatch) waitSynced(ctx context.Context, timeout time.Duration) error {
+// listed records whether the API server refused a list of sw.
+func (w *Watcher) listed(sw *scopeWatch, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case apierrors.IsForbidden(err) && sw.deniedErr == nil:
+		sw.deniedErr = err
+		close(sw.denied)
+	case err == nil && sw.deniedErr != nil:
+		sw.deniedErr, sw.denied = nil, make(chan struct{})
+	}
+}
+
+// waitSynced waits for sw's first list, at most timeout; it fails at once
+// while the API server refuses the list.
+func (w *Watcher) waitSynced(ctx context.Context, sw *scopeWatch, timeout time.Duration) error {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	select {
-	case <-sw.synced:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return errors.New("timed out waiting for the first list")
+	for {
+		w.mu.Lock()
+		denied, deniedErr := sw.denied, sw.deniedErr
+		w.mu.Unlock()
+		if deniedErr != nil && !sw.isSynced() {
+			return deniedErr
+		}
+		select {
+		case <-sw.synced:
+			return nil
+		case <-denied:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			return errors.New("timed out waiting for the first list")
+		}
 	}
 }
 

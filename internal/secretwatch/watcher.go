@@ -150,7 +150,11 @@ func (w *Watcher) Get(ctx context.Context, owner Owner, nn types.NamespacedName)
 	if err != nil {
 		return nil, err
 	}
-	if err := sw.waitSynced(ctx, syncTimeout); err != nil {
+	if err := w.waitSynced(ctx, sw, syncTimeout); err != nil {
+		if apierrors.IsForbidden(err) {
+			return nil, fmt.Errorf("the operator may not list and watch Secrets in namespace %s, where Secret %s is; "+
+				"grant it that (the chart's RBAC for that namespace) or reference a Secret it may read: %w", nn.Namespace, nn.Name, err)
+		}
 		return nil, fmt.Errorf("watching Secret %s: %w", nn, err)
 	}
 	secret, changes, read := w.cached(nn)

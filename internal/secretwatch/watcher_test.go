@@ -28,6 +28,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -423,5 +424,25 @@ func TestRelistWithoutASecretMakesItUnknown(t *testing.T) {
 	}
 	if _, _, read := w.cached(nn); !read {
 		t.Fatal("a Secret missing from a relist is still served from memory")
+	}
+}
+
+func TestReadWhereRBACForbidsFailsAtOnce(t *testing.T) {
+	admin := start(t)
+	ns, elsewhere := newNamespace(t, admin), newNamespace(t, admin)
+	admin.put(t, elsewhere, "s", "v")
+	h := startAs(t, secretReaderIn(t, admin, ns))
+	began := time.Now()
+	_, err := h.w.Get(context.Background(), testOwner(elsewhere, "o"), types.NamespacedName{Namespace: elsewhere, Name: "s"})
+	if !apierrors.IsForbidden(err) {
+		t.Fatalf("Get in a namespace RBAC does not cover = %v, want a Forbidden error", err)
+	}
+	// The refusal is the first list's answer; waiting out syncTimeout
+	// would take 30 s.
+	if waited := time.Since(began); waited > syncTimeout/3 {
+		t.Fatalf("Get took %s to report the refusal", waited)
+	}
+	if !strings.Contains(err.Error(), elsewhere) {
+		t.Fatalf("error %q does not name the namespace", err)
 	}
 }
