@@ -26,6 +26,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -150,12 +151,18 @@ func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSour
 	if reportLater(ds, out) {
 		return r.deferReport(ds, out), nil
 	}
-	out = withUnreported(out, r.Memory.get(ds.UID).unreported)
+	result := out.result
+	if pending := r.Memory.get(ds.UID).unreported; pending != nil {
+		out = withUnreported(out, pending)
+		// This may be the low-priority report; what it asks for next
+		// (a retry, a wait) is ordinary work again.
+		result.Priority = ptr.To(0)
+	}
 	if err := r.patchStatus(ctx, ds, out); err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{Priority: result.Priority}, err
 	}
 	r.Memory.update(nn, ds.UID, func(a *applied) { a.synced, a.unreported = out.reason == v1alpha1.ReasonSynced, nil })
-	return out.result, out.err
+	return result, out.err
 }
 
 func (r *DataSourceReconciler) ensureFinalizer(ctx context.Context, ds *v1alpha1.DataSource) error {

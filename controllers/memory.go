@@ -57,7 +57,8 @@ type applied struct {
 	// attempt finds the data source there and would take it for adopted.
 	createdOn string
 	// unreported is a successful write whose status patch was left to
-	// the next reconcile (see reportLater).
+	// the next reconcile (see reportLater); until then the status shows
+	// the write before it.
 	unreported *outcome
 }
 
@@ -66,8 +67,8 @@ type applied struct {
 // Invariant: an entry describes the object with that UID and nothing else,
 // so a DataSource deleted and re-created under the same name starts empty;
 // and the status is the record wherever it can be: an entry only adds what
-// the cache cannot show yet (fingerprint, synced) or what status has no
-// field for (checked, credentialKeys).
+// the cache cannot show yet (fingerprint, synced, a write reported later)
+// or what status has no field for (checked, credentialKeys).
 //
 // claims records which DataSource last wrote each data source (by target
 // endpoint and name) in this process. Two DataSources created in the same

@@ -136,8 +136,6 @@ var _ = Describe("Races", func() {
 	})
 })
 
-// createInOneSecond creates objs at once at the start of a second, so that
-// their creation timestamps (whole seconds) are equal.
 // settledPair waits until one of a and b is Ready and the other lost the
 // conflict, and returns them in that order.
 func settledPair(a, b *v1alpha1.DataSource) (winner, loser *v1alpha1.DataSource) {
@@ -160,6 +158,8 @@ func settledPair(a, b *v1alpha1.DataSource) (winner, loser *v1alpha1.DataSource)
 	return b, a
 }
 
+// createInOneSecond creates objs at once at the start of a second, so that
+// their creation timestamps (whole seconds) are equal.
 func createInOneSecond(objs ...client.Object) {
 	// Waiting for the next second is setup, not an assertion: the caller
 	// checks the timestamps it got.

@@ -35,9 +35,14 @@ import (
 // last PUT would wait behind hundreds of status patches, and the API
 // server, not OpenSearch, would decide how long the old password stays
 // valid. So a write that leaves the status saying what it said (Ready,
-// Synced, same generation, same connection and credential keys) is
-// reported by a second, low-priority reconcile, after the queue's other
-// writes: only status.message, lastSyncTime and fingerprint lag.
+// Synced, same generation, connection, credential keys and server
+// reply) is reported by a second, low-priority reconcile, after the
+// queue's other writes: only status.message, lastSyncTime and
+// fingerprint lag.
+//
+// Until then the write is known only to this process. Should it stop in
+// between, its successor finds the old fingerprint in status and writes
+// once more: the same body, so nothing is wrong, only repeated.
 
 // deferredReportDelay is how long a deferred report waits at least; the
 // priority queue runs it after every higher-priority item that is ready.
@@ -55,9 +60,10 @@ func reportLater(ds *v1alpha1.DataSource, out outcome) bool {
 		ready.ObservedGeneration != ds.Generation || ds.Status.ObservedGeneration != ds.Generation {
 		return false
 	}
-	st := ds.Status
+	st, w := ds.Status, out.written
 	return st.Connection != nil && *st.Connection == out.owner.connection && st.Adopted == out.owner.adopted &&
-		slices.Equal(st.CredentialKeys, out.owner.credentialKeys)
+		slices.Equal(st.CredentialKeys, out.owner.credentialKeys) &&
+		w.DataSourceID == st.DataSourceID && w.Name == st.Name && w.Status == st.Status
 }
 
 // deferReport keeps out for the next reconcile of ds and asks for one at
@@ -70,9 +76,10 @@ func (r *DataSourceReconciler) deferReport(ds *v1alpha1.DataSource, out outcome)
 }
 
 // withUnreported adds to out a write a previous reconcile did not report,
-// unless out reports a newer one.
+// unless out reports a newer write, or a read (observed), or that the
+// data source is no longer this DataSource's (disown): those say more.
 func withUnreported(out outcome, pending *outcome) outcome {
-	if pending == nil || out.written != nil {
+	if pending == nil || out.written != nil || out.observed != nil || out.disown {
 		return out
 	}
 	out.written, out.writtenAt = pending.written, pending.writtenAt

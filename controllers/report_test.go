@@ -71,6 +71,18 @@ func TestReportLater(t *testing.T) {
 			rewrite(func(o *outcome) { o.result = ctrl.Result{RequeueAfter: time.Minute} }), false},
 		{"an error", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
 			rewrite(func(o *outcome) { o.err = errors.New("boom") }), false},
+		{"disowned", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
+			rewrite(func(o *outcome) { o.disown = true }), false},
+		{"no ownership to record", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
+			rewrite(func(o *outcome) { o.owner = nil }), false},
+		{"Ready for another reason (Observed)", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonObserved), rewrite(nil), false},
+		{"status describes an older generation", func() *v1alpha1.DataSource {
+			ds := readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+			ds.Status.ObservedGeneration = 1
+			return ds
+		}(), rewrite(nil), false},
+		{"the server answered with another status", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
+			rewrite(func(o *outcome) { o.written.Status = "ACTIVE" }), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +109,8 @@ func TestWithUnreported(t *testing.T) {
 		{"a pending write is reported", outcome{}, pending, "Updated", at, "new"},
 		{"a newer write wins", outcome{written: newer, fingerprint: "newest"}, pending, "Updated again", time.Time{}, "newest"},
 		{"a newer fingerprint wins", outcome{fingerprint: "observed"}, pending, "Updated", at, "observed"},
+		{"a read says more", outcome{observed: &opensearch.RemoteDataSource{Name: "x"}, fingerprint: "read"}, pending, "", time.Time{}, "read"},
+		{"disowned", outcome{disown: true}, pending, "", time.Time{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

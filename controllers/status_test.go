@@ -226,6 +226,16 @@ func TestComputeStatusWrittenAndFingerprint(t *testing.T) {
 			wantID: "id-1", wantMsg: "Updated DataSource with name prom", wantLastSync: stT1, wantFingerprint: "sha256:old",
 		},
 		{
+			name: "a write reported later keeps the time it was made",
+			out: func() outcome {
+				o := stSynced("sha256:new")
+				o.writtenAt = stT0.Add(30 * time.Second)
+				return o
+			}(),
+			wantID: "id-1", wantMsg: "Updated DataSource with name prom", wantLastSync: metav1.NewTime(stT0.Add(30 * time.Second)),
+			wantFingerprint: "sha256:new",
+		},
+		{
 			name:   "no write keeps the reply and the sync time",
 			out:    notReady(v1alpha1.ReasonUnavailable, "down"),
 			wantID: "old-id", wantMsg: "old message", wantLastSync: stT0, wantFingerprint: "sha256:old",
