@@ -61,6 +61,7 @@ package fakeopensearch
 import (
 	"crypto/tls"
 	"errors"
+	randv2 "math/rand/v2"
 	"net"
 	"net/http"
 	"sort"
@@ -117,6 +118,10 @@ type Options struct {
 	BareTextBodies bool
 	// TLS makes Start serve HTTPS with a freshly generated self-signed certificate.
 	TLS bool
+	// FailSeed seeds the choices FailRate makes, so that a run that failed
+	// can be replayed with the same failures (given the same requests in
+	// the same order); 0 picks a seed at random. Server.FailSeed says which.
+	FailSeed uint64
 }
 
 // Document is a stored data source, as held by the fake (with secrets).
@@ -190,7 +195,10 @@ type Server struct {
 	release release // the SQL plugin release played, from version
 	denied  []*net.IPNet
 
+	failSeed uint64
+
 	mu        sync.Mutex
+	failDice  *randv2.Rand // FailRate's; mu guards it
 	docs      map[string]*Document
 	counts    map[Op]int
 	methods   map[string]int
@@ -214,7 +222,11 @@ type Server struct {
 
 // New returns a fake that is not listening; use Handler, Serve or Start.
 func New(opts Options) *Server {
-	s := &Server{opts: opts}
+	s := &Server{opts: opts, failSeed: opts.FailSeed}
+	if s.failSeed == 0 {
+		s.failSeed = randv2.Uint64()
+	}
+	s.failDice = randv2.New(randv2.NewPCG(s.failSeed, 0))
 	s.mode = opts.Mode
 	if s.mode == "" {
 		s.mode = ModeSQLPlugin
@@ -489,8 +501,12 @@ func (s *Server) FailNext(n int, f Fault) {
 	s.failNextF = f
 }
 
+// FailSeed is the seed of FailRate's choices: Options.FailSeed, or the one
+// picked at random. Log it to replay a run.
+func (s *Server) FailSeed() uint64 { return s.failSeed }
+
 // FailRate makes each data source API request fail with f with probability
-// rate; 0 disables.
+// rate; 0 disables. The choices follow Options.FailSeed.
 func (s *Server) FailRate(rate float64, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -135,6 +135,34 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+// TestFailRateReplaysItsSeed: two servers with one FailSeed fail the same
+// requests, and a server without one reports the seed it picked.
+func TestFailRateReplaysItsSeed(t *testing.T) {
+	pattern := func(s *Server) string {
+		s.FailRate(0.5, Fault{Status: 500})
+		var b strings.Builder
+		for i := 0; i < 64; i++ {
+			resp, _ := call(t, nil, "GET", s.URL()+BasePath, "")
+			b.WriteString(map[bool]string{true: "x", false: "."}[resp.StatusCode == 500])
+		}
+		return b.String()
+	}
+	first := pattern(start(t, Options{FailSeed: 42}))
+	if again := pattern(start(t, Options{FailSeed: 42})); again != first {
+		t.Fatalf("seed 42 failed %s, then %s", first, again)
+	}
+	if other := pattern(start(t, Options{FailSeed: 43})); other == first {
+		t.Fatalf("seeds 42 and 43 failed the same 64 requests: %s", first)
+	}
+	picked := start(t, Options{})
+	if picked.FailSeed() == 0 {
+		t.Fatal("no seed reported")
+	}
+	if replay := pattern(start(t, Options{FailSeed: picked.FailSeed()})); replay != pattern(picked) {
+		t.Fatalf("replaying seed %d gave another pattern", picked.FailSeed())
+	}
+}
+
 func TestFailRate(t *testing.T) {
 	s := start(t, Options{})
 	u := s.URL() + BasePath

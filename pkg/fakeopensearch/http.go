@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	randv2 "math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -308,7 +307,7 @@ func (s *Server) account(r *http.Request, rt route) (time.Duration, *Fault) {
 		f := s.failNextF
 		return s.latency, &f
 	}
-	if s.failRate > 0 && randv2.Float64() < s.failRate {
+	if s.failRate > 0 && s.failDice.Float64() < s.failRate {
 		f := s.failRateF
 		return s.latency, &f
 	}
