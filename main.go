@@ -58,6 +58,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "export" {
 		os.Exit(export.Main(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
 	}
+	listThenWatch(os.LookupEnv)
 	f := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&f.zap)))
 	if err := run(f); err != nil {
