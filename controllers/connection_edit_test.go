@@ -104,14 +104,7 @@ func (w *readyWatch) sample(obj client.Object) {
 	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(o), o); err != nil {
 		return
 	}
-	var conds []metav1.Condition
-	switch t := o.(type) {
-	case *v1alpha1.DataSource:
-		conds = t.Status.Conditions
-	case *v1alpha1.OpenSearchConnection:
-		conds = t.Status.Conditions
-	}
-	if c := meta.FindStatusCondition(conds, v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+	if c := readyConditionOf(o); c == nil || c.Status != metav1.ConditionTrue {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.notTrue = append(w.notTrue, fmt.Sprintf("%T %s: %+v", o, o.GetName(), c))

@@ -149,9 +149,7 @@ func update(ds *v1alpha1.DataSource, change func(*v1alpha1.DataSource)) {
 	}, timeout, interval).Should(Succeed())
 }
 
-func readyOf(ds *v1alpha1.DataSource) *metav1.Condition {
-	return meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady)
-}
+func readyOf(ds *v1alpha1.DataSource) *metav1.Condition { return readyConditionOf(ds) }
 
 // expectReady waits until ds is Ready=status with reason, for its current
 // generation, and returns the fresh object.
@@ -168,6 +166,21 @@ func expectReady(ds *v1alpha1.DataSource, status metav1.ConditionStatus, reason 
 	return ds
 }
 
+// readyConditionOf is the Ready condition of a DataSource or either kind
+// of connection, as obj holds it; nil when it has none.
+func readyConditionOf(obj client.Object) *metav1.Condition {
+	var conds []metav1.Condition
+	switch o := obj.(type) {
+	case *v1alpha1.DataSource:
+		conds = o.Status.Conditions
+	case *v1alpha1.OpenSearchConnection:
+		conds = o.Status.Conditions
+	case *v1alpha1.ClusterOpenSearchConnection:
+		conds = o.Status.Conditions
+	}
+	return meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+}
+
 // connectionState describes the Ready condition of ds's connection, for
 // failure messages.
 func connectionState(ds *v1alpha1.DataSource) string {
@@ -179,14 +192,7 @@ func connectionState(ds *v1alpha1.DataSource) string {
 	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
 		return "connection: " + err.Error()
 	}
-	var conds []metav1.Condition
-	switch c := obj.(type) {
-	case *v1alpha1.OpenSearchConnection:
-		conds = c.Status.Conditions
-	case *v1alpha1.ClusterOpenSearchConnection:
-		conds = c.Status.Conditions
-	}
-	c := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+	c := readyConditionOf(obj)
 	if c == nil {
 		return "connection " + ref.Name + ": no Ready condition"
 	}

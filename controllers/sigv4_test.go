@@ -23,7 +23,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -48,13 +47,7 @@ func startSigV4Fake(keys fakeopensearch.SigV4) *fakeopensearch.Server {
 
 func connectionReady(obj client.Object) *metav1.Condition {
 	Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj)).To(Succeed())
-	switch c := obj.(type) {
-	case *v1alpha1.OpenSearchConnection:
-		return meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
-	case *v1alpha1.ClusterOpenSearchConnection:
-		return meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
-	}
-	return nil
+	return readyConditionOf(obj)
 }
 
 var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
