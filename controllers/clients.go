@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
@@ -98,7 +99,7 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 	}
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)
-	read := func(ref *secretKeyRef, field string) ([][]byte, error) {
+	read := func(ref *connsecrets.Ref, field string) ([][]byte, error) {
 		return c.readKeys(ctx, owner, ref, field, sum)
 	}
 	if v.Basic != nil {
@@ -147,7 +148,7 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 // client's hash, so that an edit or a rotated key pair rebuilds the client
 // and with it the signer (and its cached credentials); the signer otherwise
 // lives as long as the client.
-func awsSigV4(kind string, a *awsSigV4View, read func(*secretKeyRef, string) ([][]byte, error),
+func awsSigV4(kind string, a *awsSigV4View, read func(*connsecrets.Ref, string) ([][]byte, error),
 	sum hash.Hash) (*opensearch.AWSSigV4, error) {
 	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
 	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
@@ -182,7 +183,7 @@ func awsSigV4(kind string, a *awsSigV4View, read func(*secretKeyRef, string) ([]
 
 // readKeys reads ref's keys and adds the Secret's version (never its
 // values) to the client's hash.
-func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owner, ref *secretKeyRef, field string,
+func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owner, ref *connsecrets.Ref, field string,
 	sum hash.Hash) ([][]byte, error) {
 	s, err := c.secrets.Get(ctx, owner, ref.NamespacedName)
 	if err != nil {

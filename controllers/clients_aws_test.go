@@ -25,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 )
 
 // TestAWSSigV4KeepsTheOperatorsIdentityToClusterConnections pins what the
@@ -33,14 +34,14 @@ import (
 // chain, and keys read from a Secret are never empty.
 func TestAWSSigV4KeepsTheOperatorsIdentityToClusterConnections(t *testing.T) {
 	settings := v1alpha1.AWSSigV4Settings{Region: "eu-west-1", RoleARN: "arn:aws:iam::123456789012:role/ds"}
-	keys := &secretKeyRef{types.NamespacedName{Namespace: "team", Name: "aws"}, []string{"id", "secret"}}
-	secret := func(id, key string) func(*secretKeyRef, string) ([][]byte, error) {
-		return func(*secretKeyRef, string) ([][]byte, error) { return [][]byte{[]byte(id), []byte(key)}, nil }
+	keys := &connsecrets.Ref{NamespacedName: types.NamespacedName{Namespace: "team", Name: "aws"}, Keys: []string{"id", "secret"}}
+	secret := func(id, key string) func(*connsecrets.Ref, string) ([][]byte, error) {
+		return func(*connsecrets.Ref, string) ([][]byte, error) { return [][]byte{[]byte(id), []byte(key)}, nil }
 	}
 	for name, tc := range map[string]struct {
 		kind   v1alpha1.ConnectionKind
-		keys   *secretKeyRef
-		read   func(*secretKeyRef, string) ([][]byte, error)
+		keys   *connsecrets.Ref
+		read   func(*connsecrets.Ref, string) ([][]byte, error)
 		reason string
 	}{
 		"namespaced, default chain": {v1alpha1.KindOpenSearchConnection, nil, secret("", ""), v1alpha1.ReasonInvalidSpec},

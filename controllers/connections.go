@@ -29,14 +29,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 )
-
-// secretKeyRef is a resolved reference to one Secret and the keys read from it.
-type secretKeyRef struct {
-	types.NamespacedName
-	Keys []string
-}
 
 // connectionView is either connection kind reduced to what the reconcilers
 // use, with Secret namespaces filled in.
@@ -52,10 +47,10 @@ type connectionView struct {
 	Dialect            v1alpha1.Dialect
 	RequestTimeout     time.Duration
 	ResyncPeriod       time.Duration
-	Basic              *secretKeyRef // Keys: username, password
+	Basic              *connsecrets.Ref // Keys: username, password
 	AWS                *awsSigV4View
-	CA                 *secretKeyRef // Keys: the CA bundle
-	ClientCert         *secretKeyRef // Keys: tls.crt, tls.key
+	CA                 *connsecrets.Ref // Keys: the CA bundle
+	ClientCert         *connsecrets.Ref // Keys: tls.crt, tls.key
 	InsecureSkipVerify bool
 	AllowedNamespaces  *v1alpha1.AllowedNamespaces
 	Status             *v1alpha1.ConnectionStatus
@@ -74,7 +69,7 @@ type awsSigV4View struct {
 	v1alpha1.AWSSigV4Settings
 	// Keys is nil for the default chain; else its keys are the access key
 	// ID, the secret access key and, when named, the session token.
-	Keys *secretKeyRef
+	Keys *connsecrets.Ref
 }
 
 // Ready reports whether the connection's last probe succeeded, with the
@@ -92,7 +87,7 @@ func (v *connectionView) Ready() (bool, string) {
 
 func (v *connectionView) secretRefs() []types.NamespacedName {
 	var refs []types.NamespacedName
-	keyRefs := []*secretKeyRef{v.Basic, v.CA, v.ClientCert}
+	keyRefs := []*connsecrets.Ref{v.Basic, v.CA, v.ClientCert}
 	if v.AWS != nil {
 		keyRefs = append(keyRefs, v.AWS.Keys)
 	}
@@ -163,14 +158,14 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionAllow)
-		setAuth(v, c.Namespace, c.Spec.Auth, c.Spec.TLS)
+		setSecrets(v, connsecrets.Namespaced(c))
 		return v
 	case *v1alpha1.ClusterOpenSearchConnection:
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
 		v.AllowedNamespaces = c.Spec.AllowedNamespaces
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionDeny)
-		setClusterAuth(v, c.Spec.Auth, c.Spec.TLS)
+		setSecrets(v, connsecrets.Cluster(c))
 		return v
 	}
 	return nil
@@ -191,72 +186,14 @@ func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status
 	}
 }
 
-func setAuth(v *connectionView, namespace string, auth *v1alpha1.ConnectionAuth, tls *v1alpha1.ConnectionTLS) {
-	if auth != nil && auth.Basic != nil {
-		v.Basic = basicRef(namespace, auth.Basic.SecretRef)
+// setSecrets copies what a connection's spec says about authenticating
+// and TLS, its Secrets resolved by connsecrets as the export resolves them.
+func setSecrets(v *connectionView, refs connsecrets.Refs) {
+	v.Basic, v.CA, v.ClientCert = refs.Basic, refs.CA, refs.ClientCert
+	v.InsecureSkipVerify = refs.InsecureSkipVerify
+	if refs.AWSSigV4 != nil {
+		v.AWS = &awsSigV4View{AWSSigV4Settings: *refs.AWSSigV4, Keys: refs.AWSKeys}
 	}
-	if auth != nil && auth.AWSSigV4 != nil {
-		v.AWS = &awsSigV4View{AWSSigV4Settings: auth.AWSSigV4.AWSSigV4Settings}
-		if r := auth.AWSSigV4.SecretRef; r != nil {
-			v.AWS.Keys = awsKeysRef(namespace, *r)
-		}
-	}
-	if tls == nil {
-		return
-	}
-	v.InsecureSkipVerify = tls.InsecureSkipVerify
-	if r := tls.CASecretRef; r != nil {
-		v.CA = caRef(namespace, *r)
-	}
-	if r := tls.ClientCertSecretRef; r != nil {
-		v.ClientCert = clientCertRef(namespace, r.Name)
-	}
-}
-
-func setClusterAuth(v *connectionView, auth *v1alpha1.ClusterConnectionAuth, tls *v1alpha1.ClusterConnectionTLS) {
-	if auth != nil && auth.Basic != nil {
-		v.Basic = basicRef(auth.Basic.SecretRef.Namespace, auth.Basic.SecretRef.CredentialsSecretReference)
-	}
-	if auth != nil && auth.AWSSigV4 != nil {
-		v.AWS = &awsSigV4View{AWSSigV4Settings: auth.AWSSigV4.AWSSigV4Settings}
-		if r := auth.AWSSigV4.SecretRef; r != nil {
-			v.AWS.Keys = awsKeysRef(r.Namespace, r.AWSCredentialsSecretReference)
-		}
-	}
-	if tls == nil {
-		return
-	}
-	v.InsecureSkipVerify = tls.InsecureSkipVerify
-	if r := tls.CASecretRef; r != nil {
-		v.CA = caRef(r.Namespace, r.SecretKeyReference)
-	}
-	if r := tls.ClientCertSecretRef; r != nil {
-		v.ClientCert = clientCertRef(r.Namespace, r.Name)
-	}
-}
-
-func basicRef(namespace string, r v1alpha1.CredentialsSecretReference) *secretKeyRef {
-	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name},
-		[]string{orDefault(r.UsernameKey, "username"), orDefault(r.PasswordKey, "password")}}
-}
-
-// awsKeysRef reads the access key ID and the secret access key under the
-// keys the CRD defaults (the AWS environment variables' names, so one
-// Secret also serves envFrom), and a session token only when one is named.
-func awsKeysRef(namespace string, r v1alpha1.AWSCredentialsSecretReference) *secretKeyRef {
-	keys := []string{orDefault(r.AccessKeyIDKey, "AWS_ACCESS_KEY_ID"), orDefault(r.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")}
-	if r.SessionTokenKey != "" {
-		keys = append(keys, r.SessionTokenKey)
-	}
-	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name}, keys}
-}
-
-func caRef(namespace string, r v1alpha1.SecretKeyReference) *secretKeyRef {
-	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: r.Name}, []string{orDefault(r.Key, "ca.crt")}}
-}
-
-func clientCertRef(namespace, name string) *secretKeyRef {
-	return &secretKeyRef{types.NamespacedName{Namespace: namespace, Name: name}, []string{"tls.crt", "tls.key"}}
 }
 
 // getConnection reads the connection id names, or returns nil when it does
