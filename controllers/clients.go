@@ -109,8 +109,8 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		}
 		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
 	}
-	if v.AWS != nil {
-		aws, err := awsSigV4(v.ID.Kind, v.AWS, read, sum)
+	if v.AWSSigV4 != nil {
+		aws, err := awsSigV4(v.ID.Kind, *v.AWSSigV4, v.AWSKeys, read, sum)
 		if err != nil {
 			return nil, err
 		}
@@ -148,11 +148,11 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 // client's hash, so that an edit or a rotated key pair rebuilds the client
 // and with it the signer (and its cached credentials); the signer otherwise
 // lives as long as the client.
-func awsSigV4(kind string, a *awsSigV4View, read func(*connsecrets.Ref, string) ([][]byte, error),
-	sum hash.Hash) (*opensearch.AWSSigV4, error) {
+func awsSigV4(kind string, a v1alpha1.AWSSigV4Settings, keys *connsecrets.Ref,
+	read func(*connsecrets.Ref, string) ([][]byte, error), sum hash.Hash) (*opensearch.AWSSigV4, error) {
 	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
 	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
-	if a.Keys == nil {
+	if keys == nil {
 		if kind != string(v1alpha1.KindClusterOpenSearchConnection) {
 			// The API server refuses this since the rule was added; an
 			// object stored before it must not act as the operator either.
@@ -161,7 +161,7 @@ func awsSigV4(kind string, a *awsSigV4View, read func(*connsecrets.Ref, string) 
 		}
 		return out, nil
 	}
-	vals, err := read(a.Keys, "spec.auth.awsSigV4.secretRef")
+	vals, err := read(keys, "spec.auth.awsSigV4.secretRef")
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func awsSigV4(kind string, a *awsSigV4View, read func(*connsecrets.Ref, string) 
 	for i := range 2 {
 		if len(vals[i]) == 0 {
 			return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound, fmt.Sprintf(
-				"key %q of Secret %s (spec.auth.awsSigV4.secretRef) is empty; fill it in", a.Keys.Keys[i], a.Keys.NamespacedName)}
+				"key %q of Secret %s (spec.auth.awsSigV4.secretRef) is empty; fill it in", keys.Keys[i], keys.NamespacedName)}
 		}
 	}
 	out.StaticKeys = true

@@ -51,7 +51,7 @@ func TestAWSSigV4KeepsTheOperatorsIdentityToClusterConnections(t *testing.T) {
 		"namespaced, key pair":      {v1alpha1.KindOpenSearchConnection, keys, secret("AKID", "s"), ""},
 		"cluster, default chain":    {v1alpha1.KindClusterOpenSearchConnection, nil, secret("", ""), ""},
 	} {
-		got, err := awsSigV4(string(tc.kind), &awsSigV4View{AWSSigV4Settings: settings, Keys: tc.keys}, tc.read, sha256.New())
+		got, err := awsSigV4(string(tc.kind), settings, tc.keys, tc.read, sha256.New())
 		if tc.reason == "" {
 			if err != nil || got.StaticKeys != (tc.keys != nil) {
 				t.Errorf("%s: awsSigV4 = %+v, %v", name, got, err)

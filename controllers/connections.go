@@ -42,34 +42,23 @@ type connectionView struct {
 	Endpoint string
 	// Target is the endpoint normalised: what identifies the cluster when
 	// two connection objects point at it.
-	Target             string
-	Adoption           v1alpha1.AdoptionPolicy
-	Dialect            v1alpha1.Dialect
-	RequestTimeout     time.Duration
-	ResyncPeriod       time.Duration
-	Basic              *connsecrets.Ref // Keys: username, password
-	AWS                *awsSigV4View
-	CA                 *connsecrets.Ref // Keys: the CA bundle
-	ClientCert         *connsecrets.Ref // Keys: tls.crt, tls.key
-	InsecureSkipVerify bool
-	AllowedNamespaces  *v1alpha1.AllowedNamespaces
-	Status             *v1alpha1.ConnectionStatus
-	Generation         int64
+	Target         string
+	Adoption       v1alpha1.AdoptionPolicy
+	Dialect        v1alpha1.Dialect
+	RequestTimeout time.Duration
+	ResyncPeriod   time.Duration
+	// Refs are the Secrets and keys for authentication and TLS, as
+	// connsecrets resolves them for the export too.
+	connsecrets.Refs
+	AllowedNamespaces *v1alpha1.AllowedNamespaces
+	Status            *v1alpha1.ConnectionStatus
+	Generation        int64
 	// epoch is the registry's epoch of ID when the object was read.
 	epoch uint64
 	// reach identifies everything the client is built from (endpoint,
 	// options, the versions of the Secrets read): clientFor sets it. Two
 	// views with the same reach talk to the same server the same way.
 	reach string
-}
-
-// awsSigV4View is spec.auth.awsSigV4 of either kind, its Secret's namespace
-// filled in.
-type awsSigV4View struct {
-	v1alpha1.AWSSigV4Settings
-	// Keys is nil for the default chain; else its keys are the access key
-	// ID, the secret access key and, when named, the session token.
-	Keys *connsecrets.Ref
 }
 
 // Ready reports whether the connection's last probe succeeded, with the
@@ -87,10 +76,7 @@ func (v *connectionView) Ready() (bool, string) {
 
 func (v *connectionView) secretRefs() []types.NamespacedName {
 	var refs []types.NamespacedName
-	keyRefs := []*connsecrets.Ref{v.Basic, v.CA, v.ClientCert}
-	if v.AWS != nil {
-		keyRefs = append(keyRefs, v.AWS.Keys)
-	}
+	keyRefs := []*connsecrets.Ref{v.Basic, v.CA, v.ClientCert, v.AWSKeys}
 	for _, r := range keyRefs {
 		if r != nil {
 			refs = append(refs, r.NamespacedName)
@@ -158,14 +144,14 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionAllow)
-		setSecrets(v, connsecrets.Namespaced(c))
+		v.Refs = connsecrets.Namespaced(c)
 		return v
 	case *v1alpha1.ClusterOpenSearchConnection:
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
 		v.AllowedNamespaces = c.Spec.AllowedNamespaces
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionDeny)
-		setSecrets(v, connsecrets.Cluster(c))
+		v.Refs = connsecrets.Cluster(c)
 		return v
 	}
 	return nil
@@ -183,16 +169,6 @@ func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status
 		ResyncPeriod:   durationOr(s.ResyncPeriod, defaultResync),
 		Status:         status,
 		Generation:     obj.GetGeneration(),
-	}
-}
-
-// setSecrets copies what a connection's spec says about authenticating
-// and TLS, its Secrets resolved by connsecrets as the export resolves them.
-func setSecrets(v *connectionView, refs connsecrets.Refs) {
-	v.Basic, v.CA, v.ClientCert = refs.Basic, refs.CA, refs.ClientCert
-	v.InsecureSkipVerify = refs.InsecureSkipVerify
-	if refs.AWSSigV4 != nil {
-		v.AWS = &awsSigV4View{AWSSigV4Settings: *refs.AWSSigV4, Keys: refs.AWSKeys}
 	}
 }
 
