@@ -157,11 +157,11 @@ func (w *Watcher) Get(ctx context.Context, owner Owner, nn types.NamespacedName)
 		}
 		return nil, fmt.Errorf("watching Secret %s: %w", nn, err)
 	}
-	secret, changes, read := w.cached(nn)
+	secret, changes, atLeast, read := w.cached(nn)
 	if !read {
 		return secret, nil
 	}
-	got, err := w.kube.CoreV1().Secrets(nn.Namespace).Get(ctx, nn.Name, metav1.GetOptions{})
+	got, err := w.read(ctx, nn, atLeast)
 	switch {
 	case apierrors.IsNotFound(err):
 		got = nil
@@ -176,19 +176,40 @@ func (w *Watcher) Get(ctx context.Context, owner Owner, nn types.NamespacedName)
 
 // cached returns what is known of nn without asking the API server, or
 // read=true and the watch's change count when the caller must GET it.
-func (w *Watcher) cached(nn types.NamespacedName) (secret *corev1.Secret, changes uint64, read bool) {
+// atLeast is the version the watch last reported, when it reported one:
+// the read need be no older than that.
+func (w *Watcher) cached(nn types.NamespacedName) (secret *corev1.Secret, changes uint64, atLeast string, read bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e := w.entries[nn]
 	switch {
 	case e == nil:
-		return nil, 0, true
+		return nil, 0, "", true
 	case e.known && e.rv == "":
-		return nil, 0, false
+		return nil, 0, "", false
 	case e.known && e.secret != nil && e.secret.ResourceVersion == e.rv:
-		return e.secret, 0, false
+		return e.secret, 0, "", false
+	case e.known:
+		return nil, e.changes, e.rv, true
 	}
-	return nil, e.changes, true
+	return nil, e.changes, "", true
+}
+
+// read GETs nn. With atLeast, the version the watch reported, the API
+// server answers from its watch cache instead of a quorum read from etcd:
+// a version no older than one the watch has delivered is as fresh as the
+// watch, and any later change is reported by the watch again. A server
+// whose cache is behind that version (another replica of an HA control
+// plane) answers "too large resource version"; then etcd is asked.
+func (w *Watcher) read(ctx context.Context, nn types.NamespacedName, atLeast string) (*corev1.Secret, error) {
+	secrets := w.kube.CoreV1().Secrets(nn.Namespace)
+	if atLeast != "" {
+		got, err := secrets.Get(ctx, nn.Name, metav1.GetOptions{ResourceVersion: atLeast})
+		if !apierrors.HasStatusCause(err, metav1.CauseTypeResourceVersionTooLarge) {
+			return got, err
+		}
+	}
+	return secrets.Get(ctx, nn.Name, metav1.GetOptions{})
 }
 
 // record keeps what a GET returned (nil: not found) unless the watch

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,10 +31,13 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 )
@@ -66,6 +70,9 @@ type requests struct {
 	mu      sync.Mutex
 	watches int
 	gets    int
+	// versions are the resourceVersions the GETs asked for, "" for a
+	// quorum read.
+	versions []string
 }
 
 func (r *requests) wrap(rt http.RoundTripper) http.RoundTripper {
@@ -77,6 +84,7 @@ func (r *requests) wrap(rt http.RoundTripper) http.RoundTripper {
 				r.watches++
 			case !strings.HasSuffix(req.URL.Path, "/secrets"):
 				r.gets++
+				r.versions = append(r.versions, req.URL.Query().Get("resourceVersion"))
 			}
 			r.mu.Unlock()
 		}
@@ -88,6 +96,15 @@ func (r *requests) counts() (watches, gets int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.watches, r.gets
+}
+
+func (r *requests) lastVersion() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.versions) == 0 {
+		return "<no GET>"
+	}
+	return r.versions[len(r.versions)-1]
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
@@ -309,6 +326,70 @@ func TestChangeTellsItsOwnersOnly(t *testing.T) {
 	}
 }
 
+// A Secret whose version the watch has reported is read at that version,
+// which the API server answers from its cache; one the watch has not
+// reported is read from etcd.
+func TestReadsAtTheVersionTheWatchReported(t *testing.T) {
+	h := start(t)
+	ns := newNamespace(t, h)
+	a := types.NamespacedName{Namespace: ns, Name: "a"}
+	h.put(t, ns, "a", "1")
+	h.get(t, "owner", a)
+	// This Get started the namespace's watch, whose list reported a.
+	first := h.requests.lastVersion()
+	if first == "" {
+		t.Fatal("the first read after the list asked etcd; want the listed version")
+	}
+
+	h.put(t, ns, "a", "2")
+	h.expectEvents(t, "owner")
+	s := h.get(t, "owner", a)
+	if string(s.Data["password"]) != "2" {
+		t.Fatalf("after the change Get returns %q", s.Data["password"])
+	}
+	if got := h.requests.lastVersion(); got != s.ResourceVersion {
+		t.Fatalf("the read after the change asked for version %q, want the reported %q", got, s.ResourceVersion)
+	}
+
+	// b is referenced after the list went by: nothing reported its version.
+	h.put(t, ns, "b", "1")
+	h.get(t, "owner", types.NamespacedName{Namespace: ns, Name: "b"})
+	if got := h.requests.lastVersion(); got != "" {
+		t.Fatalf("a Secret the watch never reported was read at version %q, want a quorum read", got)
+	}
+}
+
+// A replica of the API server whose cache is behind the reported version
+// refuses the read; the watcher then reads from etcd.
+func TestReadFallsBackWhenTheCacheIsBehind(t *testing.T) {
+	nn := types.NamespacedName{Namespace: "ns", Name: "s"}
+	kube := fake.NewClientset(&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name, ResourceVersion: "7"}})
+	var asked []string
+	kube.PrependReactor("get", "secrets", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		rv := action.(k8stesting.GetActionImpl).GetOptions.ResourceVersion
+		asked = append(asked, rv)
+		if rv != "" {
+			return true, nil, tooLargeResourceVersion(rv)
+		}
+		return false, nil, nil
+	})
+	w := New(kube, nil)
+	got, err := w.read(context.Background(), nn, "9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ResourceVersion != "7" || !slices.Equal(asked, []string{"9", ""}) {
+		t.Fatalf("read %v asking for versions %q; want version 7 after asking for \"9\" then a quorum read", got, asked)
+	}
+}
+
+// tooLargeResourceVersion is what a lagging API server answers.
+func tooLargeResourceVersion(rv string) error {
+	err := apierrors.NewTimeoutError("Too large resource version: "+rv, 1)
+	err.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: metav1.CauseTypeResourceVersionTooLarge, Message: "Too large resource version"}}
+	return err
+}
+
 func TestCreationAndDeletionAreNoticed(t *testing.T) {
 	h := start(t)
 	ns := newNamespace(t, h)
@@ -385,7 +466,7 @@ func secretAt(nn types.NamespacedName, rv string) *corev1.Secret {
 func TestReadOverlappingAChangeIsNotKept(t *testing.T) {
 	nn := types.NamespacedName{Namespace: "ns", Name: "s"}
 	w, sw, events := bare(t, nn)
-	_, changes, read := w.cached(nn)
+	_, changes, _, read := w.cached(nn)
 	if !read {
 		t.Fatal("a Secret never read must be read")
 	}
@@ -394,12 +475,12 @@ func TestReadOverlappingAChangeIsNotKept(t *testing.T) {
 	w.observed(sw, nn, "2")
 	<-events
 	w.record(nn, secretAt(nn, "1"), changes)
-	if _, _, read := w.cached(nn); !read {
+	if _, _, _, read := w.cached(nn); !read {
 		t.Fatal("version 1 was kept although the watch reported version 2")
 	}
-	_, changes, _ = w.cached(nn)
+	_, changes, _, _ = w.cached(nn)
 	w.record(nn, secretAt(nn, "2"), changes)
-	if s, _, read := w.cached(nn); read || s.ResourceVersion != "2" {
+	if s, _, _, read := w.cached(nn); read || s.ResourceVersion != "2" {
 		t.Fatalf("version 2 read after the change: cached %v, read again %t", s, read)
 	}
 }
@@ -422,7 +503,7 @@ func TestRelistWithoutASecretMakesItUnknown(t *testing.T) {
 	default:
 		t.Fatal("the owner was not told")
 	}
-	if _, _, read := w.cached(nn); !read {
+	if _, _, _, read := w.cached(nn); !read {
 		t.Fatal("a Secret missing from a relist is still served from memory")
 	}
 }
