@@ -157,10 +157,10 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 			return nil, fmt.Errorf("manager with Secrets: %w", err)
 		}
 		r.Secrets = append(r.Secrets, r.SecretsRun.Seconds)
-		progress("cold start C=%d: floor %.2fs (apiserver CPU %.1fs); no Secrets %.2fs (first Ready %.2fs, manager CPU %.1fs, apiserver %.1fs, "+
-			"%d TCP connections); one Secret each %.2fs (first Ready %.2fs, CPU %.1fs, apiserver %.1fs)", c, r.FloorRun.Seconds,
-			r.FloorRun.ControlPlane.APIServer, r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.CPU, r.PlainRun.ControlPlane.APIServer,
-			r.PlainRun.Connections, r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.CPU, r.SecretsRun.ControlPlane.APIServer)
+		progress("cold start C=%d: floor %.2fs (CPU: %s); no Secrets %.2fs (first Ready %.2fs, %d TCP connections; CPU: %s); "+
+			"one Secret each %.2fs (first Ready %.2fs; CPU: %s)", c, r.FloorRun.Seconds, r.FloorRun.ControlPlane.describe(0),
+			r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.Connections, r.PlainRun.ControlPlane.describe(r.PlainRun.CPU),
+			r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.ControlPlane.describe(r.SecretsRun.CPU))
 	}
 	return r, nil
 }
