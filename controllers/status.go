@@ -91,17 +91,14 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, ObservedGeneration: ds.Generation,
 		Message: opensearch.Truncate(out.message, opensearch.MaxStatusMessage),
 	}, now)
-	switch {
-	case out.drifted != nil:
+	// Drifted appears with the first comparison that has something to
+	// say; a DataSource never drifted carries no Drifted condition, which
+	// keeps every status write smaller (see setReady).
+	if out.drifted != nil {
 		c := *out.drifted
 		c.ObservedGeneration = ds.Generation
 		c.Message = opensearch.Truncate(c.Message, opensearch.MaxStatusMessage)
 		setCondition(&st.Conditions, c, now)
-	case meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionDrifted) == nil:
-		setCondition(&st.Conditions, metav1.Condition{
-			Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInSync,
-			Message: "No change made outside Kubernetes has been seen", ObservedGeneration: ds.Generation,
-		}, now)
 	}
 	if w := out.written; w != nil {
 		st.DataSourceID, st.Name, st.Status, st.Message = w.DataSourceID, w.Name, w.Status, w.Message
@@ -134,7 +131,11 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 
 // setReady sets Ready and the kstatus conditions derived from it, so that
 // tools that read kstatus (Flux, kubectl-style waits) and tools that read
-// Ready (Argo CD, kubectl wait) agree.
+// Ready (Argo CD, kubectl wait) agree. Reconciling and Stalled are
+// "abnormal-true" conditions: present while True, removed otherwise, as
+// kstatus reads an absent one as False and as Flux's own controllers do.
+// Every condition on every object is work for the API server on each
+// status write (decoding, validation, managedFields).
 func setReady(conds *[]metav1.Condition, ready metav1.Condition, now metav1.Time) {
 	setCondition(conds, ready, now)
 	stalled := ready.Status == metav1.ConditionFalse && slices.Contains(v1alpha1.StalledReasons, ready.Reason)
@@ -143,11 +144,12 @@ func setReady(conds *[]metav1.Condition, ready metav1.Condition, now metav1.Time
 		typ string
 		on  bool
 	}{{v1alpha1.ConditionReconciling, reconciling}, {v1alpha1.ConditionStalled, stalled}} {
-		derived := metav1.Condition{Type: c.typ, Status: metav1.ConditionFalse, Reason: ready.Reason, ObservedGeneration: ready.ObservedGeneration}
-		if c.on {
-			derived.Status, derived.Message = metav1.ConditionTrue, ready.Message
+		if !c.on {
+			meta.RemoveStatusCondition(conds, c.typ)
+			continue
 		}
-		setCondition(conds, derived, now)
+		setCondition(conds, metav1.Condition{Type: c.typ, Status: metav1.ConditionTrue, Reason: ready.Reason,
+			Message: ready.Message, ObservedGeneration: ready.ObservedGeneration}, now)
 	}
 }
 

@@ -17,7 +17,9 @@ limitations under the License.
 package controllers
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
@@ -140,40 +143,40 @@ func TestComputeStatusDrifted(t *testing.T) {
 		previous   []metav1.Condition
 		generation int64
 		drifted    *metav1.Condition
-		want       metav1.Condition
+		// want nil: no Drifted condition.
+		want *metav1.Condition
 	}{
 		{
-			name: "absent: InSync added", generation: 3,
-			want: inSyncAt(3, stT1),
+			name: "absent and drifted nil: none added", generation: 3,
 		},
 		{
 			name: "present and drifted nil: untouched, even with an older generation", generation: 2,
 			previous: []metav1.Condition{remoteChanged},
-			want:     remoteChanged,
+			want:     &remoteChanged,
 		},
 		{
 			name: "present InSync and drifted nil: untouched", generation: 9,
 			previous: []metav1.Condition{inSyncAt(1, stT0)},
-			want:     inSyncAt(1, stT0),
+			want:     ptr.To(inSyncAt(1, stT0)),
 		},
 		{
 			name: "drifted set: replaces, with observedGeneration", generation: 2,
 			previous: []metav1.Condition{inSyncAt(1, stT0)},
 			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: "m"},
-			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged,
+			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged,
 				Message: "m", ObservedGeneration: 2, LastTransitionTime: stT1},
 		},
 		{
 			name: "drifted set on first reconcile: no InSync in between", generation: 1,
 			drifted: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: x"},
-			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
+			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: x", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
 		{
 			name: "corrected after RemoteChanged: status flips, time moves", generation: 1,
 			previous: []metav1.Condition{remoteChanged},
 			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: description"},
-			want: metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
+			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: description", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
 	}
@@ -184,17 +187,16 @@ func TestComputeStatusDrifted(t *testing.T) {
 			out.drifted = tc.drifted
 			st := computeStatus(ds, out, stT1)
 			got := stCond(st.Conditions, v1alpha1.ConditionDrifted)
-			if got == nil {
+			switch {
+			case tc.want == nil && got != nil:
+				t.Fatalf("Drifted = %+v, want none", *got)
+			case tc.want != nil && got == nil:
 				t.Fatalf("no Drifted condition in %+v", st.Conditions)
-			}
-			if !equality.Semantic.DeepEqual(*got, tc.want) {
-				t.Errorf("Drifted = %+v\nwant      %+v", *got, tc.want)
+			case tc.want != nil && !equality.Semantic.DeepEqual(*got, *tc.want):
+				t.Errorf("Drifted = %+v\nwant      %+v", *got, *tc.want)
 			}
 			if tc.drifted != nil && tc.drifted.ObservedGeneration != 0 {
 				t.Errorf("computeStatus modified outcome.drifted: %+v", tc.drifted)
-			}
-			if n := len(st.Conditions); n != 4 {
-				t.Errorf("%d conditions, want Ready, Reconciling, Stalled and Drifted: %+v", n, st.Conditions)
 			}
 		})
 	}
@@ -381,5 +383,49 @@ func TestComputeStatusBoundsMessages(t *testing.T) {
 	}
 	if got := stCond(st.Conditions, v1alpha1.ConditionReady).Message; !strings.HasPrefix(got, "rejected because") {
 		t.Errorf("Ready message lost its beginning: %.40q", got)
+	}
+}
+
+// TestKstatusConditionsOnlyWhileTrue pins that Reconciling and Stalled are
+// present exactly while True, whatever the previous status held.
+func TestKstatusConditionsOnlyWhileTrue(t *testing.T) {
+	both := []metav1.Condition{
+		{Type: v1alpha1.ConditionReconciling, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonUnavailable, LastTransitionTime: stT0},
+		{Type: v1alpha1.ConditionStalled, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRejected, LastTransitionTime: stT0},
+	}
+	// An object written by an earlier release carries them as False.
+	oldFalse := []metav1.Condition{
+		{Type: v1alpha1.ConditionReconciling, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonSynced, LastTransitionTime: stT0},
+		{Type: v1alpha1.ConditionStalled, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonSynced, LastTransitionTime: stT0},
+	}
+	cases := []struct {
+		out      outcome
+		previous []metav1.Condition
+		want     []string
+	}{
+		{stSynced("sha256:x"), both, nil},
+		{stSynced("sha256:x"), oldFalse, nil},
+		{notReady(v1alpha1.ReasonUnavailable, "down"), nil, []string{v1alpha1.ConditionReconciling}},
+		{notReady(v1alpha1.ReasonUnavailable, "down"), both, []string{v1alpha1.ConditionReconciling}},
+		{notReady(v1alpha1.ReasonRejected, "400"), oldFalse, []string{v1alpha1.ConditionStalled}},
+		{notReady(v1alpha1.ReasonSuspended, "suspended"), both, nil},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%s after %d conditions", tc.out.reason, len(tc.previous)), func(t *testing.T) {
+			st := computeStatus(stDataSource(1, v1alpha1.DataSourceStatus{Conditions: slices.Clone(tc.previous)}), tc.out, stT1)
+			var got []string
+			for _, c := range st.Conditions {
+				if c.Type != v1alpha1.ConditionReconciling && c.Type != v1alpha1.ConditionStalled {
+					continue
+				}
+				if c.Status != metav1.ConditionTrue || c.Reason != tc.out.reason {
+					t.Errorf("%s = %s/%s, want True/%s", c.Type, c.Status, c.Reason, tc.out.reason)
+				}
+				got = append(got, c.Type)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("kstatus conditions %v, want %v: %+v", got, tc.want, st.Conditions)
+			}
+		})
 	}
 }

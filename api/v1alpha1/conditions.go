@@ -16,8 +16,10 @@ limitations under the License.
 
 package v1alpha1
 
-// Condition types. Every kind sets Ready, Reconciling and Stalled on its
-// first reconcile; DataSource also sets Drifted.
+// Condition types. Every kind sets Ready on its first reconcile;
+// Reconciling and Stalled are present only while True (kstatus reads an
+// absent one as False), and a DataSource gains Drifted with its first
+// drift check that finds something (or with its first Observe read).
 const (
 	// ConditionReady is True when the object is in effect: for a DataSource,
 	// the data source in OpenSearch matches the current spec and the current
@@ -26,8 +28,9 @@ const (
 	ConditionReady = "Ready"
 
 	// ConditionDrifted is True while the remote data source differs from the
-	// spec because it was changed outside Kubernetes. It is cleared once the
-	// operator has written the spec back; an Event records each correction.
+	// spec because it was changed outside Kubernetes. It turns False
+	// (Corrected) once the operator has written the spec back; an Event
+	// records each correction. A DataSource never found drifted has none.
 	// Under managementPolicy Observe it is True (reason Differs) while the
 	// data source differs and False (InSync) once it matches; nothing is
 	// written either way.
@@ -37,13 +40,14 @@ const (
 	// retrying: Ready is not True yet and is expected to become True
 	// without anyone changing anything (kstatus, which Flux and
 	// kubectl-style waits read, reports such an object as InProgress).
+	// Removed once that is no longer so.
 	ConditionReconciling = "Reconciling"
 
 	// ConditionStalled is True when only a person can make the object
 	// Ready: the spec is invalid, OpenSearch refuses it, another object
 	// holds the data source, the namespace is not allowed, or an observed
 	// data source differs from the spec (kstatus reports such an object as
-	// Failed). Its reason is Ready's.
+	// Failed). Its reason is Ready's. Removed once that is no longer so.
 	ConditionStalled = "Stalled"
 )
 

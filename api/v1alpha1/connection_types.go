@@ -264,8 +264,9 @@ type OpenSearchConnectionSpec struct {
 
 // ConnectionStatus is what the operator last observed of a connection.
 type ConnectionStatus struct {
-	// conditions holds Ready: the endpoint answered, the data source API is
-	// present and the credentials are accepted.
+	// conditions holds Ready (the endpoint answered, the data source API is
+	// present and the credentials are accepted) and kstatus's Reconciling
+	// and Stalled, present only while True.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -295,9 +295,10 @@ type DataSourceSpec struct {
 // DataSourceStatus is what the operator last observed and did.
 type DataSourceStatus struct {
 	// conditions are Ready (is OpenSearch in line with the spec and the
-	// Secrets?), Drifted (was the remote changed outside Kubernetes? under
-	// managementPolicy Observe: does it differ from the spec?), and kstatus's
-	// Reconciling and Stalled.
+	// Secrets?), Drifted once a drift was found (was the remote changed
+	// outside Kubernetes? under managementPolicy Observe: does it differ
+	// from the spec?), and kstatus's Reconciling and Stalled, present only
+	// while True.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
