@@ -41,7 +41,7 @@ const maxWriteRequests = 6
 func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) outcome {
 	name := s.desired.DataSource.Name
 	if holder := r.Memory.claim(claimKey(s.conn.Target, name), s.ds.UID); holder != s.ds.UID {
-		return r.conflict(s, fmt.Sprintf("the DataSource with uid %s", holder), name)
+		return r.conflict(s, r.claimHolder(ctx, s.ds, holder), name)
 	}
 	if r.alreadyMatches(s) {
 		if err := r.releasePrevious(ctx, s); err != nil {

@@ -86,21 +86,53 @@ func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceS
 			continue
 		}
 		if holder == other.UID || claimsFirst(other, s.ds, target) {
-			return stop(r.conflict(s, "DataSource "+other.Namespace+"/"+other.Name, name))
+			return stop(r.conflict(s, other, name))
 		}
 	}
 	return nil
 }
 
-// conflict is the outcome of a DataSource that lost: it no longer records
-// the data source as its own, so its deletion will not delete it.
-func (r *DataSourceReconciler) conflict(s *dataSourceScope, other, name string) outcome {
+// conflict is the outcome of a DataSource that lost to other (nil when the
+// winner is no longer listed): it no longer records the data source as its
+// own, so its deletion will not delete it. The message has one form
+// whichever check found the conflict.
+func (r *DataSourceReconciler) conflict(s *dataSourceScope, other *v1alpha1.DataSource, name string) outcome {
 	r.Memory.unclaim(s.ds.UID)
 	out := notReady(v1alpha1.ReasonConflict, fmt.Sprintf(
 		"%s already manages data source %q on %s; only one DataSource may manage a data source",
-		other, name, s.conn.Target))
+		rivalName(s.ds, other), name, s.conn.Target))
 	out.disown = true
 	return out
+}
+
+// rivalName names the DataSource that won a conflict as the loser's
+// owner may read it: by name in the loser's own namespace, and without
+// a name in any other, so a tenant learns nothing of another namespace's
+// objects from a shared cluster.
+func rivalName(ds, other *v1alpha1.DataSource) string {
+	switch {
+	case other == nil:
+		return "another DataSource"
+	case other.Namespace == ds.Namespace:
+		return "DataSource " + other.Namespace + "/" + other.Name
+	default:
+		return "a DataSource in another namespace"
+	}
+}
+
+// claimHolder is the DataSource whose UID holds the in-process claim on
+// ds's data source; nil when it is no longer listed.
+func (r *DataSourceReconciler) claimHolder(ctx context.Context, ds *v1alpha1.DataSource, uid types.UID) *v1alpha1.DataSource {
+	var list v1alpha1.DataSourceList
+	if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceName: dataSourceName(ds)}); err != nil {
+		return nil
+	}
+	for i := range list.Items {
+		if list.Items[i].UID == uid {
+			return &list.Items[i]
+		}
+	}
+	return nil
 }
 
 // targetOf is the cluster another DataSource's data source is on: where
