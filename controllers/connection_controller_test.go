@@ -22,7 +22,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -32,14 +31,7 @@ import (
 
 // connReady returns the connection's Ready condition as "Status/Reason".
 func connReady(c *v1alpha1.OpenSearchConnection) func() string {
-	return func() string {
-		get(c)
-		r := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
-		if r == nil {
-			return ""
-		}
-		return string(r.Status) + "/" + r.Reason
-	}
+	return func() string { return conditionState(c, v1alpha1.ConditionReady) }
 }
 
 var _ = Describe("OpenSearchConnection", func() {
@@ -57,7 +49,7 @@ var _ = Describe("OpenSearchConnection", func() {
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
 		Eventually(connReady(c), timeout, interval).Should(Equal("False/Forbidden"))
-		Expect(meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady).Message).NotTo(ContainSubstring("wrong"))
+		Expect(readyConditionOf(c).Message).NotTo(ContainSubstring("wrong"))
 
 		var s corev1.Secret
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "auth"}, &s)).To(Succeed())

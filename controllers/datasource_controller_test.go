@@ -25,7 +25,6 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -210,25 +209,17 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Expect(doc.AllowedRoles).To(Equal([]string{"prometheus_access"}))
 		expectEvent(ds, "Warning DriftDetected", "allowedRoles", "description")
 		expectEvent(ds, "Normal DriftCorrected")
-		Eventually(func() string {
-			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
-			return string(c.Status) + "/" + c.Reason
-		}, timeout, interval).Should(Equal("False/Corrected"))
+		Eventually(func() string { return conditionState(ds, v1alpha1.ConditionDrifted) }, timeout, interval).Should(Equal("False/Corrected"))
 
 		By("keeping Drifted True while a correction fails")
 		fake.Forbid(fakeopensearch.ActionUpdate)
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "changed again" })
-		Eventually(func() string {
-			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
-			return string(c.Status) + "/" + c.Reason + ": " + c.Message
-		}, timeout, interval).Should(Equal("True/RemoteChanged: Changed outside Kubernetes: description"))
+		Eventually(func() string { return conditionStateWithMessage(ds, v1alpha1.ConditionDrifted) }, timeout, interval).Should(
+			Equal("True/RemoteChanged: Changed outside Kubernetes: description"))
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonRejected)
 		fake.Forbid()
 		Eventually(func() string { doc, _ := fake.Stored("metrics"); return doc.Description }, timeout, interval).Should(Equal("cluster metrics"))
-		Eventually(func() string {
-			c := meta.FindStatusCondition(get(ds).(*v1alpha1.DataSource).Status.Conditions, v1alpha1.ConditionDrifted)
-			return string(c.Status) + "/" + c.Reason
-		}, timeout, interval).Should(Equal("False/Corrected"))
+		Eventually(func() string { return conditionState(ds, v1alpha1.ConditionDrifted) }, timeout, interval).Should(Equal("False/Corrected"))
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 
 		By("re-creating a data source deleted out of band")
@@ -455,7 +446,8 @@ var _ = Describe("DataSources that must not touch a data source", func() {
 		second.Spec.Description = "the other one"
 		Expect(k8s.Create(ctx, second)).To(Succeed())
 		expectReady(second, metav1.ConditionFalse, v1alpha1.ReasonConflict)
-		Expect(readyOf(second).Message).To(ContainSubstring(other + "/first"))
+		Expect(readyOf(second).Message).To(ContainSubstring("a DataSource in another namespace already manages"))
+		Expect(readyOf(second).Message).NotTo(ContainSubstring(other), "a tenant read another namespace's name")
 		Expect(stored(fake, "shared").Description).To(Equal("cluster metrics"))
 
 		deleteAndWaitGone(second)

@@ -169,6 +169,12 @@ func expectReady(ds *v1alpha1.DataSource, status metav1.ConditionStatus, reason 
 // readyConditionOf is the Ready condition of a DataSource or either kind
 // of connection, as obj holds it; nil when it has none.
 func readyConditionOf(obj client.Object) *metav1.Condition {
+	return conditionOf(obj, v1alpha1.ConditionReady)
+}
+
+// conditionOf is condition typ of a DataSource or either kind of
+// connection, as obj holds it; nil when it has none.
+func conditionOf(obj client.Object, typ string) *metav1.Condition {
 	var conds []metav1.Condition
 	switch o := obj.(type) {
 	case *v1alpha1.DataSource:
@@ -178,7 +184,33 @@ func readyConditionOf(obj client.Object) *metav1.Condition {
 	case *v1alpha1.ClusterOpenSearchConnection:
 		conds = o.Status.Conditions
 	}
-	return meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+	return meta.FindStatusCondition(conds, typ)
+}
+
+// absentCondition is what conditionState reads for a condition the object
+// does not have.
+const absentCondition = "absent"
+
+// conditionState reads condition typ of obj, fetched afresh, as
+// "Status/Reason" ("absent" when it has none). Polls read conditions only
+// through it: a condition can be absent while the status patch that adds it
+// is on its way, and a poll must then go on rather than panic.
+func conditionState(obj client.Object, typ string) string {
+	c := conditionOf(get(obj), typ)
+	if c == nil {
+		return absentCondition
+	}
+	return string(c.Status) + "/" + c.Reason
+}
+
+// conditionStateWithMessage is conditionState followed by ": " and the
+// condition's message.
+func conditionStateWithMessage(obj client.Object, typ string) string {
+	c := conditionOf(get(obj), typ)
+	if c == nil {
+		return absentCondition
+	}
+	return string(c.Status) + "/" + c.Reason + ": " + c.Message
 }
 
 // connectionState describes the Ready condition of ds's connection, for

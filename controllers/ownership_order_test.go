@@ -58,3 +58,26 @@ func TestClaimsFirst(t *testing.T) {
 		})
 	}
 }
+
+func TestRivalName(t *testing.T) {
+	loser := &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "metrics"}}
+	named := func(ns, name string) *v1alpha1.DataSource {
+		return &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	}
+	tests := []struct {
+		name  string
+		other *v1alpha1.DataSource
+		want  string
+	}{
+		{"a rival in the same namespace is named", named("team-a", "older"), "DataSource team-a/older"},
+		{"a rival in another namespace is not named", named("team-b", "secret-project"), "a DataSource in another namespace"},
+		{"a rival no longer listed", nil, "another DataSource"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rivalName(loser, tt.other); got != tt.want {
+				t.Errorf("rivalName = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

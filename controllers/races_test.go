@@ -49,7 +49,8 @@ var _ = Describe("Races", func() {
 		// server stored b first and b's write was under way before a was
 		// seen; then b's claim stands. Either way exactly one writes.
 		winner, loser := settledPair(a, b)
-		Expect(readyOf(loser).Message).To(ContainSubstring(ns + "/" + winner.Name))
+		Expect(readyOf(loser).Message).To(ContainSubstring("already manages data source \"shared\""))
+		Expect(readyOf(loser).Message).NotTo(ContainSubstring(string(winner.UID)), "the message names the winner by uid")
 		Expect(loser.Status.Connection).To(BeNil(), "the loser recorded a write")
 		Expect(stored(fake, "shared").Description).To(Equal(winner.Spec.Description))
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(Equal(1), "both DataSources created the data source")

@@ -89,7 +89,7 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 		update := keys.DeepCopy()
 		update.StringData = map[string]string{"AWS_SECRET_ACCESS_KEY": sigV4Keys.SecretAccessKey}
 		Expect(k8s.Update(ctx, update)).To(Succeed())
-		Eventually(func() string { return connectionReady(conn).Reason }, timeout, interval).Should(Equal(v1alpha1.ReasonConnected))
+		Eventually(func() string { return conditionState(conn, v1alpha1.ConditionReady) }, timeout, interval).Should(Equal("True/" + v1alpha1.ReasonConnected))
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(stored(fake, "metrics").Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
 
@@ -179,6 +179,7 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 		Expect(k8s.Update(ctx, &s)).To(Succeed())
 		Eventually(func(g Gomega) {
 			c := connectionReady(cc)
+			g.Expect(c).NotTo(BeNil())
 			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonSecretKeyNotFound))
 			g.Expect(c.Message).To(ContainSubstring(`spec.auth.awsSigV4.secretRef`))
 			g.Expect(c.Message).To(ContainSubstring(`no key "token"`))
