@@ -83,6 +83,15 @@ type dataSourceScope struct {
 	absent bool
 	// drift describes what the drift check found changed outside Kubernetes.
 	drift *metav1.Condition
+
+	// priorIntent is status.pendingCreate as this reconcile found it: a
+	// create an earlier reconcile (perhaps of another process) sent and
+	// never recorded the outcome of.
+	priorIntent *v1alpha1.WrittenConnection
+	// createRefused says the server answered this reconcile's create with
+	// an error that means nothing was stored, so the intent recorded for
+	// it is void.
+	createRefused bool
 }
 
 // dataSourceStep is one step of the lifecycle: nil lets the next step run,
@@ -110,7 +119,7 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err := r.ensureFinalizer(ctx, &ds); err != nil {
 		return ctrl.Result{}, err
 	}
-	s := &dataSourceScope{ds: &ds, applied: r.Memory.get(ds.UID)}
+	s := &dataSourceScope{ds: &ds, applied: r.Memory.get(ds.UID), priorIntent: ds.Status.PendingCreate}
 	out := r.run(ctx, s, []dataSourceStep{
 		r.checkSuspended,
 		r.resolveConnection,
@@ -122,9 +131,11 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.waitForThrottle,
 		r.checkAdoption,
 	}, r.write)
-	if out.reason == v1alpha1.ReasonSynced && out.owner == nil && ds.Status.Connection == nil {
+	if out.reason == v1alpha1.ReasonSynced && out.owner == nil && ds.Status.Connection == nil && ds.Status.LastSyncTime != nil {
 		// Written by a release that did not record where: record it now,
-		// once, so that deletion knows.
+		// once, so that deletion knows. Without a lastSyncTime nothing says
+		// this DataSource ever wrote: a matching fingerprint alone (left by
+		// Observe, say) never makes a data source its own.
 		out.owner = &ownership{connection: writtenConnection(s.conn), credentialKeys: s.credentialKeys}
 	}
 	return r.record(ctx, &ds, out)
@@ -158,7 +169,12 @@ func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSour
 		// (a retry, a wait) is ordinary work again.
 		result.Priority = ptr.To(0)
 	}
-	if err := r.patchStatus(ctx, ds, out); err != nil {
+	// The status records what was written: it must land even when the
+	// manager is stopping and has cancelled ctx, or a restart finds a write
+	// with no record of who made it.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statusPatchTimeout)
+	defer cancel()
+	if err := r.patchStatus(pctx, ds, out); err != nil {
 		return ctrl.Result{Priority: result.Priority}, err
 	}
 	r.Memory.update(nn, ds.UID, func(a *applied) { a.synced, a.unreported = out.reason == v1alpha1.ReasonSynced, nil })

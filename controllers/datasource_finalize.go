@@ -71,6 +71,16 @@ func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSo
 	return r.release(ctx, ds)
 }
 
+// deletionRecord is where this DataSource's data source may be: where
+// status records a write, else where it recorded a create whose outcome it
+// never learnt (a DELETE of a data source that is not there is done).
+func deletionRecord(ds *v1alpha1.DataSource) *v1alpha1.WrittenConnection {
+	if ds.Status.Connection != nil {
+		return ds.Status.Connection
+	}
+	return ds.Status.PendingCreate
+}
+
 // retainByPolicy keeps the data source when the spec or its history says
 // this DataSource must not delete it.
 func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
@@ -85,7 +95,7 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 		return r.leave(ctx, s, corev1.EventTypeNormal, "deletionPolicy is Retain")
 	case s.ds.Spec.Suspend:
 		return r.leave(ctx, s, corev1.EventTypeWarning, "the DataSource is suspended, so no call is made")
-	case s.ds.Status.Connection == nil:
+	case deletionRecord(s.ds) == nil:
 		return r.leave(ctx, s, corev1.EventTypeNormal, "this DataSource never wrote it, or another DataSource manages it")
 	}
 	return false, ctrl.Result{}, nil
@@ -96,8 +106,8 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 // blocking its namespace's deletion forever) or now points at another
 // cluster (where this DataSource never wrote).
 func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
-	conn, err := r.recordedConnection(ctx, s.ds)
-	written := s.ds.Status.Connection
+	written := deletionRecord(s.ds)
+	conn, err := r.recordedConnection(ctx, s.ds, written)
 	switch {
 	case err != nil:
 		return true, ctrl.Result{}, err

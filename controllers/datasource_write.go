@@ -51,12 +51,11 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	}
 	res, done, err := r.apply(ctx, s)
 	if err == nil {
-		r.noteCreated(s, done)
 		err = r.releasePrevious(ctx, s)
 	}
 	if err != nil {
 		out := r.failedCall(ctx, s, err)
-		out.drifted = s.drift
+		out.drifted, out.createRefused = s.drift, s.createRefused
 		return out
 	}
 	written, werr := opensearch.AsWritten(s.api.Dialect(), s.desired.DataSource)
@@ -116,15 +115,6 @@ func (r *DataSourceReconciler) keepMatching(s *dataSourceScope) outcome {
 			Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
 	}
 	return out
-}
-
-// noteCreated remembers where a write created the data source, before
-// anything else can fail (see applied.createdOn).
-func (r *DataSourceReconciler) noteCreated(s *dataSourceScope, done []opensearch.WriteOp) {
-	if slices.Contains(done, opensearch.OpCreate) {
-		s.applied.createdOn = s.conn.Target
-		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) { a.createdOn = s.conn.Target })
-	}
 }
 
 // driftCorrected is the Drifted condition after a successful write: False
@@ -194,7 +184,11 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 	case opensearch.OpUpdate:
 		res, err = s.api.Update(ctx, desired)
 	case opensearch.OpCreate:
+		if err = r.recordCreateIntent(ctx, s); err != nil {
+			return res, err
+		}
 		res, err = s.api.Create(ctx, desired)
+		s.createRefused = err != nil && createRefusedBy(err)
 	case opensearch.OpDelete:
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Recreating", "Recreate",
 			"Deleting and re-creating data source %q to remove properties %s (OpenSearch keeps removed keys on update)",
@@ -216,7 +210,8 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 	case opensearch.IsAlreadyExists(err) && step.Op == opensearch.OpCreate:
 		// Created since the list that said it was missing: whether it may
 		// be written over is the adoption rule's to say.
-		if out := r.checkAdoption(ctx, &dataSourceScope{ds: s.ds, conn: s.conn, api: s.api, desired: s.desired, applied: s.applied}); out != nil {
+		probe := &dataSourceScope{ds: s.ds, conn: s.conn, api: s.api, desired: s.desired, applied: s.applied, priorIntent: s.priorIntent}
+		if out := r.checkAdoption(ctx, probe); out != nil {
 			return res, &blocked{out.reason, out.message}
 		}
 		st.Absent, st.Remote, err = false, nil, nil

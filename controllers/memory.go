@@ -51,11 +51,6 @@ type applied struct {
 	// PUT would leave behind is computed from it.
 	written   *opensearch.RemoteDataSource
 	writtenTo string
-	// createdOn is the target on which this DataSource last created its
-	// data source. A move records the new connection in status only once
-	// the old one is released; when that fails after the create, the next
-	// attempt finds the data source there and would take it for adopted.
-	createdOn string
 	// unreported is a successful write whose status patch was left to
 	// the next reconcile (see reportLater); until then the status shows
 	// the write before it.

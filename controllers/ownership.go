@@ -170,8 +170,8 @@ func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceS
 	name := s.desired.DataSource.Name
 	// The in-process claim does not count: write takes it before a create
 	// whose 409 brings the rule here, so it says nothing of who made the
-	// data source. Only a create this process saw succeed does.
-	created := s.applied.createdOn == s.conn.Target
+	// data source. Only a create recorded before it was sent does.
+	created := createdHere(s)
 	// A DataSource with a lastSyncTime but no recorded connection was
 	// written by a release that did not record where; it is its own.
 	legacy := s.ds.Status.Connection == nil && s.ds.Status.LastSyncTime != nil
@@ -201,13 +201,48 @@ func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceS
 // made the requests done: created by this DataSource (by this write, or by
 // an earlier one whose move was not recorded yet), or found there.
 func adoptedAfter(s *dataSourceScope, done []opensearch.WriteOp) bool {
-	if slices.Contains(done, opensearch.OpCreate) || s.applied.createdOn == s.conn.Target {
+	if slices.Contains(done, opensearch.OpCreate) || createdHere(s) {
 		return false
 	}
 	if writtenTo(s.ds, s.conn.Target) {
 		return s.ds.Status.Adopted
 	}
 	return true
+}
+
+// createdHere says whether a create recorded by an earlier reconcile was
+// sent to the cluster this one writes to: a data source found there was
+// made by this DataSource (its answer, or its record, was lost).
+func createdHere(s *dataSourceScope) bool {
+	return s.priorIntent != nil && s.priorIntent.Endpoint == s.conn.Target
+}
+
+// recordCreateIntent makes the status say, before the create is sent,
+// where this DataSource is about to create its data source: a manager that
+// dies between the create and the status recording it leaves this record,
+// and the next one reads it (see createdHere).
+func (r *DataSourceReconciler) recordCreateIntent(ctx context.Context, s *dataSourceScope) error {
+	intent := writtenConnection(s.conn)
+	if p := s.ds.Status.PendingCreate; p != nil && *p == intent {
+		return nil
+	}
+	orig := s.ds.DeepCopy()
+	s.ds.Status.PendingCreate = &intent
+	if err := r.Status().Patch(ctx, s.ds, client.MergeFrom(orig)); err != nil {
+		s.ds.Status.PendingCreate = orig.Status.PendingCreate
+		return fmt.Errorf("recording the create of data source %q before sending it: %w", s.desired.DataSource.Name, err)
+	}
+	return nil
+}
+
+// createRefusedBy says whether err, the answer to a create, means the
+// server stored nothing; a timeout or an outage leaves it unknown.
+func createRefusedBy(err error) bool {
+	switch opensearch.KindOf(err) {
+	case opensearch.KindAlreadyExists, opensearch.KindRejected, opensearch.KindForbidden, opensearch.KindTooManyRequests:
+		return true
+	}
+	return false
 }
 
 // releasePrevious handles a change of spec.connectionRef once the data
@@ -231,7 +266,7 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 	case s.ds.Status.Adopted:
 		return keep("this DataSource did not create it there")
 	}
-	prev, err := r.recordedConnection(ctx, s.ds)
+	prev, err := r.recordedConnection(ctx, s.ds, old)
 	switch {
 	case err != nil:
 		return err
@@ -253,10 +288,10 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 	return nil
 }
 
-// recordedConnection reads the connection status.connection names; nil
-// when it is gone or was replaced by another object of the same name.
-func (r *DataSourceReconciler) recordedConnection(ctx context.Context, ds *v1alpha1.DataSource) (*connectionView, error) {
-	old := ds.Status.Connection
+// recordedConnection reads the connection a record of ds's status names
+// (status.connection or status.pendingCreate); nil when it is gone or was
+// replaced by another object of the same name.
+func (r *DataSourceReconciler) recordedConnection(ctx context.Context, ds *v1alpha1.DataSource, old *v1alpha1.WrittenConnection) (*connectionView, error) {
 	id := registry.ID{Kind: string(old.Kind), Name: old.Name}
 	if old.Kind != v1alpha1.KindClusterOpenSearchConnection {
 		id.Kind, id.Namespace = string(v1alpha1.KindOpenSearchConnection), ds.Namespace

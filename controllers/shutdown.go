@@ -25,12 +25,18 @@ import (
 // GracefulShutdownTimeout is the longest a stopping manager waits for its
 // controllers before it releases the leader Lease and exits. A stop
 // cancels every reconcile's context, so a reconcile waiting on a slow
-// server ends at once instead of running out its ReconcileTimeout; this
-// only bounds the writes already past the point of no return (a status
-// patch). The Deployment's terminationGracePeriodSeconds must exceed it,
+// server ends at once instead of running out its ReconcileTimeout; the
+// status patch that records a write already made runs on a context
+// detached from that cancellation, bounded by statusPatchTimeout, and this
+// bounds the wait for it. The Deployment's terminationGracePeriodSeconds must exceed it,
 // or the kubelet kills the manager before it hands the Lease over and the
 // next leader waits out the lease duration.
 const GracefulShutdownTimeout = 30 * time.Second
+
+// statusPatchTimeout bounds the status patch that records a reconcile's
+// outcome; it is shorter than GracefulShutdownTimeout so that a stopping
+// manager still records the writes it made.
+const statusPatchTimeout = 10 * time.Second
 
 // withShutdownTimeout sets GracefulShutdownTimeout unless base has one.
 func withShutdownTimeout(base *ctrl.Options) {

@@ -51,6 +51,9 @@ type outcome struct {
 	// source, or an observed one is gone, so what this DataSource wrote
 	// there no longer exists.
 	disown bool
+	// createRefused clears status.pendingCreate: the server refused the
+	// create it was recorded for, so nothing was created.
+	createRefused bool
 
 	result ctrl.Result
 	err    error
@@ -121,10 +124,15 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	case out.owner != nil:
 		conn := out.owner.connection
 		st.Connection, st.Adopted, st.CredentialKeys = &conn, out.owner.adopted, out.owner.credentialKeys
+		st.PendingCreate = nil
 	case out.disown:
 		// lastSyncTime goes too: with no recorded connection it would read
-		// as a write by a release that did not record where.
+		// as a write by a release that did not record where; and the
+		// fingerprint, which describes what this DataSource no longer holds.
 		st.Connection, st.Adopted, st.CredentialKeys, st.LastSyncTime = nil, false, nil, nil
+		st.Fingerprint, st.PendingCreate = "", nil
+	case out.createRefused:
+		st.PendingCreate = nil
 	}
 	return st
 }

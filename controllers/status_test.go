@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -427,5 +428,66 @@ func TestKstatusConditionsOnlyWhileTrue(t *testing.T) {
 				t.Errorf("kstatus conditions %v, want %v: %+v", got, tc.want, st.Conditions)
 			}
 		})
+	}
+}
+
+func TestComputeStatusPendingCreate(t *testing.T) {
+	intent := &v1alpha1.WrittenConnection{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: "shared", Endpoint: "http://os:9200"}
+	owned := &ownership{connection: *intent}
+	cases := []struct {
+		name string
+		out  outcome
+		want *v1alpha1.WrittenConnection
+	}{
+		{"a recorded write replaces the intent", outcome{ready: metav1.ConditionTrue, reason: v1alpha1.ReasonSynced, owner: owned}, nil},
+		{"a refused create voids it", outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonRejected, createRefused: true}, nil},
+		{"losing a conflict voids it", outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonConflict, disown: true}, nil},
+		{"an outage leaves the outcome unknown: kept", notReady(v1alpha1.ReasonUnavailable, "timeout"), intent},
+		{"a failure before the create: kept", notReady(v1alpha1.ReasonSecretNotFound, "missing"), intent},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := stDataSource(1, v1alpha1.DataSourceStatus{PendingCreate: intent.DeepCopy(), Fingerprint: "sha256:a"})
+			st := computeStatus(ds, tc.out, stT1)
+			if !reflect.DeepEqual(st.PendingCreate, tc.want) {
+				t.Errorf("pendingCreate = %+v, want %+v", st.PendingCreate, tc.want)
+			}
+		})
+	}
+}
+
+func TestDisownClearsEveryRecordOfAWrite(t *testing.T) {
+	at := metav1.NewTime(stT0.Time)
+	ds := stDataSource(1, v1alpha1.DataSourceStatus{
+		Connection: &v1alpha1.WrittenConnection{Kind: v1alpha1.KindOpenSearchConnection, Name: "os", Endpoint: "http://os:9200"},
+		Adopted:    true, CredentialKeys: []string{"prometheus.auth.password"}, LastSyncTime: &at, Fingerprint: "sha256:a",
+	})
+	out := notReady(v1alpha1.ReasonNotFound, "gone")
+	out.disown = true
+	st := computeStatus(ds, out, stT1)
+	if st.Connection != nil || st.Adopted || st.CredentialKeys != nil || st.LastSyncTime != nil || st.Fingerprint != "" {
+		t.Errorf("after disowning, status still records a write: %+v", st)
+	}
+}
+
+func TestCreateRefusedBy(t *testing.T) {
+	cases := []struct {
+		kind opensearch.ErrorKind
+		want bool
+	}{
+		{opensearch.KindAlreadyExists, true},
+		{opensearch.KindRejected, true},
+		{opensearch.KindForbidden, true},
+		{opensearch.KindTooManyRequests, true},
+		{opensearch.KindUnavailable, false},
+		{opensearch.KindNotFound, false},
+	}
+	for _, tc := range cases {
+		if got := createRefusedBy(&opensearch.Error{Kind: tc.kind}); got != tc.want {
+			t.Errorf("createRefusedBy(%s) = %v, want %v", tc.kind, got, tc.want)
+		}
+	}
+	if createRefusedBy(context.DeadlineExceeded) {
+		t.Errorf("a timeout says nothing of whether the create was stored")
 	}
 }

@@ -365,6 +365,16 @@ type DataSourceStatus struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=64
 	CredentialKeys []string `json:"credentialKeys,omitempty"`
+
+	// pendingCreate records a create of the data source that was about to
+	// be sent and whose outcome is not recorded yet: the operator writes it
+	// before the request and clears it with the status that records the
+	// write (or with the answer that nothing was created). A data source
+	// found where it points was made by this DataSource, so a manager that
+	// restarted in between neither reports AdoptionDenied for it nor takes
+	// it for adopted, and deleting the DataSource deletes it there.
+	// +optional
+	PendingCreate *WrittenConnection `json:"pendingCreate,omitempty"`
 }
 
 // WrittenConnection identifies the connection a data source was written
