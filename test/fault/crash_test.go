@@ -104,7 +104,7 @@ func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, 
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: ns},
 			Connector:     "prometheus", Description: "cluster metrics",
-			Properties:    map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"` + promEndpoint + `"`)}},
+			Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"` + promEndpoint + `"`)}},
 		},
 	}
 	for _, obj := range []client.Object{conn, ds} {
