@@ -91,7 +91,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		// by someone else must meet the adoption rule after a switch back.
 		out.disown = true
 		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
-			a.written, a.writtenTo = nil, ""
+			a.written, a.writtenTo, a.fingerprint, a.synced = nil, "", "", false
 		})
 		r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 		return out

@@ -164,6 +164,44 @@ var _ = Describe("managementPolicy Observe", func() {
 		Expect(stored(fake, "metrics").Properties["prometheus.uri"]).To(Equal("http://someone-else:9090"))
 	})
 
+	It("never takes a matching data source someone else made for its own because its fingerprint matches", func() {
+		conn := &v1alpha1.OpenSearchConnection{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "os"}, conn)).To(Succeed())
+		conn.Spec.Adoption = v1alpha1.AdoptionDeny
+		Expect(k8s.Update(ctx, conn)).To(Succeed())
+		// Nothing OpenSearch hides: what the server shows is the whole spec.
+		ds := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "plain"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "prometheus",
+				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+			},
+		}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Fingerprint).NotTo(BeEmpty())
+
+		By("observing it while someone removes it")
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
+		Expect(fake.Remove("plain")).To(BeTrue())
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = true })
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+		Expect(ds.Status.Fingerprint).To(BeEmpty(), "the fingerprint of a write whose data source is gone was kept")
+
+		By("someone else making an identical one, then switching back")
+		fake.Seed(fakeopensearch.Document{Name: "plain", Connector: "PROMETHEUS",
+			Properties: map[string]any{"prometheus.uri": "http://prometheus:9090"}})
+		fake.ResetCounts()
+		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementCreateOrUpdate })
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		Expect(ds.Status.Connection).To(BeNil(), "the other party's data source was recorded as this DataSource's")
+		deleteAndWaitGone(ds)
+		_, ok := fake.Stored("plain")
+		Expect(ok).To(BeTrue(), "deleting the DataSource deleted a data source someone else made")
+	})
+
 	It("applies the spec with one write once switched to CreateOrUpdate", func() {
 		seedPrometheus(fake, "metrics")
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "edited by hand" })

@@ -68,6 +68,38 @@ var _ = Describe("Ownership", func() {
 		Expect(ok).To(BeFalse(), "deletion did not act where the status says the data source is")
 	})
 
+	It("does not take a data source someone else made for its own after moving back to where it once created one", func() {
+		ns := newNamespace()
+		xFake, yFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		for name, fake := range map[string]*fakeopensearch.Server{"x": xFake, "y": yFake} {
+			c := createConnection(ns, name, fake, v1alpha1.DialectSQLPlugin, time.Hour)
+			editConnection(c, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Adoption = v1alpha1.AdoptionDeny })
+		}
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "x", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "y" })
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(yFake, "metrics")
+		Eventually(func() bool { _, ok := xFake.Stored("metrics"); return ok }, timeout, interval).Should(BeFalse())
+
+		By("another team creating the same name on x, then moving back")
+		xFake.Seed(fakeopensearch.Document{Name: "metrics", Connector: "PROMETHEUS", Description: "another team's",
+			Properties: map[string]any{"prometheus.uri": "http://theirs:9090"}})
+		xFake.ResetCounts()
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "x" })
+		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		// A list from before the other team's create may lead to a POST,
+		// which the server refuses with 409; nothing else may reach it.
+		Expect(xFake.Count(fakeopensearch.OpUpdate)+xFake.Count(fakeopensearch.OpPatch)+xFake.Count(fakeopensearch.OpDelete)).To(
+			BeZero(), "the other team's data source was written over")
+		Expect(stored(xFake, "metrics").Description).To(Equal("another team's"))
+		Expect(ds.Status.Connection.Name).To(Equal("y"), "the record of the write on y was lost")
+		Expect(ds.Status.PendingCreate).To(BeNil(), "a create the server refused is still recorded as pending")
+	})
+
 	It("keeps an adopted data source on the old cluster when it moves", func() {
 		ns := newNamespace()
 		oldFake, newFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
