@@ -134,7 +134,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	}
 	info, err := api.Info(ctx)
 	if err == nil {
-		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, api, notBefore)
+		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, v.Target, api, notBefore)
 	}
 	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {

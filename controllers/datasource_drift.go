@@ -94,7 +94,7 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 // that write, what it wrote stands in for the read instead, so that a
 // rotation soon after a create is one PUT.
 func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
-	snap := r.Registry.Snapshots.Latest(s.conn.ID)
+	snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target)
 	name := s.desired.DataSource.Name
 	last := lastKnown(s)
 	stale := snap == nil || snap.FetchedAt.Before(last)
@@ -155,10 +155,10 @@ func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourc
 			return nil, nil
 		}
 		var err error
-		if snap, err = r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.api, last); err != nil {
+		if snap, err = r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.conn.Target, s.api, last); err != nil {
 			return nil, err
 		}
-	} else if snap = r.Registry.Snapshots.Latest(s.conn.ID); snap == nil || !snap.FetchedAt.After(last) {
+	} else if snap = r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap == nil || !snap.FetchedAt.After(last) {
 		return nil, nil
 	}
 	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {

@@ -149,7 +149,7 @@ func observeReported(ds *v1alpha1.DataSource) bool {
 // that need a fresh list at the same moment share one call.
 func (r *DataSourceReconciler) observedSnapshot(ctx context.Context, s *dataSourceScope, fresh bool) (*registry.Snapshot, error) {
 	if !fresh {
-		if snap := r.Registry.Snapshots.Latest(s.conn.ID); snap != nil && snap.FetchedAt.After(s.applied.checked) {
+		if snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap != nil && snap.FetchedAt.After(s.applied.checked) {
 			return snap, nil
 		}
 		return nil, nil
@@ -157,7 +157,7 @@ func (r *DataSourceReconciler) observedSnapshot(ctx context.Context, s *dataSour
 	if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
 		return nil, nil
 	}
-	return r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.api, r.Now())
+	return r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.conn.Target, s.api, r.Now())
 }
 
 // observedEvent records a change in what Observe reports, once: a resync

@@ -17,12 +17,16 @@ limitations under the License.
 package controllers_test
 
 import (
+	"net"
 	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
@@ -71,18 +75,20 @@ var _ = Describe("Ownership", func() {
 	It("does not take a data source someone else made for its own after moving back to where it once created one", func() {
 		ns := newNamespace()
 		xFake, yFake := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
-		for name, fake := range map[string]*fakeopensearch.Server{"x": xFake, "y": yFake} {
-			c := createConnection(ns, name, fake, v1alpha1.DialectSQLPlugin, time.Hour)
-			editConnection(c, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Adoption = v1alpha1.AdoptionDeny })
-		}
+		x := createConnection(ns, "x", xFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		editConnection(x, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Adoption = v1alpha1.AdoptionDeny })
+		// y already holds one, so the move adopts it there and creates
+		// nothing: the create on x is the last this DataSource made.
+		createConnection(ns, "y", yFake, v1alpha1.DialectSQLPlugin, time.Hour)
+		seedPrometheus(yFake, "metrics")
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
 		ds := prometheusDataSource(ns, "metrics", "x", "prom-creds")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 
 		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "y" })
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
-		stored(yFake, "metrics")
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Adopted).To(BeTrue())
 		Eventually(func() bool { _, ok := xFake.Stored("metrics"); return ok }, timeout, interval).Should(BeFalse())
 
 		By("another team creating the same name on x, then moving back")
@@ -98,6 +104,46 @@ var _ = Describe("Ownership", func() {
 		Expect(stored(xFake, "metrics").Description).To(Equal("another team's"))
 		Expect(ds.Status.Connection.Name).To(Equal("y"), "the record of the write on y was lost")
 		Expect(ds.Status.PendingCreate).To(BeNil(), "a create the server refused is still recorded as pending")
+	})
+
+	It("takes no list of the old cluster for one of a connection's new endpoint", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		// No credential: a data source that matches is kept without a write.
+		ds := &v1alpha1.DataSource{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "solo"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "prometheus",
+				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+			},
+		}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		written := ds.Status.Connection.Endpoint
+
+		By("pointing the connection at a server that never answers")
+		// Its probe hangs for the request timeout, so the connection still
+		// reads Ready from before the edit while the DataSources reconcile
+		// against the new endpoint: the old cluster's list must not stand in.
+		silent := silentServer()
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(conn), conn); err != nil {
+				return err
+			}
+			conn.Spec.Endpoint = silent
+			conn.Spec.RequestTimeout = &metav1.Duration{Duration: 5 * time.Second}
+			return k8s.Update(ctx, conn)
+		}, timeout, interval).Should(Succeed())
+		Consistently(func() string { return get(ds).(*v1alpha1.DataSource).Status.Connection.Endpoint }, 4*time.Second, interval).Should(
+			Equal(written), "status.connection names an endpoint no request was answered by")
+		Expect(eventsFor(ds)).NotTo(ContainElement(ContainSubstring("Moved")))
+		Expect(eventsFor(ds)).NotTo(ContainElement(ContainSubstring("already matches the spec")))
+
+		By("deleting it releases it without a call to the new endpoint")
+		deleteAndWaitGone(ds)
+		_, ok := fake.Stored("solo")
+		Expect(ok).To(BeTrue(), "the data source on the cluster the connection no longer names was deleted")
 	})
 
 	It("keeps an adopted data source on the old cluster when it moves", func() {
@@ -220,3 +266,22 @@ var _ = Describe("Ownership", func() {
 // normalized is the fake's URL as status.connection records it: the fake
 // listens on an explicit port and no path.
 func normalized(url string) string { return strings.TrimSuffix(url, "/") }
+
+// silentServer is the URL of a loopback server that accepts connections
+// and never answers; it stops when the spec ends.
+func silentServer() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	done := make(chan struct{})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { <-done; _ = c.Close() }()
+		}
+	}()
+	DeferCleanup(func() { close(done); _ = l.Close() })
+	return "http://" + l.Addr().String()
+}

@@ -28,7 +28,11 @@ import (
 // returned them.
 type Snapshot struct {
 	FetchedAt time.Time
-	Items     map[string]opensearch.RemoteDataSource
+	// Source is the cluster the list was taken from (the connection's
+	// normalised endpoint then): a list answers only for that cluster, and
+	// a connection whose endpoint was edited has no list of the new one yet.
+	Source string
+	Items  map[string]opensearch.RemoteDataSource
 }
 
 // Snapshots holds the latest list of each connection's data sources, so
@@ -48,6 +52,7 @@ type Lister interface {
 }
 
 type listCall struct {
+	source  string
 	started time.Time
 	done    chan struct{}
 	snap    *Snapshot
@@ -59,25 +64,29 @@ func NewSnapshots(now func() time.Time) *Snapshots {
 	return &Snapshots{now: now, latest: map[ID]*Snapshot{}, inflight: map[ID]*listCall{}}
 }
 
-// Latest returns the connection's last snapshot, or nil.
-func (s *Snapshots) Latest(conn ID) *Snapshot {
+// Latest returns the connection's last snapshot of the cluster at source,
+// or nil.
+func (s *Snapshots) Latest(conn ID, source string) *Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.latest[conn]
+	if snap := s.latest[conn]; snap != nil && snap.Source == source {
+		return snap
+	}
+	return nil
 }
 
-// Fresh returns a snapshot of conn fetched after notBefore, listing through
-// api only when neither the stored snapshot nor a list already in flight is
-// recent enough.
-func (s *Snapshots) Fresh(ctx context.Context, conn ID, api Lister, notBefore time.Time) (*Snapshot, error) {
+// Fresh returns a snapshot of conn's cluster at source fetched after
+// notBefore, listing through api only when neither the stored snapshot nor
+// a list already in flight is recent enough and of that cluster.
+func (s *Snapshots) Fresh(ctx context.Context, conn ID, source string, api Lister, notBefore time.Time) (*Snapshot, error) {
 	s.mu.Lock()
-	if snap := s.latest[conn]; snap != nil && snap.FetchedAt.After(notBefore) {
+	if snap := s.latest[conn]; snap != nil && snap.Source == source && snap.FetchedAt.After(notBefore) {
 		s.mu.Unlock()
 		return snap, nil
 	}
 	call := s.inflight[conn]
-	if call == nil || !call.started.After(notBefore) {
-		call = &listCall{started: s.now(), done: make(chan struct{})}
+	if call == nil || call.source != source || !call.started.After(notBefore) {
+		call = &listCall{source: source, started: s.now(), done: make(chan struct{})}
 		s.inflight[conn] = call
 		go s.list(conn, api, call)
 	}
@@ -96,7 +105,7 @@ func (s *Snapshots) Fresh(ctx context.Context, conn ID, api Lister, notBefore ti
 func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
 	items, err := api.List(context.Background())
 	if err == nil {
-		snap := &Snapshot{FetchedAt: call.started, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
+		snap := &Snapshot{FetchedAt: call.started, Source: call.source, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
 		for _, it := range items {
 			snap.Items[it.Name] = it
 		}
@@ -110,7 +119,7 @@ func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
 	if s.inflight[conn] == call {
 		delete(s.inflight, conn)
 		if err == nil {
-			if cur := s.latest[conn]; cur == nil || cur.FetchedAt.Before(call.snap.FetchedAt) {
+			if cur := s.latest[conn]; cur == nil || cur.Source != call.source || cur.FetchedAt.Before(call.snap.FetchedAt) {
 				s.latest[conn] = call.snap
 			}
 		}

@@ -31,6 +31,8 @@ var (
 	stT0     = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	stT1     = stT0.Add(time.Minute)
 	testConn = ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "conn"}
+	// testSource is the cluster testConn points at.
+	testSource = "http://os-a:9200"
 )
 
 // listerStub is a Lister whose List counts its calls. When entered
@@ -98,7 +100,7 @@ func TestSnapshotFreshSharesOneList(t *testing.T) {
 	}
 	results := make(chan result, waiters+1)
 	call := func() {
-		snap, err := s.Fresh(ctx, testConn, api, notBefore)
+		snap, err := s.Fresh(ctx, testConn, testSource, api, notBefore)
 		results <- result{snap, err}
 	}
 
@@ -147,10 +149,10 @@ func TestSnapshotFreshSharesOneList(t *testing.T) {
 	if len(first.Items) != 2 || first.Items["b"].DataSourceID != "id-b" {
 		t.Errorf("Items = %+v", first.Items)
 	}
-	if got := s.Latest(testConn); got != first {
+	if got := s.Latest(testConn, testSource); got != first {
 		t.Errorf("Latest = %p, want the shared snapshot %p", got, first)
 	}
-	if got := s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}); got != nil {
+	if got := s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, testSource); got != nil {
 		t.Errorf("Latest of an unknown connection = %+v, want nil", got)
 	}
 }
@@ -175,13 +177,13 @@ func TestSnapshotFreshReuse(t *testing.T) {
 			api := &listerStub{items: []opensearch.RemoteDataSource{{Name: "a"}}}
 			s := NewSnapshots(clock.now)
 			ctx := stCtx(t)
-			first, err := s.Fresh(ctx, testConn, api, fetched.Add(-time.Minute))
+			first, err := s.Fresh(ctx, testConn, testSource, api, fetched.Add(-time.Minute))
 			if err != nil || api.calls.Load() != 1 {
 				t.Fatalf("first Fresh: err %v, %d calls", err, api.calls.Load())
 			}
 
 			clock.set(tc.clockAt)
-			got, err := s.Fresh(ctx, testConn, api, tc.notBefore)
+			got, err := s.Fresh(ctx, testConn, testSource, api, tc.notBefore)
 			if err != nil {
 				t.Fatalf("Fresh: %v", err)
 			}
@@ -197,7 +199,7 @@ func TestSnapshotFreshReuse(t *testing.T) {
 			if !got.FetchedAt.After(tc.notBefore) {
 				t.Errorf("FetchedAt %v is not after notBefore %v", got.FetchedAt, tc.notBefore)
 			}
-			if s.Latest(testConn) != got {
+			if s.Latest(testConn, testSource) != got {
 				t.Errorf("Latest is not the snapshot Fresh returned")
 			}
 		})
@@ -211,12 +213,12 @@ func TestSnapshotFreshOldInflightNotShared(t *testing.T) {
 	ctx := stCtx(t)
 
 	older, newer := make(chan *Snapshot, 1), make(chan *Snapshot, 1)
-	go func() { snap, _ := s.Fresh(ctx, testConn, api, stT0.Add(-time.Second)); older <- snap }()
+	go func() { snap, _ := s.Fresh(ctx, testConn, testSource, api, stT0.Add(-time.Second)); older <- snap }()
 	releaseOlder := stRecv(t, api.entered, "the first List")
 	// The list in flight started at stT0; a caller needing one fetched
 	// after stT0 must not wait for it.
 	clock.set(stT1)
-	go func() { snap, _ := s.Fresh(ctx, testConn, api, stT0); newer <- snap }()
+	go func() { snap, _ := s.Fresh(ctx, testConn, testSource, api, stT0); newer <- snap }()
 	releaseNewer := stRecv(t, api.entered, "a second List")
 
 	// The newer list finishes first; the older one, finishing later, must
@@ -234,7 +236,7 @@ func TestSnapshotFreshOldInflightNotShared(t *testing.T) {
 	if n := api.calls.Load(); n != 2 {
 		t.Errorf("List called %d times, want 2", n)
 	}
-	if got := s.Latest(testConn); got != b {
+	if got := s.Latest(testConn, testSource); got != b {
 		t.Errorf("Latest = %+v, want the newer snapshot (fetched %v)", got, stT1)
 	}
 }
@@ -246,17 +248,17 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	s := NewSnapshots(clock.now)
 	ctx := stCtx(t)
 
-	snap, err := s.Fresh(ctx, testConn, api, time.Time{})
+	snap, err := s.Fresh(ctx, testConn, testSource, api, time.Time{})
 	if !errors.Is(err, listErr) || snap != nil {
 		t.Fatalf("Fresh = %+v, %v; want nil, %v", snap, err, listErr)
 	}
-	if s.Latest(testConn) != nil {
+	if s.Latest(testConn, testSource) != nil {
 		t.Errorf("a failed list was stored")
 	}
 	// The failed call is not cached: the next Fresh lists again.
 	api.err = nil
 	clock.set(stT1)
-	snap, err = s.Fresh(ctx, testConn, api, time.Time{})
+	snap, err = s.Fresh(ctx, testConn, testSource, api, time.Time{})
 	if err != nil || snap == nil || api.calls.Load() != 2 {
 		t.Fatalf("Fresh after failure = %+v, %v with %d calls; want a snapshot after 2 calls", snap, err, api.calls.Load())
 	}
@@ -266,7 +268,7 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	cctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := s.Fresh(cctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, blocked, time.Time{})
+		_, err := s.Fresh(cctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, testSource, blocked, time.Time{})
 		errc <- err
 	}()
 	releaseBlocked := stRecv(t, blocked.entered, "the List")
@@ -276,12 +278,12 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	}
 	close(releaseBlocked)
 	// Wait for the detached list to store its snapshot.
-	for deadline := time.Now().Add(5 * time.Second); s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}) == nil; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); s.Latest(ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, testSource) == nil; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the detached list never stored its snapshot")
 		}
 	}
-	if _, err := s.Fresh(ctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, blocked, time.Time{}); err != nil {
+	if _, err := s.Fresh(ctx, ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}, testSource, blocked, time.Time{}); err != nil {
 		t.Errorf("Fresh after the detached list finished: %v", err)
 	}
 	if n := blocked.calls.Load(); n != 1 {
@@ -289,7 +291,7 @@ func TestSnapshotFreshErrors(t *testing.T) {
 	}
 
 	s.Forget(testConn)
-	if s.Latest(testConn) != nil {
+	if s.Latest(testConn, testSource) != nil {
 		t.Errorf("Latest after Forget is not nil")
 	}
 }
@@ -303,14 +305,41 @@ func TestSnapshotForgetDisownsListInFlight(t *testing.T) {
 	s := NewSnapshots(clock.now)
 	api := &listerStub{entered: make(chan chan struct{}, 1)}
 	done := make(chan error, 1)
-	go func() { _, err := s.Fresh(stCtx(t), testConn, api, time.Time{}); done <- err }()
+	go func() { _, err := s.Fresh(stCtx(t), testConn, testSource, api, time.Time{}); done <- err }()
 	release := stRecv(t, api.entered, "the List")
 	s.Forget(testConn)
 	close(release)
 	if err := stRecv(t, done, "Fresh"); err != nil {
 		t.Fatalf("Fresh: %v", err)
 	}
-	if s.Latest(testConn) != nil {
+	if s.Latest(testConn, testSource) != nil {
 		t.Error("a list started before Forget stored its snapshot after it")
+	}
+}
+
+// A list answers only for the cluster it was taken from: after the
+// connection's endpoint changes, the list of the old cluster is neither
+// the latest list nor a fresh one of the new cluster.
+func TestSnapshotsAnswerOnlyForTheirCluster(t *testing.T) {
+	ctx := stCtx(t)
+	s := NewSnapshots(func() time.Time { return stT0 })
+	api := &listerStub{}
+	old, err := s.Fresh(ctx, testConn, testSource, api, time.Time{})
+	if err != nil || old.Source != testSource {
+		t.Fatalf("Fresh = %+v, %v", old, err)
+	}
+	const moved = "http://os-b:9200"
+	if got := s.Latest(testConn, moved); got != nil {
+		t.Errorf("Latest for the new endpoint returned the old cluster's list %+v", got)
+	}
+	snap, err := s.Fresh(ctx, testConn, moved, api, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap == old || snap.Source != moved || api.calls.Load() != 2 {
+		t.Errorf("Fresh for the new endpoint reused the old list (source %q, %d list calls)", snap.Source, api.calls.Load())
+	}
+	if got := s.Latest(testConn, testSource); got != nil {
+		t.Errorf("the old cluster's list is still the latest after a list of the new one")
 	}
 }
