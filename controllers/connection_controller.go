@@ -139,6 +139,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {
 		r.probes.forget(v.ID)
+		status.ClusterUUID = ""
 		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
 		log.FromContext(ctx).Info("probe failed", "connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
@@ -153,9 +154,12 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	// The server answered in full: whatever it asked to wait for is over.
 	r.Registry.ClearThrottle(v.ID)
 	r.probes.record(v, r.Now())
-	status.Version = info.Version
-	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected,
-		fmt.Sprintf("OpenSearch %s answered; the data source API is present and permitted", info.Version))
+	status.Version, status.ClusterUUID = info.Version, info.ClusterUUID
+	msg := fmt.Sprintf("OpenSearch %s answered; the data source API is present and permitted", info.Version)
+	if info.ClusterUUID == "" {
+		msg += "; it reported no cluster_uuid, so the cluster is identified by its endpoint"
+	}
+	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected, msg)
 	return ctrl.Result{RequeueAfter: v.ResyncPeriod}, nil
 }
 

@@ -40,9 +40,12 @@ type connectionView struct {
 	Object client.Object
 
 	Endpoint string
-	// Target is the endpoint normalised: what identifies the cluster when
-	// two connection objects point at it.
-	Target         string
+	// Target is the endpoint normalised: what identifies the cluster while
+	// its ClusterUUID is unknown.
+	Target string
+	// ClusterUUID is the cluster_uuid the last probe of this generation
+	// read; empty until a probe of the current spec succeeded.
+	ClusterUUID    string
 	Adoption       v1alpha1.AdoptionPolicy
 	Dialect        v1alpha1.Dialect
 	RequestTimeout time.Duration
@@ -169,8 +172,23 @@ func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status
 		ResyncPeriod:   durationOr(s.ResyncPeriod, defaultResync),
 		Status:         status,
 		Generation:     obj.GetGeneration(),
+		ClusterUUID:    probedClusterUUID(status, obj.GetGeneration()),
 	}
 }
+
+// probedClusterUUID is status.clusterUUID when a probe of this generation
+// read it: after an endpoint edit the status names the old server's until
+// the new one answered.
+func probedClusterUUID(status *v1alpha1.ConnectionStatus, generation int64) string {
+	ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
+	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != generation {
+		return ""
+	}
+	return status.ClusterUUID
+}
+
+// cluster is the cluster v points at.
+func (v *connectionView) cluster() cluster { return cluster{uuid: v.ClusterUUID, endpoint: v.Target} }
 
 // getConnection reads the connection id names, or returns nil when it does
 // not exist.

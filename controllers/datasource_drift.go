@@ -98,7 +98,7 @@ func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 	name := s.desired.DataSource.Name
 	last := lastKnown(s)
 	stale := snap == nil || snap.FetchedAt.Before(last)
-	if w := s.applied.written; stale && w != nil && s.applied.writtenTo == claimKey(s.conn.Target, name) {
+	if w := s.applied.written; stale && w != nil && s.applied.writtenTo == claimKey(s.conn.cluster(), name) {
 		remote := *w
 		s.remote = &remote
 		return
@@ -123,7 +123,7 @@ func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 // another cluster, which says nothing of this one: there the DataSource is
 // as new as one never written.
 func lastKnown(s *dataSourceScope) time.Time {
-	if c := s.ds.Status.Connection; c != nil && c.Endpoint != s.conn.Target {
+	if c := s.ds.Status.Connection; c != nil && !recordedCluster(c).same(s.conn.cluster()) {
 		return time.Time{}
 	}
 	last := s.applied.checked

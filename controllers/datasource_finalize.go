@@ -117,7 +117,7 @@ func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *del
 			written.Kind, written.Name, s.name)
 		result, err := r.release(ctx, s.ds)
 		return true, result, err
-	case conn.Target != written.Endpoint:
+	case !conn.cluster().same(recordedCluster(written)):
 		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s points at %s now, not at %s where it was written",
 			conn.ID, conn.Target, written.Endpoint))
 	}
@@ -128,7 +128,7 @@ func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *del
 // rivalForDeletion keeps a data source another DataSource has since
 // written: a conflict resolved in its favour makes it the owner.
 func (r *DataSourceReconciler) rivalForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
-	rival, err := r.rivalManages(ctx, s.ds, s.conn.Target)
+	rival, err := r.rivalManages(ctx, s.ds, s.conn.cluster())
 	switch {
 	case err != nil:
 		return true, ctrl.Result{}, err

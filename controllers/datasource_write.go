@@ -40,7 +40,7 @@ const maxWriteRequests = 6
 // outcome; it is the last step, so it always ends the reconcile.
 func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) outcome {
 	name := s.desired.DataSource.Name
-	if holder := r.Memory.claim(claimKey(s.conn.Target, name), s.ds.UID); holder != s.ds.UID {
+	if holder := r.Memory.claim(claimKey(s.conn.cluster(), name), s.ds.UID); holder != s.ds.UID {
 		return r.conflict(s, r.claimHolder(ctx, s.ds, holder), name)
 	}
 	if r.alreadyMatches(s) {
@@ -63,7 +63,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
 		a.written, a.writtenTo = nil, ""
 		if werr == nil {
-			a.written, a.writtenTo = &written, claimKey(s.conn.Target, name)
+			a.written, a.writtenTo = &written, claimKey(s.conn.cluster(), name)
 		}
 	})
 	action := opensearch.WriteAction(done)

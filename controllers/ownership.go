@@ -31,17 +31,48 @@ import (
 )
 
 // A data source is identified across connection objects by the cluster it
-// lives on (the connection's normalised endpoint) and its name: two
-// connections to one cluster reach the same data sources.
+// lives on and its name: two connections to one cluster reach the same data
+// sources. A cluster is known by the cluster_uuid its server reports, so
+// that two spellings of its address (an IP and a host name, a DNS alias)
+// are one cluster; while that is unknown on either side, by the
+// normalised endpoint.
+
+// cluster identifies the cluster a connection or a record points at.
+type cluster struct {
+	uuid     string
+	endpoint string
+}
+
+// same reports whether a and b are one cluster: by uuid when both know
+// it, else by endpoint.
+func (a cluster) same(b cluster) bool {
+	if a.uuid != "" && b.uuid != "" {
+		return a.uuid == b.uuid
+	}
+	return a.endpoint == b.endpoint
+}
+
+// key is a string for a; equal keys are the same cluster.
+func (a cluster) key() string {
+	if a.uuid != "" {
+		return "uuid:" + a.uuid
+	}
+	return a.endpoint
+}
+
+// recordedCluster is the cluster a status record names.
+func recordedCluster(c *v1alpha1.WrittenConnection) cluster {
+	return cluster{uuid: c.ClusterUUID, endpoint: c.Endpoint}
+}
 
 // claimKey identifies a data source across connection objects.
-func claimKey(target, name string) string { return target + "|" + name }
+func claimKey(on cluster, name string) string { return on.key() + "|" + name }
 
 // writtenTo reports whether ds's status records a write of its data source
-// to the cluster at target.
-func writtenTo(ds *v1alpha1.DataSource, target string) bool {
+// to the cluster on.
+func writtenTo(ds *v1alpha1.DataSource, on cluster) bool {
 	c := ds.Status.Connection
-	return c != nil && c.Endpoint == target
+	return c != nil && recordedCluster(c).same(on)
 }
 
 // observes reports whether ds only reads its data source: it manages
@@ -59,7 +90,7 @@ type ownership struct {
 
 func writtenConnection(conn *connectionView) v1alpha1.WrittenConnection {
 	return v1alpha1.WrittenConnection{Kind: v1alpha1.ConnectionKind(conn.ID.Kind), Name: conn.ID.Name,
-		UID: conn.Object.GetUID(), Endpoint: conn.Target}
+		UID: conn.Object.GetUID(), Endpoint: conn.Target, ClusterUUID: conn.ClusterUUID}
 }
 
 // checkConflict stops a DataSource when another one already manages the
@@ -72,7 +103,7 @@ func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceS
 	if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceName: name}); err != nil {
 		return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
 	}
-	holder := r.Memory.claimant(claimKey(s.conn.Target, name))
+	holder := r.Memory.claimant(claimKey(s.conn.cluster(), name))
 	for i := range list.Items {
 		other := &list.Items[i]
 		if other.UID == s.ds.UID || !other.DeletionTimestamp.IsZero() || observes(other) {
@@ -82,10 +113,10 @@ func (r *DataSourceReconciler) checkConflict(ctx context.Context, s *dataSourceS
 		if err != nil {
 			return stop(failed(judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle), err))
 		}
-		if target != s.conn.Target || holder == s.ds.UID {
+		if target == nil || !target.same(s.conn.cluster()) || holder == s.ds.UID {
 			continue
 		}
-		if holder == other.UID || claimsFirst(other, s.ds, target) {
+		if holder == other.UID || claimsFirst(other, s.ds, *target) {
 			return stop(r.conflict(s, other, name))
 		}
 	}
@@ -136,24 +167,26 @@ func (r *DataSourceReconciler) claimHolder(ctx context.Context, ds *v1alpha1.Dat
 }
 
 // targetOf is the cluster another DataSource's data source is on: where
-// its status says it wrote, else where its connection points now ("" when
+// its status says it wrote, else where its connection points now (nil when
 // its connection does not exist).
-func (r *DataSourceReconciler) targetOf(ctx context.Context, ds *v1alpha1.DataSource) (string, error) {
+func (r *DataSourceReconciler) targetOf(ctx context.Context, ds *v1alpha1.DataSource) (*cluster, error) {
 	if c := ds.Status.Connection; c != nil {
-		return c.Endpoint, nil
+		on := recordedCluster(c)
+		return &on, nil
 	}
 	conn, err := getConnection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
 	if err != nil || conn == nil {
-		return "", err
+		return nil, err
 	}
-	return conn.Target, nil
+	on := conn.cluster()
+	return &on, nil
 }
 
 // claimsFirst orders DataSources that name the same data source on one
 // cluster: one that has written it there wins over one that has not, then
 // the older one (creation times have one-second granularity), then the
 // name.
-func claimsFirst(a, b *v1alpha1.DataSource, target string) bool {
+func claimsFirst(a, b *v1alpha1.DataSource, target cluster) bool {
 	if wroteA, wroteB := writtenTo(a, target), writtenTo(b, target); wroteA != wroteB {
 		return wroteA
 	}
@@ -175,7 +208,7 @@ func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceS
 	// A DataSource with a lastSyncTime but no recorded connection was
 	// written by a release that did not record where; it is its own.
 	legacy := s.ds.Status.Connection == nil && s.ds.Status.LastSyncTime != nil
-	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.Target) || created || s.absent || legacy {
+	if s.conn.Adoption != v1alpha1.AdoptionDeny || writtenTo(s.ds, s.conn.cluster()) || created || s.absent || legacy {
 		return nil
 	}
 	if s.remote == nil {
@@ -204,7 +237,7 @@ func adoptedAfter(s *dataSourceScope, done []opensearch.WriteOp) bool {
 	if slices.Contains(done, opensearch.OpCreate) || createdHere(s) {
 		return false
 	}
-	if writtenTo(s.ds, s.conn.Target) {
+	if writtenTo(s.ds, s.conn.cluster()) {
 		return s.ds.Status.Adopted
 	}
 	return true
@@ -214,7 +247,7 @@ func adoptedAfter(s *dataSourceScope, done []opensearch.WriteOp) bool {
 // sent to the cluster this one writes to: a data source found there was
 // made by this DataSource (its answer, or its record, was lost).
 func createdHere(s *dataSourceScope) bool {
-	return s.priorIntent != nil && s.priorIntent.Endpoint == s.conn.Target
+	return s.priorIntent != nil && recordedCluster(s.priorIntent).same(s.conn.cluster())
 }
 
 // recordCreateIntent makes the status say, before the create is sent,
@@ -251,7 +284,10 @@ func createRefusedBy(err error) bool {
 // otherwise.
 func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourceScope) error {
 	old := s.ds.Status.Connection
-	if old == nil || old.Endpoint == s.conn.Target {
+	// The same cluster under another address or connection object is no
+	// move: deleting "the old one" would delete the data source just
+	// written.
+	if old == nil || recordedCluster(old).same(s.conn.cluster()) {
 		return nil
 	}
 	name := s.desired.DataSource.Name
@@ -273,7 +309,7 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 	case prev == nil:
 		return keep("that connection no longer exists")
 	}
-	if prev.Target != old.Endpoint {
+	if !prev.cluster().same(recordedCluster(old)) {
 		return keep(prev.ID.String() + " points elsewhere now")
 	}
 	api, err := r.Clients.clientFor(ctx, prev)
@@ -317,7 +353,7 @@ func droppedCredentialKeys(ds *v1alpha1.DataSource, remembered, current []string
 
 // rivalManages reports another live DataSource that records the same data
 // source on the same cluster: its deletion must not take the data source.
-func (r *DataSourceReconciler) rivalManages(ctx context.Context, ds *v1alpha1.DataSource, target string) (*types.NamespacedName, error) {
+func (r *DataSourceReconciler) rivalManages(ctx context.Context, ds *v1alpha1.DataSource, target cluster) (*types.NamespacedName, error) {
 	var list v1alpha1.DataSourceList
 	if err := r.List(ctx, &list, client.MatchingFields{indexDataSourceName: dataSourceName(ds)}); err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func TestClaimsFirst(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := claimsFirst(tt.a, tt.b, target); got != tt.want {
+			if got := claimsFirst(tt.a, tt.b, cluster{endpoint: target}); got != tt.want {
 				t.Errorf("claimsFirst(%s/%s, %s/%s) = %v, want %v", tt.a.Namespace, tt.a.Name, tt.b.Namespace, tt.b.Name, got, tt.want)
 			}
 		})
@@ -77,6 +77,27 @@ func TestRivalName(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := rivalName(loser, tt.other); got != tt.want {
 				t.Errorf("rivalName = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClusterSame(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b cluster
+		want bool
+	}{
+		{"two addresses of one cluster", cluster{"uuid-1", "http://10.0.0.1:9200"}, cluster{"uuid-1", "http://os.example:9200"}, true},
+		{"one address reused by another cluster", cluster{"uuid-1", "http://os:9200"}, cluster{"uuid-2", "http://os:9200"}, false},
+		{"uuid unknown on one side: the endpoint decides", cluster{"", "http://os:9200"}, cluster{"uuid-1", "http://os:9200"}, true},
+		{"uuid unknown, endpoints differ", cluster{"", "http://a:9200"}, cluster{"uuid-1", "http://b:9200"}, false},
+		{"both unknown", cluster{"", "http://a:9200"}, cluster{"", "http://a:9200"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, back := tt.a.same(tt.b), tt.b.same(tt.a); got != tt.want || back != tt.want {
+				t.Errorf("same = %v (reversed %v), want %v", got, back, tt.want)
 			}
 		})
 	}

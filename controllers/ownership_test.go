@@ -99,8 +99,7 @@ var _ = Describe("Ownership", func() {
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
 		// A list from before the other team's create may lead to a POST,
 		// which the server refuses with 409; nothing else may reach it.
-		Expect(xFake.Count(fakeopensearch.OpUpdate)+xFake.Count(fakeopensearch.OpPatch)+xFake.Count(fakeopensearch.OpDelete)).To(
-			BeZero(), "the other team's data source was written over")
+		Expect(overwrites(xFake)).To(BeZero(), "the other team's data source was written over")
 		Expect(stored(xFake, "metrics").Description).To(Equal("another team's"))
 		Expect(ds.Status.Connection.Name).To(Equal("y"), "the record of the write on y was lost")
 		Expect(ds.Status.PendingCreate).To(BeNil(), "a create the server refused is still recorded as pending")
@@ -285,3 +284,62 @@ func silentServer() string {
 	DeferCleanup(func() { close(done); _ = l.Close() })
 	return "http://" + l.Addr().String()
 }
+
+var _ = Describe("Cluster identity", func() {
+	// byName is the fake's URL with its IP replaced by a host name that
+	// resolves to it: another spelling of the same cluster.
+	byName := func(fake *fakeopensearch.Server) string {
+		return strings.Replace(fake.URL(), "127.0.0.1", "localhost", 1)
+	}
+
+	It("does not delete the data source when it moves between two addresses of one cluster", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "by-ip", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		byHost := createConnection(ns, "by-name", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		editConnection(byHost, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Endpoint = byName(fake) })
+		Eventually(func() string { return get(byHost).(*v1alpha1.OpenSearchConnection).Status.ClusterUUID }, timeout, interval).Should(
+			Equal(fake.ClusterUUID()))
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "metrics", "by-ip", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Connection.ClusterUUID).To(Equal(fake.ClusterUUID()))
+
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "by-name" })
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Connection.Name).To(Equal("by-name"))
+		Expect(fake.CountMethod("DELETE")).To(BeZero(), "the move deleted the data source it had just written, from the same cluster")
+		stored(fake, "metrics")
+		Expect(eventsFor(ds)).NotTo(ContainElement(ContainSubstring("Moved")))
+	})
+
+	It("sees a conflict between two DataSources that reach one cluster through different addresses", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		createConnection(ns, "by-ip", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		byHost := createConnection(ns, "by-name", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		editConnection(byHost, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Endpoint = byName(fake) })
+		Eventually(func() string { return get(byHost).(*v1alpha1.OpenSearchConnection).Status.ClusterUUID }, timeout, interval).Should(
+			Equal(fake.ClusterUUID()))
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		first := prometheusDataSource(ns, "first", "by-ip", "prom-creds")
+		first.Spec.Name = "shared"
+		Expect(k8s.Create(ctx, first)).To(Succeed())
+		expectReady(first, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		second := prometheusDataSource(ns, "second", "by-name", "prom-creds")
+		second.Spec.Name, second.Spec.Description = "shared", "the other one"
+		Expect(k8s.Create(ctx, second)).To(Succeed())
+		expectReady(second, metav1.ConditionFalse, v1alpha1.ReasonConflict)
+		Expect(stored(fake, "shared").Description).To(Equal("cluster metrics"))
+	})
+
+	It("tells two clusters apart that one address reached in turn", func() {
+		a, b := startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin)
+		Expect(a.ClusterUUID()).NotTo(Equal(b.ClusterUUID()))
+		shared, err := fakeopensearch.Start(fakeopensearch.Options{ClusterUUID: a.ClusterUUID()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(shared.Close)
+		Expect(shared.ClusterUUID()).To(Equal(a.ClusterUUID()))
+	})
+})

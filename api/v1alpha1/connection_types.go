@@ -285,6 +285,15 @@ type ConnectionStatus struct {
 	// detected so far (Auto until the first write tells).
 	// +optional
 	Dialect Dialect `json:"dialect,omitempty"`
+
+	// clusterUUID is the cluster_uuid the server reported (GET /): what
+	// identifies the cluster, whatever name or address reaches it. Two
+	// connections with the same clusterUUID reach the same data sources.
+	// Empty while unknown; the normalised endpoint identifies the cluster
+	// then.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ClusterUUID string `json:"clusterUUID,omitempty"`
 }
 
 // OpenSearchConnection says how to reach an OpenSearch cluster; DataSources

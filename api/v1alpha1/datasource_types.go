@@ -394,8 +394,16 @@ type WrittenConnection struct {
 
 	// endpoint is the connection's endpoint when the data source was
 	// written, normalised (scheme, host, port, path without a trailing
-	// slash): two connections to the same cluster share it.
+	// slash).
 	Endpoint string `json:"endpoint"`
+
+	// clusterUUID is the cluster_uuid the connection's server reported when
+	// the data source was written. Records with the same clusterUUID are on
+	// the same cluster whatever their endpoints; without it (unknown at the
+	// time) the endpoint identifies the cluster.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ClusterUUID string `json:"clusterUUID,omitempty"`
 }
 
 // DataSource declares one data source of the OpenSearch SQL/PPL plugin

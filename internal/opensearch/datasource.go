@@ -123,4 +123,7 @@ type ServerInfo struct {
 	// Distribution is version.distribution, e.g. "opensearch"; empty when the
 	// server runs in compatibility mode and omits it.
 	Distribution string
+	// ClusterUUID is cluster_uuid: the cluster's identity, the same through
+	// every address that reaches it; empty when the server does not say.
+	ClusterUUID string
 }

@@ -361,7 +361,8 @@ func parseRemoteList(body []byte) ([]RemoteDataSource, error) {
 // parseInfo decodes GET /.
 func parseInfo(body []byte) (ServerInfo, error) {
 	var v struct {
-		Version struct {
+		ClusterUUID string `json:"cluster_uuid"`
+		Version     struct {
 			Number       string `json:"number"`
 			Distribution string `json:"distribution"`
 		} `json:"version"`
@@ -372,5 +373,24 @@ func parseInfo(body []byte) (ServerInfo, error) {
 	if v.Version.Number == "" {
 		return ServerInfo{}, errors.New("decoding server info: version.number is missing")
 	}
-	return ServerInfo{Version: v.Version.Number, Distribution: v.Version.Distribution}, nil
+	return ServerInfo{Version: v.Version.Number, Distribution: v.Version.Distribution, ClusterUUID: clusterUUID(v.ClusterUUID)}, nil
+}
+
+// maxClusterUUID bounds the cluster_uuid kept from a server's reply; real
+// ones are 22 characters. A longer one, or one with other characters than
+// the base64url alphabet OpenSearch uses, is not an identity: it is dropped,
+// and the cluster is known by its endpoint.
+const maxClusterUUID = 64
+
+func clusterUUID(s string) string {
+	if len(s) == 0 || len(s) > maxClusterUUID || s == "_na_" {
+		return ""
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+		if !ok {
+			return ""
+		}
+	}
+	return s
 }

@@ -59,7 +59,9 @@ limitations under the License.
 package fakeopensearch
 
 import (
+	cryptorand "crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	randv2 "math/rand/v2"
 	"net"
@@ -118,6 +120,10 @@ type Options struct {
 	BareTextBodies bool
 	// TLS makes Start serve HTTPS with a freshly generated self-signed certificate.
 	TLS bool
+	// ClusterUUID is the cluster_uuid GET / reports. Empty gives the server
+	// one of its own, so that two fakes are two clusters; give two fakes
+	// the same value to play two addresses of one cluster.
+	ClusterUUID string
 	// FailSeed seeds the choices FailRate makes, so that a run that failed
 	// can be replayed with the same failures (given the same requests in
 	// the same order); 0 picks a seed at random. Server.FailSeed says which.
@@ -194,6 +200,8 @@ type Server struct {
 	version string
 	release release // the SQL plugin release played, from version
 	denied  []*net.IPNet
+	// clusterUUID is what GET / reports as cluster_uuid.
+	clusterUUID string
 
 	failSeed uint64
 
@@ -236,6 +244,10 @@ func New(opts Options) *Server {
 		s.version = DefaultVersion
 	}
 	s.release = parseRelease(s.version)
+	s.clusterUUID = opts.ClusterUUID
+	if s.clusterUUID == "" {
+		s.clusterUUID = newClusterUUID()
+	}
 	for _, d := range opts.DenyList {
 		d = strings.TrimSpace(d)
 		if d == "" {
@@ -599,4 +611,15 @@ func defaultResultIndex(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// ClusterUUID is the cluster_uuid the server reports.
+func (s *Server) ClusterUUID() string { return s.clusterUUID }
+
+// newClusterUUID makes a cluster_uuid as OpenSearch does: 16 random bytes,
+// base64url without padding (22 characters).
+func newClusterUUID() string {
+	b := make([]byte, 16)
+	_, _ = cryptorand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

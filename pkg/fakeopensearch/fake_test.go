@@ -495,3 +495,28 @@ func TestOutage(t *testing.T) {
 		t.Errorf("Count(info) = %d, want every request counted, outage or not", got)
 	}
 }
+
+func TestClusterUUID(t *testing.T) {
+	info := func(s *Server) string {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		var b struct {
+			ClusterUUID string `json:"cluster_uuid"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.ClusterUUID
+	}
+	a, b := New(Options{}), New(Options{})
+	if info(a) == "" || info(a) == info(b) {
+		t.Errorf("two fakes report cluster_uuid %q and %q: each must be its own cluster", info(a), info(b))
+	}
+	if len(info(a)) != 22 {
+		t.Errorf("cluster_uuid %q is not 22 characters as OpenSearch's are", info(a))
+	}
+	alias := New(Options{ClusterUUID: a.ClusterUUID()})
+	if info(alias) != info(a) {
+		t.Errorf("a fake given another's ClusterUUID reports %q, want %q", info(alias), info(a))
+	}
+}

@@ -499,7 +499,7 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	b := infoBody{
 		Name:        "fake-node",
 		ClusterName: "fake",
-		ClusterUUID: "fAkEcLuStErUuId0000001",
+		ClusterUUID: s.clusterUUID,
 		Version: infoVersion{
 			Distribution:                     "opensearch",
 			Number:                           s.version,
