@@ -166,17 +166,32 @@ func (r *DataSourceReconciler) claimHolder(ctx context.Context, ds *v1alpha1.Dat
 	return nil
 }
 
-// targetOf is the cluster another DataSource's data source is on: where
-// its status says it wrote, else where its connection points now (nil when
-// its connection does not exist).
+// targetOf is the cluster on which another DataSource is a rival: where
+// its status says it wrote, else where it could write now. One that could
+// not (suspended, its connection missing, not Ready, or not admitting its
+// namespace) is no rival (nil): naming a shared cluster's endpoint or a
+// data source's name must not let a DataSource that can never write hold
+// off the ones that can.
 func (r *DataSourceReconciler) targetOf(ctx context.Context, ds *v1alpha1.DataSource) (*cluster, error) {
 	if c := ds.Status.Connection; c != nil {
 		on := recordedCluster(c)
 		return &on, nil
 	}
+	if ds.Spec.Suspend {
+		return nil, nil
+	}
 	conn, err := getConnection(ctx, r.Client, connectionIDOf(ds), r.DefaultResync)
 	if err != nil || conn == nil {
 		return nil, err
+	}
+	if ready, _ := conn.Ready(); !ready {
+		return nil, nil
+	}
+	if conn.AllowedNamespaces != nil {
+		allowed, err := r.namespaceAllowed(ctx, conn.AllowedNamespaces, ds.Namespace)
+		if err != nil || !allowed {
+			return nil, err
+		}
 	}
 	on := conn.cluster()
 	return &on, nil

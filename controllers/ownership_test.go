@@ -23,6 +23,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -341,5 +342,47 @@ var _ = Describe("Cluster identity", func() {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(shared.Close)
 		Expect(shared.ClusterUUID()).To(Equal(a.ClusterUUID()))
+	})
+})
+
+var _ = Describe("Rivals", func() {
+	It("lets no DataSource that can never write hold off one that can", func() {
+		ns, squatter := newNamespace(), newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		// The cluster connection admits ns only.
+		cc := clusterConnection(fake, ns, nil)
+		for _, n := range []string{ns, squatter} {
+			createSecret(n, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		}
+		older := prometheusDataSource(squatter, "squat", cc.Name, "prom-creds")
+		older.Spec.Name, older.Spec.ConnectionRef.Kind = "shared", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, older)).To(Succeed())
+		expectReady(older, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotAllowed)
+		// Creation times have one-second granularity: be younger for sure.
+		time.Sleep(1100 * time.Millisecond)
+
+		owner := prometheusDataSource(ns, "owner", cc.Name, "prom-creds")
+		owner.Spec.Name, owner.Spec.ConnectionRef.Kind = "shared", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, owner)).To(Succeed())
+		expectReady(owner, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(fake, "shared")
+
+		By("a suspended DataSource on a never-Ready connection naming the same endpoint")
+		createConnection(squatter, "never-ready", fake, v1alpha1.DialectSQLPlugin, time.Hour)
+		var s corev1.Secret
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: squatter, Name: "never-ready-auth"}, &s)).To(Succeed())
+		s.StringData = map[string]string{"password": "wrong"}
+		Expect(k8s.Update(ctx, &s)).To(Succeed())
+		Eventually(func() string {
+			return conditionState(&v1alpha1.OpenSearchConnection{ObjectMeta: metav1.ObjectMeta{Namespace: squatter, Name: "never-ready"}},
+				v1alpha1.ConditionReady)
+		}, timeout, interval).Should(Equal("False/" + v1alpha1.ReasonForbidden))
+		update(older, func(d *v1alpha1.DataSource) {
+			d.Spec.ConnectionRef = v1alpha1.ConnectionReference{Name: "never-ready"}
+		})
+		expectReady(older, metav1.ConditionFalse, v1alpha1.ReasonConnectionNotReady)
+		update(owner, func(d *v1alpha1.DataSource) { d.Spec.Description = "still mine" })
+		expectReady(owner, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "shared").Description).To(Equal("still mine"))
 	})
 })
