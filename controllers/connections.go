@@ -47,6 +47,12 @@ type connectionView struct {
 	// read; empty until a probe of the current spec succeeded.
 	ClusterUUID    string
 	Adoption       v1alpha1.AdoptionPolicy
+	// ObserveOthers says an Observe DataSource may read a data source it
+	// did not write: always through a namespace's own connection (its
+	// credentials are the tenant's), only when spec.observe allows it
+	// through a ClusterOpenSearchConnection (its credentials are the
+	// operator's).
+	ObserveOthers bool
 	Dialect        v1alpha1.Dialect
 	RequestTimeout time.Duration
 	ResyncPeriod   time.Duration
@@ -147,6 +153,7 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionAllow)
+		v.ObserveOthers = true
 		v.Refs = connsecrets.Namespaced(c)
 		return v
 	case *v1alpha1.ClusterOpenSearchConnection:
@@ -154,6 +161,7 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
 		v.AllowedNamespaces = c.Spec.AllowedNamespaces
 		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionDeny)
+		v.ObserveOthers = c.Spec.Observe == v1alpha1.ObserveAllow
 		v.Refs = connsecrets.Cluster(c)
 		return v
 	}

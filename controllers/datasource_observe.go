@@ -48,11 +48,26 @@ func (r *DataSourceReconciler) observe(ctx context.Context, ds *v1alpha1.DataSou
 	out := r.run(ctx, s, []dataSourceStep{
 		r.checkSuspended,
 		r.resolveConnection,
+		r.checkObserveAllowed,
 		r.resolveClient,
 		r.readSecrets,
 		r.buildDesired,
 	}, r.compareObserved)
 	return r.record(ctx, ds, out)
+}
+
+// checkObserveAllowed refuses to read, with the operator's credentials, a
+// data source this DataSource never wrote when the connection keeps other
+// namespaces' data sources private: the report (Observed, Drifted with the
+// fields, NotFound) would tell a tenant what another holds.
+func (r *DataSourceReconciler) checkObserveAllowed(_ context.Context, s *dataSourceScope) *outcome {
+	if s.conn.ObserveOthers || writtenTo(s.ds, s.conn.cluster()) {
+		return nil
+	}
+	return stop(notReady(v1alpha1.ReasonObserveDenied, fmt.Sprintf(
+		"%s has spec.observe Deny: a DataSource may observe only a data source it wrote through it; "+
+			"an administrator can set spec.observe: Allow on the connection, or manage the data source with managementPolicy CreateOrUpdate",
+		s.conn.ID)))
 }
 
 // compareObserved compares the data source, as the connection's list shows

@@ -60,6 +60,17 @@ func observed(ds *v1alpha1.DataSource) *v1alpha1.DataSource {
 	return ds
 }
 
+// allowObserve sets spec.observe Allow on cc.
+func allowObserve(cc *v1alpha1.ClusterOpenSearchConnection) {
+	Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(cc), cc); err != nil {
+			return err
+		}
+		cc.Spec.Observe = v1alpha1.ObserveAllow
+		return k8s.Update(ctx, cc)
+	}, timeout, interval).Should(Succeed())
+}
+
 func driftedOf(ds *v1alpha1.DataSource) *metav1.Condition {
 	return meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionDrifted)
 }
@@ -291,11 +302,40 @@ var _ = Describe("managementPolicy Observe", func() {
 })
 
 var _ = Describe("managementPolicy Observe on a ClusterOpenSearchConnection", func() {
+	It("reads nothing it did not write unless the connection's spec.observe allows it", func() {
+		ns, other := newNamespace(), newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		cc := clusterConnection(fake, ns, []string{other})
+		for _, n := range []string{ns, other} {
+			createSecret(n, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		}
+		owner := prometheusDataSource(other, "theirs", cc.Name, "prom-creds")
+		owner.Spec.Name, owner.Spec.ConnectionRef.Kind = "private", v1alpha1.KindClusterOpenSearchConnection
+		owner.Spec.Properties = map[string]apiextensionsv1.JSON{"team": {Raw: []byte(`"secret-project"`)}}
+		Expect(k8s.Create(ctx, owner)).To(Succeed())
+		expectReady(owner, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+
+		By("a tenant guessing at another namespace's data source")
+		spy := observed(prometheusDataSource(ns, "spy", cc.Name, "prom-creds"))
+		spy.Spec.Name, spy.Spec.ConnectionRef.Kind = "private", v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, spy)).To(Succeed())
+		spy = expectReady(spy, metav1.ConditionFalse, v1alpha1.ReasonObserveDenied)
+		Expect(readyOf(spy).Message).To(ContainSubstring("spec.observe Deny"))
+		Expect(readyOf(spy).Message).NotTo(ContainSubstring("team"))
+		Expect(driftedOf(spy)).To(BeNil(), "a Drifted condition told the tenant which fields differ")
+		Expect(spy.Status.DataSourceID).To(BeEmpty())
+
+		By("an administrator allowing it")
+		allowObserve(cc)
+		expectReady(spy, metav1.ConditionFalse, v1alpha1.ReasonDrifted)
+	})
+
 	It("reports AdoptionDenied after a switch to CreateOrUpdate under the default adoption Deny", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)
 		seedPrometheus(fake, "metrics")
 		cc := clusterConnection(fake, ns, nil)
+		allowObserve(cc)
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
 		ds := observed(prometheusDataSource(ns, "metrics", cc.Name, "prom-creds"))
 		ds.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection

@@ -44,7 +44,7 @@ var _ = Describe("Ownership", func() {
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(ds.Status.Connection).NotTo(BeNil())
 		Expect(*ds.Status.Connection).To(Equal(v1alpha1.WrittenConnection{
-			Kind: v1alpha1.KindOpenSearchConnection, Name: "os", UID: conn.UID, Endpoint: normalized(fake.URL())}))
+			Kind: v1alpha1.KindOpenSearchConnection, Name: "os", UID: conn.UID, Endpoint: normalized(fake.URL()), ClusterUUID: fake.ClusterUUID()}))
 		Expect(ds.Status.Adopted).To(BeFalse(), "this DataSource created the data source")
 		Expect(ds.Status.CredentialKeys).To(Equal([]string{"prometheus.auth.password", "prometheus.auth.username"}))
 	})

@@ -54,7 +54,7 @@ const (
 // StalledReasons are the Ready reasons that no retry can clear.
 var StalledReasons = []string{
 	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden, ReasonAdoptionDenied,
-	ReasonDrifted,
+	ReasonDrifted, ReasonObserveDenied,
 }
 
 // Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
@@ -98,6 +98,10 @@ const (
 	// this DataSource did not create it, and the connection's
 	// spec.adoption is Deny; nothing was written.
 	ReasonAdoptionDenied = "AdoptionDenied"
+	// ReasonObserveDenied (Ready=False): managementPolicy is Observe, the
+	// ClusterOpenSearchConnection's spec.observe is Deny, and this
+	// DataSource has not written the data source; nothing was read.
+	ReasonObserveDenied = "ObserveDenied"
 	// ReasonObserved (Ready=True): managementPolicy is Observe and the data
 	// source in OpenSearch matches the spec (credential values aside, which
 	// OpenSearch never returns). Nothing was written.

@@ -477,7 +477,33 @@ type ClusterOpenSearchConnectionSpec struct {
 	// +optional
 	// +kubebuilder:default=Deny
 	Adoption AdoptionPolicy `json:"adoption,omitempty"`
+
+	// observe says whether a DataSource under managementPolicy Observe may
+	// read, with the operator's credentials, a data source it has not
+	// written itself: Deny (default: such a DataSource gets Ready=False with
+	// reason ObserveDenied and nothing is read, so a tenant cannot learn
+	// through this shared connection what another namespace or the
+	// administrator holds on the cluster, nor confirm guessed values) or
+	// Allow (every admitted namespace may read and compare any data source
+	// on the cluster; use it for a cluster that one team owns, or to bring
+	// existing data sources into Git). A DataSource may always observe a
+	// data source its status records it wrote.
+	// +optional
+	// +kubebuilder:default=Deny
+	Observe ObservePolicy `json:"observe,omitempty"`
 }
+
+// ObservePolicy says whether Observe DataSources may read data sources they
+// did not write, through a connection shared across namespaces.
+// +kubebuilder:validation:Enum=Allow;Deny
+type ObservePolicy string
+
+const (
+	// ObserveAllow lets an Observe DataSource read any data source.
+	ObserveAllow ObservePolicy = "Allow"
+	// ObserveDeny lets it read only a data source it wrote.
+	ObserveDeny ObservePolicy = "Deny"
+)
 
 // ClusterOpenSearchConnection says how to reach an OpenSearch cluster for
 // DataSources in any allowed namespace.
