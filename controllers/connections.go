@@ -45,14 +45,14 @@ type connectionView struct {
 	Target string
 	// ClusterUUID is the cluster_uuid the last probe of this generation
 	// read; empty until a probe of the current spec succeeded.
-	ClusterUUID    string
-	Adoption       v1alpha1.AdoptionPolicy
+	ClusterUUID string
+	Adoption    v1alpha1.AdoptionPolicy
 	// ObserveOthers says an Observe DataSource may read a data source it
 	// did not write: always through a namespace's own connection (its
 	// credentials are the tenant's), only when spec.observe allows it
 	// through a ClusterOpenSearchConnection (its credentials are the
 	// operator's).
-	ObserveOthers bool
+	ObserveOthers  bool
 	Dialect        v1alpha1.Dialect
 	RequestTimeout time.Duration
 	ResyncPeriod   time.Duration
