@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -71,6 +72,22 @@ var (
 	plainName      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 	connectorName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 	resultIndex    = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	// propertyKey is the pattern the admission policy (and the CRD, for
+	// spec.propertiesFrom) gives property keys: every key the connectors
+	// document fits it, and none can break a line of YAML.
+	propertyKey = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+)
+
+// The API's bounds on what a DataSource may hold (see DataSourceSpec).
+const (
+	maxKeyLength         = 256
+	maxValueLength       = 4096
+	maxProperties        = 128
+	maxPropertiesFrom    = 64
+	maxDescriptionLength = 4096
+	maxRoles             = 256
+	maxRoleLength        = 256
+	maxEndpointLength    = 2048
 )
 
 // reservedName is OpenSearch's own data source, which cannot be managed.
@@ -135,6 +152,9 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 	}
 	m := Manifest{DataSource: ds}
 	m.mapProperties(r)
+	if err := checkSpec(&m.DataSource.Spec); err != nil {
+		return Manifest{}, err
+	}
 	if m.DataSource.Spec.Configuration != nil || len(m.DataSource.Spec.PropertiesFrom) > 0 {
 		m.Secret = stub(m.DataSource, append(m.Hidden, m.Withheld...))
 	}
@@ -152,6 +172,55 @@ func checkRemote(r opensearch.RemoteDataSource) error {
 		return fmt.Errorf("connector %q does not fit spec.connector (%s)", r.Connector, connectorName)
 	case r.ResultIndex != "" && (!resultIndex.MatchString(r.ResultIndex) || len(r.ResultIndex) > 255):
 		return fmt.Errorf("result index %q does not fit spec.resultIndex (%s)", r.ResultIndex, resultIndex)
+	}
+	for _, k := range sortedKeys(r.Properties) {
+		if err := checkKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkKey refuses a property key the API does not admit. Such a key
+// cannot be applied, and one holding a line break could otherwise end a
+// comment or a YAML document in the output.
+func checkKey(k string) error {
+	if !propertyKey.MatchString(k) || len(k) > maxKeyLength {
+		return fmt.Errorf("property key %q does not fit spec.properties keys (%s, at most %d characters)", k, propertyKey, maxKeyLength)
+	}
+	return nil
+}
+
+// checkSpec refuses a mapped DataSource that the API server would refuse
+// for its size, so that the output applies as printed.
+func checkSpec(s *v1alpha1.DataSourceSpec) error {
+	switch {
+	case len(s.Description) > maxDescriptionLength:
+		return fmt.Errorf("the description is longer than spec.description's %d characters", maxDescriptionLength)
+	case len(s.AllowedRoles) > maxRoles:
+		return fmt.Errorf("%d allowed roles, more than spec.allowedRoles' %d", len(s.AllowedRoles), maxRoles)
+	case len(s.Properties) > maxProperties:
+		return fmt.Errorf("%d properties, more than spec.properties' %d", len(s.Properties), maxProperties)
+	case len(s.PropertiesFrom) > maxPropertiesFrom:
+		return fmt.Errorf("%d credential properties, more than spec.propertiesFrom's %d", len(s.PropertiesFrom), maxPropertiesFrom)
+	case s.Configuration != nil && len(s.Configuration.Endpoint) > maxEndpointLength:
+		return fmt.Errorf("configuration.endpoint is longer than %d characters", maxEndpointLength)
+	}
+	for _, r := range s.AllowedRoles {
+		if r == "" || len(r) > maxRoleLength {
+			return fmt.Errorf("allowed role %q does not fit spec.allowedRoles items (1 to %d characters)", r, maxRoleLength)
+		}
+	}
+	for k, v := range s.Properties {
+		var text string
+		if json.Unmarshal(v.Raw, &text) == nil && utf8.RuneCountInString(text) > maxValueLength {
+			return fmt.Errorf("the value of property %q is longer than %d characters", k, maxValueLength)
+		}
+	}
+	for _, p := range s.PropertiesFrom {
+		if err := checkKey(p.Key); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -48,7 +49,7 @@ func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, 
 			"# reports Observed, Drifted (naming the fields) or NotFound.\n")
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(&b, "# Skipped %q: %s\n", s.Name, s.Reason)
+		fmt.Fprintf(&b, "# Skipped %q: %s\n", s.Name, commentText(s.Reason))
 	}
 	for _, m := range manifests {
 		switch {
@@ -56,7 +57,7 @@ func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, 
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
 			fmt.Fprintf(&b, "# Provide Secret %s/%s with the keys: %s.\n", m.Secret.Namespace, m.Secret.Name,
-				strings.Join(append(append([]string(nil), m.Hidden...), m.Withheld...), ", "))
+				quotedList(append(append([]string(nil), m.Hidden...), m.Withheld...)))
 		case m.Secret != nil:
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
@@ -82,11 +83,38 @@ func stubComment(m Manifest) string {
 	fmt.Fprintf(&b, "# Credentials of data source %q, left empty: fill in every key before the DataSource\n"+
 		"# may write (managementPolicy CreateOrUpdate); the operator never writes an empty credential.\n", dataSourceNameOf(m))
 	if len(m.Hidden) > 0 {
-		fmt.Fprintf(&b, "# OpenSearch never returns these: %s.\n", strings.Join(m.Hidden, ", "))
+		fmt.Fprintf(&b, "# OpenSearch never returns these: %s.\n", quotedList(m.Hidden))
 	}
 	if len(m.Withheld) > 0 {
 		fmt.Fprintf(&b, "# OpenSearch returned these, but they look like credentials, so they were not copied: %s.\n",
-			strings.Join(m.Withheld, ", "))
+			quotedList(m.Withheld))
+	}
+	return b.String()
+}
+
+// quotedList prints keys as Go strings, comma-separated. Map admits only
+// keys of the API's pattern, so quoting is a second guard: a quoted
+// string holds no line break, and so cannot end the comment it is in.
+func quotedList(keys []string) string {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = strconv.Quote(k)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// commentText makes s safe inside a "#" comment: every rune that is not
+// printable, line breaks among them, is written as its Go escape, so that
+// nothing a server sent can end the comment and start YAML of its own.
+func commentText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strconv.IsPrint(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
 	}
 	return b.String()
 }
