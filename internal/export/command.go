@@ -207,7 +207,7 @@ func run(ctx context.Context, f *flags, stdout, stderr io.Writer) error {
 	}
 	manifests, skipped := MapAll(remotes, opts)
 	for _, s := range skipped {
-		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, s.Reason)
+		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, commentText(s.Reason))
 	}
 	for _, m := range manifests {
 		if m.Secret != nil {

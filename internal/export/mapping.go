@@ -104,6 +104,9 @@ func MapAll(remotes []opensearch.RemoteDataSource, opts Options) ([]Manifest, []
 	var skipped []Skipped
 	for _, r := range sorted {
 		m, err := Map(r, opts)
+		if err == nil {
+			err = printable(m)
+		}
 		if err != nil {
 			skipped = append(skipped, Skipped{Name: r.Name, Reason: err.Error()})
 			continue
@@ -159,6 +162,22 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 		m.Secret = stub(m.DataSource, append(m.Hidden, m.Withheld...))
 	}
 	return m, nil
+}
+
+// printable refuses a manifest the YAML encoder cannot print, such as one
+// whose description or property value holds a control character: skipping
+// it keeps the rest of the export.
+func printable(m Manifest) error {
+	var b strings.Builder
+	if m.Secret != nil {
+		if err := writeObject(&b, m.Secret); err != nil {
+			return fmt.Errorf("cannot be printed as YAML: %w", err)
+		}
+	}
+	if err := writeObject(&b, &m.DataSource); err != nil {
+		return fmt.Errorf("cannot be printed as YAML: %w", err)
+	}
+	return nil
 }
 
 // checkRemote refuses what the API cannot hold.
