@@ -121,3 +121,40 @@ func TestExportOfHostileKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestExportWithholdsURICredentials exports, from both dialects, data
+// sources whose URIs hold credentials, and checks that neither the
+// manifests nor standard error print them, while the output still
+// decodes to what kubectl applies.
+func TestExportWithholdsURICredentials(t *testing.T) {
+	sql, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sql.Close)
+	sql.Seed(fakeopensearch.Document{Name: "metrics", Connector: "PROMETHEUS", Properties: map[string]any{
+		"prometheus.uri": "http://reader:" + canary + "@prometheus:9090", "alertmanager.uri": "http://am:9093/?token=" + canary}})
+	documented, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeDocumented})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(documented.Close)
+	documented.Seed(fakeopensearch.Document{Name: "customers", Connector: "mysql",
+		Configuration: &fakeopensearch.Configuration{Endpoint: "jdbc:mysql://db:3306/c?password=" + canary, Username: "u", Password: "p"}})
+
+	for _, fake := range []*fakeopensearch.Server{sql, documented} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(context.Background(), []string{"--url", fake.URL(), "--connection-ref", "os"}, &stdout, &stderr); code != 0 {
+			t.Fatalf("export exited %d: %s", code, stderr.String())
+		}
+		if strings.Contains(stdout.String()+stderr.String(), canary) {
+			t.Errorf("the export printed a credential from a URI:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stderr.String(), Withheld) {
+			t.Errorf("standard error does not say what was withheld:\n%s", stderr.String())
+		}
+		if docs := documents(t, stdout.Bytes()); len(docs) != 2 {
+			t.Errorf("%d documents, want the stub and the DataSource:\n%s", len(docs), stdout.String())
+		}
+	}
+}

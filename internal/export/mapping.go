@@ -59,6 +59,22 @@ type Manifest struct {
 	// return; Withheld those it returned but that were left out of the
 	// manifest because they look like credentials.
 	Hidden, Withheld []string
+	// URIs maps each property withheld for the credentials inside its URI
+	// (user information, a password or token parameter) to that URI with
+	// them replaced by Withheld: what to fill in, less the secrets. The
+	// whole value goes to the stub, since a property can come from a
+	// Secret only whole.
+	URIs map[string]string
+	// EndpointWithheld says spec.configuration.endpoint held credentials,
+	// replaced by Withheld in the manifest: the endpoint cannot come from
+	// a Secret.
+	EndpointWithheld bool
+}
+
+// stubKeys lists the keys of the Secret stub.
+func (m Manifest) stubKeys() []string {
+	keys := append(append([]string(nil), m.Hidden...), m.Withheld...)
+	return append(keys, sortedKeys(m.URIs)...)
 }
 
 // Skipped is a data source that cannot be expressed as a DataSource.
@@ -159,7 +175,7 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 		return Manifest{}, err
 	}
 	if m.DataSource.Spec.Configuration != nil || len(m.DataSource.Spec.PropertiesFrom) > 0 {
-		m.Secret = stub(m.DataSource, append(m.Hidden, m.Withheld...))
+		m.Secret = stub(m.DataSource, m.stubKeys())
 	}
 	return m, nil
 }
@@ -245,14 +261,17 @@ func checkSpec(s *v1alpha1.DataSourceSpec) error {
 }
 
 // mapProperties splits the remote's properties: plain values go to
-// spec.properties; credentials go to the stub Secret through
-// spec.propertiesFrom (or spec.configuration on a documented server), so
-// that no secret value is ever printed.
+// spec.properties; credentials, and URIs with credentials inside, go to the
+// stub Secret through spec.propertiesFrom (or spec.configuration on a
+// documented server, whose endpoint keeps its place with the credentials
+// replaced), so that no secret value is ever printed.
 func (m *Manifest) mapProperties(r opensearch.RemoteDataSource) {
 	spec := &m.DataSource.Spec
 	secretName := m.DataSource.Name + "-credentials"
 	if r.ConfigurationEndpoint != "" {
-		spec.Configuration = &v1alpha1.DataSourceConfiguration{Endpoint: r.ConfigurationEndpoint,
+		endpoint, found := redactURI(r.ConfigurationEndpoint)
+		m.EndpointWithheld = found
+		spec.Configuration = &v1alpha1.DataSourceConfiguration{Endpoint: endpoint,
 			Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: secretName}}}
 		m.Hidden = append(m.Hidden, "password", "username")
 	}
@@ -263,6 +282,14 @@ func (m *Manifest) mapProperties(r opensearch.RemoteDataSource) {
 	for _, k := range sortedKeys(r.Properties) {
 		if opensearch.SecretPropertyKey(k) || opensearch.CredentialValueKey(k) {
 			m.Withheld = append(m.Withheld, k)
+			fromSecret(k)
+			continue
+		}
+		if redacted, found := redactURI(r.Properties[k]); found {
+			if m.URIs == nil {
+				m.URIs = map[string]string{}
+			}
+			m.URIs[k] = redacted
 			fromSecret(k)
 			continue
 		}

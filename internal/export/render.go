@@ -57,7 +57,7 @@ func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, 
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
 			fmt.Fprintf(&b, "# Provide Secret %s/%s with the keys: %s.\n", m.Secret.Namespace, m.Secret.Name,
-				quotedList(append(append([]string(nil), m.Hidden...), m.Withheld...)))
+				quotedList(m.stubKeys()))
 		case m.Secret != nil:
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
@@ -89,7 +89,34 @@ func stubComment(m Manifest) string {
 		fmt.Fprintf(&b, "# OpenSearch returned these, but they look like credentials, so they were not copied: %s.\n",
 			quotedList(m.Withheld))
 	}
+	if len(m.URIs) > 0 {
+		fmt.Fprintf(&b, "# These held a URI with credentials inside, so the whole URI was withheld: %s.\n",
+			quotedList(sortedKeys(m.URIs)))
+	}
+	if m.EndpointWithheld {
+		b.WriteString("# spec.configuration.endpoint held credentials, replaced by " + Withheld + " below (an endpoint\n" +
+			"# cannot come from a Secret): put them back, or drop them if the username and password suffice.\n")
+	}
 	return b.String()
+}
+
+// Notes are what a person must do for m besides filling in its Secret,
+// one line each, for standard error: the URIs to fill in (with their
+// credentials replaced) and an endpoint to complete. Server text in them is
+// quoted.
+func Notes(m Manifest) []string {
+	var notes []string
+	name := dataSourceNameOf(m)
+	for _, k := range sortedKeys(m.URIs) {
+		notes = append(notes, fmt.Sprintf("data source %q: property %q held credentials in its URI, so it is read whole "+
+			"from Secret %s/%s: fill in %q there, with the credentials in place of %s", name, k,
+			m.Secret.Namespace, m.Secret.Name, m.URIs[k], Withheld))
+	}
+	if m.EndpointWithheld {
+		notes = append(notes, fmt.Sprintf("data source %q: spec.configuration.endpoint held credentials, replaced by %s "+
+			"in the manifest: put them back before it may write, or drop them if the username and password suffice", name, Withheld))
+	}
+	return notes
 }
 
 // quotedList prints keys as Go strings, comma-separated. Map admits only
