@@ -171,6 +171,10 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 	}
 	m := Manifest{DataSource: ds}
 	m.mapProperties(r)
+	// The operator holds back a write while a credential-named key of the
+	// stub is empty, but not one for a URI, which it would write empty
+	// over the working one: suspend the DataSource until the URI is in.
+	m.DataSource.Spec.Suspend = len(m.URIs) > 0 && !opts.Observe
 	if err := checkSpec(&m.DataSource.Spec); err != nil {
 		return Manifest{}, err
 	}

@@ -93,6 +93,10 @@ func stubComment(m Manifest) string {
 		fmt.Fprintf(&b, "# These held a URI with credentials inside, so the whole URI was withheld: %s.\n",
 			quotedList(sortedKeys(m.URIs)))
 	}
+	if m.DataSource.Spec.Suspend {
+		b.WriteString("# The DataSource is suspended so that no empty URI is written: set suspend to false once\n" +
+			"# the Secret holds the URIs.\n")
+	}
 	if m.EndpointWithheld {
 		b.WriteString("# spec.configuration.endpoint held credentials, replaced by " + Withheld + " below (an endpoint\n" +
 			"# cannot come from a Secret): put them back, or drop them if the username and password suffice.\n")
@@ -111,6 +115,9 @@ func Notes(m Manifest) []string {
 		notes = append(notes, fmt.Sprintf("data source %q: property %q held credentials in its URI, so it is read whole "+
 			"from Secret %s/%s: fill in %q there, with the credentials in place of %s", name, k,
 			m.Secret.Namespace, m.Secret.Name, m.URIs[k], Withheld))
+	}
+	if m.DataSource.Spec.Suspend {
+		notes = append(notes, fmt.Sprintf("data source %q: suspended until its Secret holds the URIs: then set spec.suspend to false", name))
 	}
 	if m.EndpointWithheld {
 		notes = append(notes, fmt.Sprintf("data source %q: spec.configuration.endpoint held credentials, replaced by %s "+

@@ -120,6 +120,12 @@ func TestMapWithholdsURICredentials(t *testing.T) {
 					t.Errorf("stub keys %v, URIs %v: want %s in both", m.Secret.StringData, m.URIs, tc.fromKey)
 				}
 			}
+			if spec.Suspend != (tc.fromKey != "") {
+				t.Errorf("suspend %v: a DataSource must be suspended exactly while a URI it reads is only a stub's empty key", spec.Suspend)
+			}
+			if observed, _ := Map(tc.remote, Options{Namespace: "team", Observe: true}); observed.DataSource.Spec.Suspend {
+				t.Error("an observed DataSource writes nothing and needs no suspend")
+			}
 			if tc.endpoint != "" && (spec.Configuration.Endpoint != tc.endpoint || !m.EndpointWithheld) {
 				t.Errorf("endpoint %q (withheld %v), want %q", spec.Configuration.Endpoint, m.EndpointWithheld, tc.endpoint)
 			}
