@@ -88,7 +88,7 @@ test-stress: manifests generate envtest-assets ## Run the envtest and e2e suites
 		STRESS_PACKAGES="$(STRESS_PACKAGES)" hack/test-stress.sh
 
 FUZZTIME ?= 30s
-FUZZ_PACKAGES ?= ./internal/opensearch ./pkg/fakeopensearch
+FUZZ_PACKAGES ?= ./internal/opensearch ./pkg/fakeopensearch ./internal/export
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target of FUZZ_PACKAGES for FUZZTIME each (seeds in each package's testdata/fuzz/).

@@ -161,10 +161,12 @@ type SecretKeySelector struct {
 // PropertyFromSecret is a connector property whose value comes from a Secret.
 type PropertyFromSecret struct {
 	// key is the connector property to set, for example
-	// prometheus.auth.password.
+	// prometheus.auth.password: letters, digits, '_', '.' and '-', starting
+	// with a letter, a digit or '_', as spec.properties keys.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`
 	Key string `json:"key"`
 
 	// secretKeyRef is the Secret key, in the DataSource's namespace, whose
@@ -242,9 +244,13 @@ type DataSourceSpec struct {
 	Configuration *DataSourceConfiguration `json:"configuration,omitempty"`
 
 	// properties are the connector's properties, for example prometheus.uri.
-	// Values are strings, numbers or booleans; objects and arrays are
-	// refused at admission (they fail "must have at most 0" checks on the
-	// value). Put secret values in propertiesFrom instead.
+	// Values are strings, numbers or booleans, a string at most 4096
+	// characters; objects and arrays are refused at admission (they fail
+	// "must have at most 0" checks on the value). Keys are at most 256 letters, digits,
+	// '_', '.' and '-', starting with a letter, a digit or '_' (refused at
+	// admission by the ValidatingAdmissionPolicy in config/policy: a CRD
+	// rule cannot see the keys of this schemaless map). Put secret values in
+	// propertiesFrom instead.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=128
 	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`
@@ -360,10 +366,12 @@ type DataSourceStatus struct {
 	// credentialKeys are the names (never the values) of the
 	// credential-named properties last written. OpenSearch never shows such
 	// properties, so this is how one dropped from the spec is found and
-	// removed, across operator restarts too.
+	// removed, across operator restarts too. At most 194: every key of
+	// spec.properties (128) and spec.propertiesFrom (64) and the two
+	// spec.configuration adds, so that any spec's keys fit.
 	// +optional
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:MaxItems=194
 	CredentialKeys []string `json:"credentialKeys,omitempty"`
 
 	// pendingCreate records a create of the data source that was about to

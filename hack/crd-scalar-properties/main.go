@@ -22,8 +22,9 @@ limitations under the License.
 // values (such a rule stops the CRD from installing). What it can do is apply
 // value validations to an untyped schema: minProperties 1 with
 // maxProperties 0 no object can satisfy, minItems 1 with maxItems 0 no array
-// can, and both are ignored for scalars. controller-gen refuses these markers
-// on an untyped schema, so `make manifests` runs this after it.
+// can, and both are ignored for scalars; maxLength bounds strings alone.
+// controller-gen refuses these markers on an untyped schema, so
+// `make manifests` runs this after it.
 //
 //	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
 package main
@@ -36,7 +37,11 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const valueDescription = "A property value: a string, a number or a boolean. Objects and arrays are refused."
+const valueDescription = "A property value: a string (at most 4096 characters), a number or a boolean. Objects and arrays are refused."
+
+// maxValueLength bounds a string value; like the object and array bounds
+// it applies to strings only, so numbers and booleans pass.
+const maxValueLength = 4096
 
 func main() {
 	if len(os.Args) != 2 {
@@ -76,6 +81,8 @@ func patch(path string) error {
 		value.Description = valueDescription
 		value.MinProperties, value.MaxProperties = &one, &zero
 		value.MinItems, value.MaxItems = &one, &zero
+		maxLength := int64(maxValueLength)
+		value.MaxLength = &maxLength
 		spec.Properties["properties"] = props
 		v.Schema.OpenAPIV3Schema.Properties["spec"] = spec
 	}

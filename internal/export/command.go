@@ -207,9 +207,12 @@ func run(ctx context.Context, f *flags, stdout, stderr io.Writer) error {
 	}
 	manifests, skipped := MapAll(remotes, opts)
 	for _, s := range skipped {
-		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, s.Reason)
+		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, commentText(s.Reason))
 	}
 	for _, m := range manifests {
+		for _, n := range Notes(m) {
+			fmt.Fprintf(stderr, "export: %s\n", n)
+		}
 		if m.Secret != nil {
 			fmt.Fprintf(stderr, "export: Secret %s/%s needs its values before data source %q may be written\n",
 				m.Secret.Namespace, m.Secret.Name, dataSourceNameOf(m))

@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -58,6 +59,22 @@ type Manifest struct {
 	// return; Withheld those it returned but that were left out of the
 	// manifest because they look like credentials.
 	Hidden, Withheld []string
+	// URIs maps each property withheld for the credentials inside its URI
+	// (user information, a password or token parameter) to that URI with
+	// them replaced by Withheld: what to fill in, less the secrets. The
+	// whole value goes to the stub, since a property can come from a
+	// Secret only whole.
+	URIs map[string]string
+	// EndpointWithheld says spec.configuration.endpoint held credentials,
+	// replaced by Withheld in the manifest: the endpoint cannot come from
+	// a Secret.
+	EndpointWithheld bool
+}
+
+// stubKeys lists the keys of the Secret stub.
+func (m Manifest) stubKeys() []string {
+	keys := append(append([]string(nil), m.Hidden...), m.Withheld...)
+	return append(keys, sortedKeys(m.URIs)...)
 }
 
 // Skipped is a data source that cannot be expressed as a DataSource.
@@ -71,6 +88,22 @@ var (
 	plainName      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 	connectorName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 	resultIndex    = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	// propertyKey is the pattern the admission policy (and the CRD, for
+	// spec.propertiesFrom) gives property keys: every key the connectors
+	// document fits it, and none can break a line of YAML.
+	propertyKey = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+)
+
+// The API's bounds on what a DataSource may hold (see DataSourceSpec).
+const (
+	maxKeyLength         = 256
+	maxValueLength       = 4096
+	maxProperties        = 128
+	maxPropertiesFrom    = 64
+	maxDescriptionLength = 4096
+	maxRoles             = 256
+	maxRoleLength        = 256
+	maxEndpointLength    = 2048
 )
 
 // reservedName is OpenSearch's own data source, which cannot be managed.
@@ -87,6 +120,9 @@ func MapAll(remotes []opensearch.RemoteDataSource, opts Options) ([]Manifest, []
 	var skipped []Skipped
 	for _, r := range sorted {
 		m, err := Map(r, opts)
+		if err == nil {
+			err = printable(m)
+		}
 		if err != nil {
 			skipped = append(skipped, Skipped{Name: r.Name, Reason: err.Error()})
 			continue
@@ -135,10 +171,33 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 	}
 	m := Manifest{DataSource: ds}
 	m.mapProperties(r)
+	// The operator holds back a write while a credential-named key of the
+	// stub is empty, but not one for a URI, which it would write empty
+	// over the working one: suspend the DataSource until the URI is in.
+	m.DataSource.Spec.Suspend = len(m.URIs) > 0 && !opts.Observe
+	if err := checkSpec(&m.DataSource.Spec); err != nil {
+		return Manifest{}, err
+	}
 	if m.DataSource.Spec.Configuration != nil || len(m.DataSource.Spec.PropertiesFrom) > 0 {
-		m.Secret = stub(m.DataSource, append(m.Hidden, m.Withheld...))
+		m.Secret = stub(m.DataSource, m.stubKeys())
 	}
 	return m, nil
+}
+
+// printable refuses a manifest the YAML encoder cannot print, such as one
+// whose description or property value holds a control character: skipping
+// it keeps the rest of the export.
+func printable(m Manifest) error {
+	var b strings.Builder
+	if m.Secret != nil {
+		if err := writeObject(&b, m.Secret); err != nil {
+			return fmt.Errorf("cannot be printed as YAML: %w", err)
+		}
+	}
+	if err := writeObject(&b, &m.DataSource); err != nil {
+		return fmt.Errorf("cannot be printed as YAML: %w", err)
+	}
+	return nil
 }
 
 // checkRemote refuses what the API cannot hold.
@@ -153,18 +212,70 @@ func checkRemote(r opensearch.RemoteDataSource) error {
 	case r.ResultIndex != "" && (!resultIndex.MatchString(r.ResultIndex) || len(r.ResultIndex) > 255):
 		return fmt.Errorf("result index %q does not fit spec.resultIndex (%s)", r.ResultIndex, resultIndex)
 	}
+	for _, k := range sortedKeys(r.Properties) {
+		if err := checkKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkKey refuses a property key the API does not admit. Such a key
+// cannot be applied, and one holding a line break could otherwise end a
+// comment or a YAML document in the output.
+func checkKey(k string) error {
+	if !propertyKey.MatchString(k) || len(k) > maxKeyLength {
+		return fmt.Errorf("property key %q does not fit spec.properties keys (%s, at most %d characters)", k, propertyKey, maxKeyLength)
+	}
+	return nil
+}
+
+// checkSpec refuses a mapped DataSource that the API server would refuse
+// for its size, so that the output applies as printed.
+func checkSpec(s *v1alpha1.DataSourceSpec) error {
+	switch {
+	case len(s.Description) > maxDescriptionLength:
+		return fmt.Errorf("the description is longer than spec.description's %d characters", maxDescriptionLength)
+	case len(s.AllowedRoles) > maxRoles:
+		return fmt.Errorf("%d allowed roles, more than spec.allowedRoles' %d", len(s.AllowedRoles), maxRoles)
+	case len(s.Properties) > maxProperties:
+		return fmt.Errorf("%d properties, more than spec.properties' %d", len(s.Properties), maxProperties)
+	case len(s.PropertiesFrom) > maxPropertiesFrom:
+		return fmt.Errorf("%d credential properties, more than spec.propertiesFrom's %d", len(s.PropertiesFrom), maxPropertiesFrom)
+	case s.Configuration != nil && len(s.Configuration.Endpoint) > maxEndpointLength:
+		return fmt.Errorf("configuration.endpoint is longer than %d characters", maxEndpointLength)
+	}
+	for _, r := range s.AllowedRoles {
+		if r == "" || len(r) > maxRoleLength {
+			return fmt.Errorf("allowed role %q does not fit spec.allowedRoles items (1 to %d characters)", r, maxRoleLength)
+		}
+	}
+	for k, v := range s.Properties {
+		var text string
+		if json.Unmarshal(v.Raw, &text) == nil && utf8.RuneCountInString(text) > maxValueLength {
+			return fmt.Errorf("the value of property %q is longer than %d characters", k, maxValueLength)
+		}
+	}
+	for _, p := range s.PropertiesFrom {
+		if err := checkKey(p.Key); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // mapProperties splits the remote's properties: plain values go to
-// spec.properties; credentials go to the stub Secret through
-// spec.propertiesFrom (or spec.configuration on a documented server), so
-// that no secret value is ever printed.
+// spec.properties; credentials, and URIs with credentials inside, go to the
+// stub Secret through spec.propertiesFrom (or spec.configuration on a
+// documented server, whose endpoint keeps its place with the credentials
+// replaced), so that no secret value is ever printed.
 func (m *Manifest) mapProperties(r opensearch.RemoteDataSource) {
 	spec := &m.DataSource.Spec
 	secretName := m.DataSource.Name + "-credentials"
 	if r.ConfigurationEndpoint != "" {
-		spec.Configuration = &v1alpha1.DataSourceConfiguration{Endpoint: r.ConfigurationEndpoint,
+		endpoint, found := redactURI(r.ConfigurationEndpoint)
+		m.EndpointWithheld = found
+		spec.Configuration = &v1alpha1.DataSourceConfiguration{Endpoint: endpoint,
 			Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: secretName}}}
 		m.Hidden = append(m.Hidden, "password", "username")
 	}
@@ -175,6 +286,14 @@ func (m *Manifest) mapProperties(r opensearch.RemoteDataSource) {
 	for _, k := range sortedKeys(r.Properties) {
 		if opensearch.SecretPropertyKey(k) || opensearch.CredentialValueKey(k) {
 			m.Withheld = append(m.Withheld, k)
+			fromSecret(k)
+			continue
+		}
+		if redacted, found := redactURI(r.Properties[k]); found {
+			if m.URIs == nil {
+				m.URIs = map[string]string{}
+			}
+			m.URIs[k] = redacted
 			fromSecret(k)
 			continue
 		}

@@ -18,6 +18,7 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -168,6 +169,19 @@ func TestMapRefuses(t *testing.T) {
 		{opensearch.RemoteDataSource{Name: "1abc", Connector: "PROMETHEUS"}, "does not fit spec.name"},
 		{opensearch.RemoteDataSource{Name: "ok", Connector: "pro-metheus"}, "does not fit spec.connector"},
 		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", ResultIndex: "Upper"}, "does not fit spec.resultIndex"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: map[string]string{"a\nkind: X": "v"}},
+			`property key "a\nkind: X" does not fit`},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: map[string]string{"a b": "v"}}, "does not fit spec.properties keys"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: map[string]string{strings.Repeat("k", 257): "v"}},
+			"at most 256 characters"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: map[string]string{
+			strings.Repeat("k", 250) + ".auth.type": "basicauth"}}, "does not fit spec.properties keys"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: map[string]string{"v": strings.Repeat("é", 4097)}},
+			`the value of property "v" is longer than 4096 characters`},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Properties: manyProperties(129)}, "129 properties, more than"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", Description: strings.Repeat("d", 4097)}, "spec.description"},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", AllowedRoles: []string{"a", ""}}, `allowed role ""`},
+		{opensearch.RemoteDataSource{Name: "ok", Connector: "x", AllowedRoles: make([]string, 257)}, "257 allowed roles"},
 	}
 	for _, tc := range cases {
 		_, err := Map(tc.remote, testOptions)
@@ -175,6 +189,14 @@ func TestMapRefuses(t *testing.T) {
 			t.Errorf("Map(%+v) = %v, want an error containing %q", tc.remote, err, tc.want)
 		}
 	}
+}
+
+func manyProperties(n int) map[string]string {
+	props := map[string]string{}
+	for i := range n {
+		props[fmt.Sprintf("k%d", i)] = "v"
+	}
+	return props
 }
 
 func TestMapAllGivesUniqueNames(t *testing.T) {

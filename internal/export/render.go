@@ -19,6 +19,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -48,7 +49,7 @@ func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, 
 			"# reports Observed, Drifted (naming the fields) or NotFound.\n")
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(&b, "# Skipped %q: %s\n", s.Name, s.Reason)
+		fmt.Fprintf(&b, "# Skipped %q: %s\n", s.Name, commentText(s.Reason))
 	}
 	for _, m := range manifests {
 		switch {
@@ -56,7 +57,7 @@ func Write(w io.Writer, source string, manifests []Manifest, skipped []Skipped, 
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
 			fmt.Fprintf(&b, "# Provide Secret %s/%s with the keys: %s.\n", m.Secret.Namespace, m.Secret.Name,
-				strings.Join(append(append([]string(nil), m.Hidden...), m.Withheld...), ", "))
+				quotedList(m.stubKeys()))
 		case m.Secret != nil:
 			b.WriteString("---\n")
 			b.WriteString(stubComment(m))
@@ -82,11 +83,72 @@ func stubComment(m Manifest) string {
 	fmt.Fprintf(&b, "# Credentials of data source %q, left empty: fill in every key before the DataSource\n"+
 		"# may write (managementPolicy CreateOrUpdate); the operator never writes an empty credential.\n", dataSourceNameOf(m))
 	if len(m.Hidden) > 0 {
-		fmt.Fprintf(&b, "# OpenSearch never returns these: %s.\n", strings.Join(m.Hidden, ", "))
+		fmt.Fprintf(&b, "# OpenSearch never returns these: %s.\n", quotedList(m.Hidden))
 	}
 	if len(m.Withheld) > 0 {
 		fmt.Fprintf(&b, "# OpenSearch returned these, but they look like credentials, so they were not copied: %s.\n",
-			strings.Join(m.Withheld, ", "))
+			quotedList(m.Withheld))
+	}
+	if len(m.URIs) > 0 {
+		fmt.Fprintf(&b, "# These held a URI with credentials inside, so the whole URI was withheld: %s.\n",
+			quotedList(sortedKeys(m.URIs)))
+	}
+	if m.DataSource.Spec.Suspend {
+		b.WriteString("# The DataSource is suspended so that no empty URI is written: set suspend to false once\n" +
+			"# the Secret holds the URIs.\n")
+	}
+	if m.EndpointWithheld {
+		b.WriteString("# spec.configuration.endpoint held credentials, replaced by " + Withheld + " below (an endpoint\n" +
+			"# cannot come from a Secret): put them back, or drop them if the username and password suffice.\n")
+	}
+	return b.String()
+}
+
+// Notes are what a person must do for m besides filling in its Secret,
+// one line each, for standard error: the URIs to fill in (with their
+// credentials replaced) and an endpoint to complete. Server text in them is
+// quoted.
+func Notes(m Manifest) []string {
+	var notes []string
+	name := dataSourceNameOf(m)
+	for _, k := range sortedKeys(m.URIs) {
+		notes = append(notes, fmt.Sprintf("data source %q: property %q held credentials in its URI, so it is read whole "+
+			"from Secret %s/%s: fill in %q there, with the credentials in place of %s", name, k,
+			m.Secret.Namespace, m.Secret.Name, m.URIs[k], Withheld))
+	}
+	if m.DataSource.Spec.Suspend {
+		notes = append(notes, fmt.Sprintf("data source %q: suspended until its Secret holds the URIs: then set spec.suspend to false", name))
+	}
+	if m.EndpointWithheld {
+		notes = append(notes, fmt.Sprintf("data source %q: spec.configuration.endpoint held credentials, replaced by %s "+
+			"in the manifest: put them back before it may write, or drop them if the username and password suffice", name, Withheld))
+	}
+	return notes
+}
+
+// quotedList prints keys as Go strings, comma-separated. Map admits only
+// keys of the API's pattern, so quoting is a second guard: a quoted
+// string holds no line break, and so cannot end the comment it is in.
+func quotedList(keys []string) string {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = strconv.Quote(k)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// commentText makes s safe inside a "#" comment: every rune that is not
+// printable, line breaks among them, is written as its Go escape, so that
+// nothing a server sent can end the comment and start YAML of its own.
+func commentText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strconv.IsPrint(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
 	}
 	return b.String()
 }

@@ -44,8 +44,8 @@ func TestWrite(t *testing.T) {
 		"# DataSources exported from https://os:9200: 2 data source(s).",
 		"managementPolicy Observe: applying these writes nothing",
 		`# Skipped "@opensearch": `,
-		"# OpenSearch never returns these: prometheus.auth.password, prometheus.auth.username.",
-		"they look like credentials, so they were not copied: x.auth.password.",
+		`# OpenSearch never returns these: "prometheus.auth.password", "prometheus.auth.username".`,
+		`they look like credentials, so they were not copied: "x.auth.password".`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
@@ -83,10 +83,33 @@ func TestWriteWithoutStubs(t *testing.T) {
 	if strings.Contains(text, "kind: Secret") {
 		t.Errorf("a stub was printed:\n%s", text)
 	}
-	if !strings.Contains(text, "# Provide Secret team/p-credentials with the keys: prometheus.auth.password, prometheus.auth.username.") {
+	if !strings.Contains(text, `# Provide Secret team/p-credentials with the keys: "prometheus.auth.password", "prometheus.auth.username".`) {
 		t.Errorf("the keys to provide are not named:\n%s", text)
 	}
 	if docs := strings.Count(text, "\n---\n"); docs != 1 {
 		t.Errorf("%d documents, want the DataSource alone:\n%s", docs, text)
+	}
+}
+
+// TestSkippedReasonsStayInTheirComment pins that a reason carrying line
+// breaks of any kind YAML knows (\n, \r, NEL, LS, PS) stays on its
+// comment line.
+func TestSkippedReasonsStayInTheirComment(t *testing.T) {
+	reason := "a\nkind: X\rb\u0085c\u2028d\u2029e"
+	var out bytes.Buffer
+	if err := Write(&out, "https://os", nil, []Skipped{{Name: "x\ny", Reason: reason}}, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], "# Skipped ") {
+		t.Fatalf("the skipped line was split:\n%q", out.String())
+	}
+	for _, r := range []string{"\r", "\u0085", "\u2028", "\u2029"} {
+		if strings.Contains(out.String(), r) {
+			t.Errorf("the output holds the line break %q:\n%q", r, out.String())
+		}
+	}
+	if want := `a\nkind: X\rb\u0085c\u2028d\u2029e`; !strings.Contains(lines[1], want) {
+		t.Errorf("the reason is not escaped as %s: %s", want, lines[1])
 	}
 }

@@ -309,3 +309,41 @@ spec:
 		t.Errorf("%d write requests reached the server", n)
 	}
 }
+
+// TestExportURICredentialsRoundTrip exports a data source whose URI holds
+// credentials: the manifests carry none, the DataSource reads the URI from
+// its Secret stub and is suspended, so that nothing is written until the
+// URI is filled in; then the operator holds the data source as it was,
+// credentials included.
+func TestExportURICredentialsRoundTrip(t *testing.T) {
+	const uriSecret = "uri-s3cr3t"
+	uri := "http://reader:" + uriSecret + "@prometheus.monitoring:9090"
+	c := start(t)
+	fake := startFake(t, fakeopensearch.ModeSQLPlugin, fakeopensearch.Document{Name: "secured", Connector: "PROMETHEUS",
+		Properties: map[string]any{"prometheus.uri": uri}})
+	c.namespace("uris", fake)
+
+	out := c.export("--connection", "uris/os")
+	if strings.Contains(out, uriSecret) {
+		t.Fatalf("the export printed the URI's password:\n%s", out)
+	}
+	c.kubectlRun(out, "apply", "-f", "-")
+	c.expectReasons("uris", "secured=Suspended")
+	if n := writesTo(fake); n != 0 {
+		t.Errorf("%d write requests reached the server before the URI was filled in", n)
+	}
+
+	c.kubectlRun(fmt.Sprintf(`apiVersion: v1
+kind: Secret
+metadata:
+  name: secured-credentials
+  namespace: uris
+stringData:
+  prometheus.uri: %q
+`, uri), "apply", "-f", "-")
+	c.kubectlRun("", "patch", "-n", "uris", "datasource/secured", "--type=merge", "-p", `{"spec":{"suspend":false}}`)
+	c.expectReasons("uris", "secured=Synced")
+	if doc, _ := fake.Stored("secured"); doc.Properties["prometheus.uri"] != uri {
+		t.Errorf("stored prometheus.uri %v, want the URI filled in", doc.Properties["prometheus.uri"])
+	}
+}
