@@ -52,6 +52,10 @@ type DataSourceReconciler struct {
 	Secrets secretReader
 	// Memory keeps what status cannot show yet.
 	Memory *memory
+	// APIReader reads past the cache, which holds only this shard's
+	// objects under --watch-label-selector: a connection the cache lacks
+	// may exist outside the shard. Nil reads the cache.
+	APIReader client.Reader
 	// Enqueue asks DataSources and connections to reconcile again.
 	Enqueue  *enqueuer
 	Metrics  *operatorMetrics

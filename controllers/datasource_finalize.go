@@ -112,6 +112,9 @@ func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *del
 	case err != nil:
 		return true, ctrl.Result{}, err
 	case conn == nil:
+		if outside, err := r.existsOutsideShard(ctx, s.ds, written); err != nil || outside {
+			return r.connectionOutsideShard(ctx, s, written, err)
+		}
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "ConnectionGone", "Delete",
 			"%s %q no longer exists; released the DataSource without deleting data source %q from OpenSearch",
 			written.Kind, written.Name, s.name)
@@ -123,6 +126,37 @@ func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *del
 	}
 	s.conn = conn
 	return false, ctrl.Result{}, nil
+}
+
+// existsOutsideShard reports whether the connection a record names exists
+// although the cache lacks it: it left this manager's --watch-label-selector
+// (or the DataSource moved to this shard without it). That is no deletion
+// of the connection, so the data source must not be released without its
+// DELETE.
+func (r *DataSourceReconciler) existsOutsideShard(ctx context.Context, ds *v1alpha1.DataSource, written *v1alpha1.WrittenConnection) (bool, error) {
+	if r.APIReader == nil {
+		return false, nil
+	}
+	id := registry.ID{Kind: string(written.Kind), Name: written.Name}
+	if written.Kind != v1alpha1.KindClusterOpenSearchConnection {
+		id.Kind, id.Namespace = string(v1alpha1.KindOpenSearchConnection), ds.Namespace
+	}
+	obj := connectionObject(id)
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+		return false, client.IgnoreNotFound(err)
+	}
+	return written.UID == "" || obj.GetUID() == written.UID, nil
+}
+
+// connectionOutsideShard holds the deletion while the connection exists
+// outside this manager's shard, saying how to bring the two together.
+func (r *DataSourceReconciler) connectionOutsideShard(ctx context.Context, s *deletionScope, written *v1alpha1.WrittenConnection, err error) (bool, ctrl.Result, error) {
+	if err != nil {
+		return true, ctrl.Result{}, err
+	}
+	return r.deleteFailed(ctx, s, verdict{requeueAfter: r.DefaultResync, message: fmt.Sprintf(
+		"%s %q exists but this manager's --watch-label-selector does not select it; give it and the DataSource the labels of one shard",
+		written.Kind, written.Name)}, nil)
 }
 
 // rivalForDeletion keeps a data source another DataSource has since

@@ -147,7 +147,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		concurrency: opts.MaxConcurrentReconciles}
 	enqueue := newEnqueuer(mgr.GetClient())
 	ds := &DataSourceReconciler{
-		Client: mgr.GetClient(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
 		Enqueue: enqueue, Metrics: metrics, Recorder: boundedRecorder{mgr.GetEventRecorder("opensearch-datasource-operator")},
 		DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter, ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 	}

@@ -25,10 +25,12 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/rand"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -152,6 +154,46 @@ var _ = Describe("Sharding with --watch-label-selector", func() {
 		Expect(logA.written()).To(ContainElement("in-a"))
 		Expect(logB.written()).To(ContainElement("in-b"))
 		Expect(get(inA).GetFinalizers()).NotTo(BeEmpty())
+	})
+
+	It("does not release a DataSource without its DELETE when its connection leaves the shard", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		ctx, stop := context.WithCancel(context.Background())
+		DeferCleanup(stop)
+		startShard(ctx, ns, shardKey+"=a")
+		conn := createConnection(ns, "os-a", fake, v1alpha1.DialectSQLPlugin, time.Minute, isolatedLabel, "true", shardKey, "a")
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "in-a", "os-a", "prom-creds")
+		ds.Labels = map[string]string{isolatedLabel: "true", shardKey: "a"}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		stored(fake, "in-a")
+
+		relabel := func(shard string) {
+			Eventually(func() error {
+				if err := k8s.Get(ctx, client.ObjectKeyFromObject(conn), conn); err != nil {
+					return err
+				}
+				conn.Labels[shardKey] = shard
+				return k8s.Update(ctx, conn)
+			}, timeout, interval).Should(Succeed())
+		}
+		By("moving the connection to another shard, then deleting the DataSource")
+		relabel("b")
+		Expect(k8s.Delete(ctx, ds)).To(Succeed())
+		Eventually(func() string { return conditionStateWithMessage(ds, v1alpha1.ConditionReady) }, timeout, interval).Should(
+			ContainSubstring("--watch-label-selector does not select it"))
+		Consistently(func() bool { _, ok := fake.Stored("in-a"); return ok }, 2*time.Second, interval).Should(BeTrue())
+		Expect(get(ds).GetFinalizers()).NotTo(BeEmpty(), "the DataSource was released with no DELETE")
+		Expect(eventsFor(ds)).NotTo(ContainElement(ContainSubstring("ConnectionGone")))
+
+		By("bringing the connection back to the shard")
+		relabel("a")
+		Eventually(func() bool { _, ok := fake.Stored("in-a"); return ok }, timeout, interval).Should(BeFalse())
+		Eventually(func() bool {
+			return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(ds), &v1alpha1.DataSource{}))
+		}, timeout, interval).Should(BeTrue())
 	})
 
 	It("refuses a selector that does not parse", func() {
