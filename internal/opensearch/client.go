@@ -390,15 +390,15 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 	}
 	if int64(len(data)) > limit {
 		return &Error{Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op, Message: fmt.Sprintf(
-			"the reply is larger than the %s limit for %s replies, so it is not an OpenSearch answer; body starts: %s",
-			byteSize(limit), op, snippet(data, red))}
+			"the reply is larger than the %s limit for %s replies, so it is not an OpenSearch answer: %s",
+			byteSize(limit), op, replyFacts(res, -1))}
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		return newHTTPError(op, res, data, red)
 	}
 	if decode != nil {
 		if derr := decode(data); derr != nil {
-			return notOpenSearch(op, res.StatusCode, derr, data, red)
+			return notOpenSearch(op, res, derr, len(data), red)
 		}
 	}
 	return nil
@@ -407,12 +407,13 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 // notOpenSearch reports a 2xx whose body is none of the API's shapes: most
 // likely a proxy, an ingress or a broken node answering in the server's
 // place. Counting it as success would record a write that never happened,
-// so it is Unavailable, retried with backoff, and shows the body's start.
-func notOpenSearch(op string, status int, cause error, body []byte, red redactor) *Error {
+// so it is Unavailable and retried with backoff. The body itself is not
+// shown (see replyFacts); the decoder's complaint names our fields only.
+func notOpenSearch(op string, res *http.Response, cause error, size int, red redactor) *Error {
 	text := red.redact(cause.Error())
 	return &Error{
-		Kind: KindUnavailable, StatusCode: status, Operation: op,
-		Message: truncate(text, maxRawErrorText) + "; not an OpenSearch answer, body starts: " + snippet(body, red),
+		Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op,
+		Message: truncate(text, maxRawErrorText) + "; not an OpenSearch answer: " + replyFacts(res, size),
 		Err:     &causeError{text: text, err: cause},
 	}
 }
