@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strings"
@@ -58,6 +59,11 @@ type Config struct {
 	// Observer, when set, is called once per HTTP request (for metrics). It
 	// must be safe for concurrent use and quick.
 	Observer func(RequestRecord)
+	// DeniedEgress lists networks the client never connects to, checked
+	// on the resolved address of every connection it opens (see
+	// DefaultDeniedEgress). Through a proxy (HTTPS_PROXY) it checks the
+	// proxy's address only.
+	DeniedEgress []netip.Prefix
 	// Concurrency is how many requests the caller may have in flight at
 	// once; the client keeps that many idle connections, so that a burst
 	// reuses them instead of opening (and, over TLS, handshaking) one per
