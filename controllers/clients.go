@@ -154,7 +154,10 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 // lives as long as the client.
 func awsSigV4(kind string, a v1alpha1.AWSSigV4Settings, keys *connsecrets.Ref,
 	read func(*connsecrets.Ref, string) ([][]byte, error), sum hash.Hash) (*opensearch.AWSSigV4, error) {
-	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
+	// A cluster connection signs as the operator or as its administrators:
+	// the tenants whose DataSources repeat its messages own neither.
+	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN,
+		Conceal: kind == string(v1alpha1.KindClusterOpenSearchConnection)}
 	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
 	if keys == nil {
 		if kind != string(v1alpha1.KindClusterOpenSearchConnection) {

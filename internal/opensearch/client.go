@@ -133,11 +133,12 @@ func New(cfg Config) (*Client, error) {
 		cfg.Username, cfg.Password = user, pass
 	}
 	var sign signer.Signer
+	learned := &learnedSecrets{}
 	if cfg.AWSSigV4 != nil {
 		if cfg.Username != "" || cfg.Password != "" {
 			return nil, errors.New("opensearch: basic auth and AWS SigV4 are exclusive")
 		}
-		if sign, err = newAWSSigner(cfg.AWSSigV4); err != nil {
+		if sign, err = newAWSSigner(cfg.AWSSigV4, learned); err != nil {
 			return nil, fmt.Errorf("opensearch: %w", err)
 		}
 	}
@@ -161,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 		observer:   cfg.Observer,
 		username:   cfg.Username,
 		password:   cfg.Password,
-		secrets:    newRedactor(append(basicAuthSecrets(cfg.Username, cfg.Password), cfg.AWSSigV4.secrets()...)...),
+		secrets:    clientRedactor(cfg, learned),
 		configured: cfg.Dialect,
 		resolved:   cfg.Dialect,
 		stop:       cancel,
