@@ -181,3 +181,49 @@ func TestSigV4ConcealedIdentityInServerText(t *testing.T) {
 		t.Errorf("the owner's own ARN is hidden from them: %v", err)
 	}
 }
+
+// FuzzAWSCredentialPatterns: a session token (base64) or an access key ID
+// (letters and digits) the client never saw does not survive redaction in
+// any of the ways a server or proxy writes the header, the query
+// parameter or the credential scope.
+func FuzzAWSCredentialPatterns(f *testing.F) {
+	f.Add("FwoGZXIvYXdzEJr//////////wEaDOn+/ab==", "ASIAEXAMPLE123")
+	f.Add("IQoJb3JpZ2luX2VjEOr", "AKIA0")
+	f.Fuzz(func(t *testing.T, token, keyID string) {
+		token = keep(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+		keyID = keep(keyID, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+		texts := func(token, keyID string) []string {
+			return []string{
+				"X-Amz-Security-Token: " + token + "\r\nHost: h",
+				"GET /?X-Amz-Security-Token=" + url.QueryEscape(token) + "&X-Amz-Date=1",
+				`{"X-Amz-Security-Token":"` + token + `"}`,
+				"map[X-Amz-Security-Token:[" + token + "]]",
+				"Authorization: AWS4-HMAC-SHA256 Credential=" + keyID + "/20261207/eu-west-1/es/aws4_request, SignedHeaders=host",
+				"?X-Amz-Credential=" + keyID + "%2F20261207%2Feu-west-1%2Fes%2Faws4_request",
+			}
+		}
+		fixed := strings.Join(texts("", ""), " ") + " " + redactedMarker
+		for _, v := range []string{token, url.QueryEscape(token), keyID} {
+			if len(v) < 8 || strings.Contains(fixed, v) {
+				t.Skip("too short, or found in the surrounding words")
+			}
+		}
+		red := newRedactor()
+		for _, text := range texts(token, keyID) {
+			got := red.redact(text)
+			if strings.Contains(got, token) || strings.Contains(got, url.QueryEscape(token)) || strings.Contains(got, keyID) {
+				t.Fatalf("redact(%q) = %q", text, got)
+			}
+		}
+	})
+}
+
+// keep returns s without the bytes that are not in allowed.
+func keep(s, allowed string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(allowed, r) {
+			return r
+		}
+		return -1
+	}, s)
+}
