@@ -22,6 +22,7 @@ import (
 	"context"
 	"crypto/tls"
 	"flag"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
 
 // flags are the manager's command line.
@@ -51,6 +53,7 @@ type flags struct {
 	maxConcurrent                      int
 	defaultResync, maxRetryAfter       time.Duration
 	reconcileTimeout                   time.Duration
+	deniedEgress                       []netip.Prefix
 	zap                                zap.Options
 }
 
@@ -96,9 +99,23 @@ func parseFlags() *flags {
 	flag.DurationVar(&f.maxRetryAfter, "max-retry-after", 5*time.Minute,
 		"Longest a server's 429 Retry-After holds a connection's requests; longer asks are cut to this.")
 	flag.DurationVar(&f.reconcileTimeout, "reconcile-timeout", 5*time.Minute, "Longest one reconcile may take, whatever the servers do.")
+	bindDeniedEgress(flag.CommandLine, &f.deniedEgress)
 	f.zap.BindFlags(flag.CommandLine) // --zap-log-level, --zap-devel, --zap-encoder, ...
 	flag.Parse()
 	return f
+}
+
+// bindDeniedEgress defines --deny-egress-cidrs on fs, filling dst with the
+// default list until the flag is given.
+func bindDeniedEgress(fs *flag.FlagSet, dst *[]netip.Prefix) {
+	*dst, _ = opensearch.ParsePrefixes(opensearch.DefaultDeniedEgress)
+	fs.Func("deny-egress-cidrs", "Comma-separated CIDRs or addresses no connection's endpoint may reach, checked on the "+
+		"address its host name resolves to; empty allows all. Applies to both connection kinds. Default: "+
+		"link-local and cloud metadata addresses ("+opensearch.DefaultDeniedEgress+").",
+		func(v string) (err error) {
+			*dst, err = opensearch.ParsePrefixes(v)
+			return err
+		})
 }
 
 // run builds the manager from f and runs it until a signal stops it.
@@ -128,6 +145,7 @@ func run(f *flags) error {
 		DefaultResyncPeriod:     f.defaultResync,
 		MaxRetryAfter:           f.maxRetryAfter,
 		ReconcileTimeout:        f.reconcileTimeout,
+		DeniedEgress:            f.deniedEgress,
 	}); err != nil {
 		return err
 	}

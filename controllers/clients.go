@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"net/netip"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -46,6 +47,8 @@ type connectionClients struct {
 	// worker of the DataSource controller, when all its DataSources share
 	// one connection.
 	concurrency int
+	// deniedEgress lists the networks no client connects to.
+	deniedEgress []netip.Prefix
 }
 
 // connection reads the connection id names (nil when it does not exist),
@@ -96,6 +99,7 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		RequestTimeout:     v.RequestTimeout,
 		InsecureSkipVerify: v.InsecureSkipVerify,
 		Concurrency:        c.concurrency,
+		DeniedEgress:       c.deniedEgress,
 	}
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)
@@ -150,7 +154,10 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 // lives as long as the client.
 func awsSigV4(kind string, a v1alpha1.AWSSigV4Settings, keys *connsecrets.Ref,
 	read func(*connsecrets.Ref, string) ([][]byte, error), sum hash.Hash) (*opensearch.AWSSigV4, error) {
-	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
+	// A cluster connection signs as the operator or as its administrators:
+	// the tenants whose DataSources repeat its messages own neither.
+	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN,
+		Conceal: kind == string(v1alpha1.KindClusterOpenSearchConnection)}
 	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
 	if keys == nil {
 		if kind != string(v1alpha1.KindClusterOpenSearchConnection) {

@@ -21,7 +21,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +34,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
@@ -198,4 +201,49 @@ func seriesOf(t *testing.T, g prometheus.Gatherer, connection string) int {
 		}
 	}
 	return n
+}
+
+// TestDeniedEgressAppliesToBothConnectionKinds: the manager's denied
+// networks reach the client of every connection, namespaced or cluster
+// scoped: with loopback denied, a connection to a server on loopback is
+// refused before a request is sent; with nothing denied it answers.
+func TestDeniedEgressAppliesToBothConnectionKinds(t *testing.T) {
+	var requests atomic.Int32
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"version":{"number":"2.19.1"}}`))
+	}))
+	defer server.Close()
+	settings := v1alpha1.ConnectionSettings{Endpoint: server.URL, Dialect: v1alpha1.DialectSQLPlugin}
+	conns := []client.Object{
+		&v1alpha1.OpenSearchConnection{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "os"},
+			Spec: v1alpha1.OpenSearchConnectionSpec{ConnectionSettings: settings}},
+		&v1alpha1.ClusterOpenSearchConnection{ObjectMeta: metav1.ObjectMeta{Name: "cos"},
+			Spec: v1alpha1.ClusterOpenSearchConnectionSpec{ConnectionSettings: settings}},
+	}
+	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	for _, denied := range [][]netip.Prefix{loopback, nil} {
+		secrets := &recordingSecrets{owned: map[secretwatch.Owner]map[types.NamespacedName]bool{}}
+		reg := registry.New[OpenSearchAPI](time.Now)
+		clients := &connectionClients{registry: reg, secrets: secrets, factory: NewOpenSearchClient,
+			metrics: newOperatorMetrics(secrets.watched), deniedEgress: denied}
+		for _, obj := range conns {
+			v := viewOf(obj, time.Minute)
+			v.epoch = reg.Epoch(v.ID)
+			api, err := clients.clientFor(context.Background(), v)
+			if err != nil {
+				t.Fatalf("%s: %v", v.ID, err)
+			}
+			before := requests.Load()
+			_, err = api.Info(context.Background())
+			var refused *opensearch.EgressDeniedError
+			switch {
+			case denied != nil && (!errors.As(err, &refused) || requests.Load() != before):
+				t.Errorf("%s with loopback denied: %v, %d requests sent; want EgressDeniedError and none",
+					v.ID, err, requests.Load()-before)
+			case denied == nil && err != nil:
+				t.Errorf("%s with nothing denied: %v", v.ID, err)
+			}
+		}
+	}
 }

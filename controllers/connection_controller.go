@@ -141,7 +141,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 		r.probes.forget(v.ID)
 		status.ClusterUUID = ""
 		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
-		log.FromContext(ctx).Info("probe failed", "connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message)
+		logProbeFailure(ctx, v, verdict, err)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
 		if verdict.throttle {
 			r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(jittered(verdict.requeueAfter)), Message: verdict.message})
@@ -161,6 +161,17 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	}
 	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected, msg)
 	return ctrl.Result{RequeueAfter: v.ResyncPeriod}, nil
+}
+
+// logProbeFailure logs a failed probe with what status says and, for the
+// operator's log only, what status leaves out (opensearch.Details): why
+// the operator's own AWS identity could not sign, say.
+func logProbeFailure(ctx context.Context, v *connectionView, verdict verdict, err error) {
+	kv := []any{"connection", v.ID.String(), "reason", verdict.reason, "error", verdict.message}
+	if details := opensearch.Details(err); details != "" {
+		kv = append(kv, "details", details)
+	}
+	log.FromContext(ctx).Info("probe failed", kv...)
 }
 
 // connectionKey is the object key of the connection id names.

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,6 +70,11 @@ type Options struct {
 	// ReconcileTimeout bounds one reconcile; 0 means 5 minutes, the
 	// longest requestTimeout a connection may set.
 	ReconcileTimeout time.Duration
+	// DeniedEgress lists networks no connection's client connects to,
+	// whatever its endpoint resolves to (opensearch.DefaultDeniedEgress is
+	// the manager's default); nil denies none. It applies to both
+	// connection kinds.
+	DeniedEgress []netip.Prefix
 }
 
 // DefaultMaxConcurrentReconciles is how many reconciles each controller
@@ -144,7 +150,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	reg := registry.New[OpenSearchAPI](time.Now)
 	clients := &connectionClients{registry: reg, secrets: secrets, factory: opts.ClientFactory, metrics: metrics,
-		concurrency: opts.MaxConcurrentReconciles}
+		concurrency: opts.MaxConcurrentReconciles, deniedEgress: opts.DeniedEgress}
 	enqueue := newEnqueuer(mgr.GetClient())
 	ds := &DataSourceReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),

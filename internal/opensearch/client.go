@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strings"
@@ -58,6 +59,11 @@ type Config struct {
 	// Observer, when set, is called once per HTTP request (for metrics). It
 	// must be safe for concurrent use and quick.
 	Observer func(RequestRecord)
+	// DeniedEgress lists networks the client never connects to, checked
+	// on the resolved address of every connection it opens (see
+	// DefaultDeniedEgress). Through a proxy (HTTPS_PROXY) it checks the
+	// proxy's address only.
+	DeniedEgress []netip.Prefix
 	// Concurrency is how many requests the caller may have in flight at
 	// once; the client keeps that many idle connections, so that a burst
 	// reuses them instead of opening (and, over TLS, handshaking) one per
@@ -127,11 +133,12 @@ func New(cfg Config) (*Client, error) {
 		cfg.Username, cfg.Password = user, pass
 	}
 	var sign signer.Signer
+	learned := &learnedSecrets{}
 	if cfg.AWSSigV4 != nil {
 		if cfg.Username != "" || cfg.Password != "" {
 			return nil, errors.New("opensearch: basic auth and AWS SigV4 are exclusive")
 		}
-		if sign, err = newAWSSigner(cfg.AWSSigV4); err != nil {
+		if sign, err = newAWSSigner(cfg.AWSSigV4, learned); err != nil {
 			return nil, fmt.Errorf("opensearch: %w", err)
 		}
 	}
@@ -155,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 		observer:   cfg.Observer,
 		username:   cfg.Username,
 		password:   cfg.Password,
-		secrets:    newRedactor(append(basicAuthSecrets(cfg.Username, cfg.Password), cfg.AWSSigV4.secrets()...)...),
+		secrets:    clientRedactor(cfg, learned),
 		configured: cfg.Dialect,
 		resolved:   cfg.Dialect,
 		stop:       cancel,
@@ -390,15 +397,15 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 	}
 	if int64(len(data)) > limit {
 		return &Error{Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op, Message: fmt.Sprintf(
-			"the reply is larger than the %s limit for %s replies, so it is not an OpenSearch answer; body starts: %s",
-			byteSize(limit), op, snippet(data, red))}
+			"the reply is larger than the %s limit for %s replies, so it is not an OpenSearch answer: %s",
+			byteSize(limit), op, replyFacts(res, -1))}
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		return newHTTPError(op, res, data, red)
 	}
 	if decode != nil {
 		if derr := decode(data); derr != nil {
-			return notOpenSearch(op, res.StatusCode, derr, data, red)
+			return notOpenSearch(op, res, derr, len(data), red)
 		}
 	}
 	return nil
@@ -407,12 +414,13 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 // notOpenSearch reports a 2xx whose body is none of the API's shapes: most
 // likely a proxy, an ingress or a broken node answering in the server's
 // place. Counting it as success would record a write that never happened,
-// so it is Unavailable, retried with backoff, and shows the body's start.
-func notOpenSearch(op string, status int, cause error, body []byte, red redactor) *Error {
+// so it is Unavailable and retried with backoff. The body itself is not
+// shown (see replyFacts); the decoder's complaint names our fields only.
+func notOpenSearch(op string, res *http.Response, cause error, size int, red redactor) *Error {
 	text := red.redact(cause.Error())
 	return &Error{
-		Kind: KindUnavailable, StatusCode: status, Operation: op,
-		Message: truncate(text, maxRawErrorText) + "; not an OpenSearch answer, body starts: " + snippet(body, red),
+		Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op,
+		Message: truncate(text, maxRawErrorText) + "; not an OpenSearch answer: " + replyFacts(res, size),
 		Err:     &causeError{text: text, err: cause},
 	}
 }

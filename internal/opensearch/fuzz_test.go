@@ -65,7 +65,7 @@ func FuzzParseResponses(f *testing.F) {
 		if wr, _, err := parseWriteResponse(body, promDS, red); err == nil && len(wr.Message) > maxMessageText+3 {
 			t.Fatalf("write message of %d bytes", len(wr.Message))
 		} else if err != nil {
-			checkError(t, notOpenSearch(opUpdate, status, err, body, red))
+			checkError(t, notOpenSearch(opUpdate, res, err, len(body), red))
 		}
 		_ = parseDeleteResponse(body)
 		if r, err := parseRemote(body); err == nil && r.Name == "" {
@@ -222,7 +222,7 @@ func replyTexts(status int, reply []byte, ds DataSource, red redactor) []string 
 	}
 	wr, _, err := parseWriteResponse(reply, ds, red)
 	if err != nil {
-		e := notOpenSearch(opUpdate, status, err, reply, red)
+		e := notOpenSearch(opUpdate, res, err, len(reply), red)
 		return []string{e.Error(), e.Message, e.Err.Error()}
 	}
 	return []string{fmt.Sprintf("%+v", wr)}

@@ -44,16 +44,17 @@ func callAll(c *Client) map[string]error {
 
 // TestNonOpenSearch2xxIsUnavailable: a 2xx whose body is not one the API
 // returns must not count as success (a write that never happened) nor as an
-// empty list; it is Unavailable and shows the first bytes of the body.
+// empty list; it is Unavailable and says what the reply was (status, media
+// type, length) without quoting it.
 func TestNonOpenSearch2xxIsUnavailable(t *testing.T) {
 	bodies := []struct {
-		name, contentType, body, wantInMessage string
+		name, contentType, body, notInMessage, wantInMessage string
 	}{
-		{"html page", "text/html", htmlPage, "<!DOCTYPE html><html>"},
-		{"json of another service", jsonType, `{"ok":true,"service":"gateway"}`, `{"ok":true`},
-		{"json null", jsonType, "null", "null"},
-		{"plain text", "text/plain", "Service is in maintenance mode", "maintenance mode"},
-		{"json number", jsonType, "42", "42"},
+		{"html page", "text/html", htmlPage, "<!DOCTYPE", "HTTP 200 OK, text/html, 87 bytes"},
+		{"json of another service", jsonType, `{"ok":true,"service":"gateway"}`, "gateway", "HTTP 200 OK, application/json, 31 bytes"},
+		{"json null", jsonType, "null", "null", "HTTP 200 OK, application/json, 4 bytes"},
+		{"plain text", "text/plain", "Service is in maintenance mode", "maintenance", "HTTP 200 OK, text/plain, 30 bytes"},
+		{"json number", jsonType, "42", "42", "HTTP 200 OK, application/json, 2 bytes"},
 	}
 	for _, b := range bodies {
 		t.Run(b.name, func(t *testing.T) {
@@ -64,32 +65,82 @@ func TestNonOpenSearch2xxIsUnavailable(t *testing.T) {
 					t.Errorf("%s: err = %v, want Unavailable", op, err)
 					continue
 				}
-				if !strings.Contains(err.Error(), b.wantInMessage) {
-					t.Errorf("%s: error %q does not show the body's first bytes %q", op, err, b.wantInMessage)
+				if !strings.Contains(err.Error(), b.wantInMessage) || strings.Contains(err.Error(), b.notInMessage) {
+					t.Errorf("%s: error %q does not describe the reply as %q, or quotes it", op, err, b.wantInMessage)
 				}
 			}
 		})
 	}
 }
 
-// TestNonOpenSearchBodyIsRedactedAndCut: the body shown in the error is
-// redacted and cut short.
-func TestNonOpenSearchBodyIsRedactedAndCut(t *testing.T) {
-	page := "<html>" + canary + strings.Repeat("x", 4000) + "</html>"
-	srv, _ := newServer(t, reply(http.StatusOK, "text/html", page))
-	c := newClient(t, srv.URL, withDialect(DialectSQLPlugin))
-	ds := promDS
-	ds.Properties = raw("prometheus.uri", `"http://prom:9090"`, "prometheus.auth.password", `"`+canary+`"`)
-	_, err := c.Update(context.Background(), ds)
-	if !IsUnavailable(err) {
-		t.Fatalf("err = %v, want Unavailable", err)
+// metadataCredentials is what a cloud's instance metadata service answers
+// for a role's credentials: the reply a connection pointed at
+// http://169.254.169.254/latest/meta-data/iam/security-credentials/<role>
+// would get.
+const metadataCredentials = `{"Code":"Success","LastUpdated":"2026-12-07T20:00:00Z","Type":"AWS-HMAC",` +
+	`"AccessKeyId":"AKIACANARY7F3A9C","SecretAccessKey":"canary-secret-7f3a9c","Token":"canary-token-7f3a9c",` +
+	`"Expiration":"2026-12-08T02:00:00Z"}`
+
+// TestForeignBodiesAreNeverQuoted: whatever status a server that is not
+// OpenSearch answers with, no byte of its body reaches the error (which
+// becomes a connection's status, readable by whoever chose the endpoint);
+// the error says the status, media type and length instead.
+func TestForeignBodiesAreNeverQuoted(t *testing.T) {
+	tests := []struct {
+		status      int
+		contentType string
+		body        string
+	}{
+		{200, "text/plain", metadataCredentials},
+		{200, jsonType, metadataCredentials},
+		{401, "text/plain", "canary: IMDSv2 token required"},
+		{403, "text/html", "<html><body>canary internal admin page</body></html>"},
+		{403, jsonType, `{"message":"denied","Token":"canary-token"}`},
+		{404, "text/html", "<html>canary Not Found</html>"},
+		{404, jsonType, `{"message":"canary"}`},
+		{500, "text/plain", "canary stack trace"},
+		{502, "application/xml", "<Error><Code>canary</Code></Error>"},
+		{429, "text/plain", "canary slow down"},
+		{400, "text/plain; charset=\"canary\"", "canary bad request"},
 	}
-	assertNoCanary(t, err)
-	if !strings.Contains(err.Error(), "<html>"+redactedMarker) {
-		t.Errorf("error does not show the redacted start of the body: %v", err)
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d %s", tt.status, tt.contentType), func(t *testing.T) {
+			srv, _ := newServer(t, reply(tt.status, tt.contentType, tt.body))
+			for op, err := range callAll(newClient(t, srv.URL, withDialect(DialectSQLPlugin))) {
+				assertNoCanary(t, err)
+				if !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d %s, ", tt.status, http.StatusText(tt.status))) ||
+					!strings.Contains(err.Error(), fmt.Sprintf(", %d bytes (body not shown)", len(tt.body))) {
+					t.Errorf("%s: %v does not give the status and length", op, err)
+				}
+			}
+		})
 	}
-	if n := len(err.Error()); n > 1024 {
-		t.Errorf("error is %d bytes long; the body must be cut", n)
+}
+
+// TestOpenSearchErrorsAreStillQuoted: OpenSearch's own error shapes (the
+// SQL plugin's, OpenSearch core's with the security plugin's
+// security_exception, the short core form) and AWS's front end are the
+// server speaking about the request, and their words are shown.
+func TestOpenSearchErrorsAreStillQuoted(t *testing.T) {
+	tests := []struct {
+		status      int
+		contentType string
+		body, want  string
+	}{
+		{400, plainType, `{"status":400,"error":{"type":"IllegalArgumentException","reason":"Invalid Request",` +
+			`"details":"Missing [prometheus.uri] fields in the connector properties."}}`, "Missing [prometheus.uri] fields"},
+		{401, jsonType, `{"error":{"root_cause":[{"type":"security_exception","reason":"Unauthorized"}],` +
+			`"type":"security_exception","reason":"Unauthorized"},"status":401}`, "(401 security_exception): Unauthorized"},
+		{405, jsonType, `{"error":"Incorrect HTTP method for uri [/x] and method [PUT], allowed: [POST]","status":405}`, "Incorrect HTTP method"},
+		{403, jsonType, `{"message":"Credential should be scoped to a valid region. "}`, "Credential should be scoped to a valid region"},
+		{401, "", "", "(401): Unauthorized"},
+	}
+	for _, tt := range tests {
+		srv, _ := newServer(t, reply(tt.status, tt.contentType, tt.body))
+		_, err := newClient(t, srv.URL, withDialect(DialectSQLPlugin)).Update(context.Background(), promDS)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%d %s: err = %v, want it to quote %q", tt.status, tt.body, err, tt.want)
+		}
 	}
 }
 

@@ -91,19 +91,6 @@ func bodyCap(op string) int64 {
 	}
 }
 
-// maxSnippet is how much of a body that is not OpenSearch's an error shows.
-const maxSnippet = 256
-
-// snippet is the start of body for an error message: redacted first (over
-// the whole body, so that no cut can leave part of a secret), then cut.
-func snippet(body []byte, red redactor) string {
-	s := strings.TrimSpace(red.redact(string(body)))
-	if s == "" {
-		return "(empty body)"
-	}
-	return Truncate(s, maxSnippet)
-}
-
 // byteSize renders a cap for a message.
 func byteSize(n int64) string {
 	switch {

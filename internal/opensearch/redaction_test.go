@@ -49,6 +49,10 @@ func echo(status int, shape string) handlerFunc {
 			w.Header().Set("Content-Type", plainType)
 			w.WriteHeader(status)
 			fmt.Fprintf(w, `{"status":%d,"error":{"type":%s,"reason":%s,"details":%s}}`, status, quoted, quoted, quoted)
+		case "aws":
+			w.Header().Set("Content-Type", jsonType)
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"message":%s}`, quoted)
 		case "success-string":
 			w.WriteHeader(status)
 			fmt.Fprintf(w, "%s", quoted)
@@ -95,7 +99,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 		status int
 		shape  string
 	}{
-		{400, "core"}, {405, "core-string"}, {400, "plugin"}, {404, "plugin"}, {500, "bare"}, {502, "bare"}, {429, "plugin"},
+		{400, "core"}, {405, "core-string"}, {400, "plugin"}, {404, "plugin"}, {500, "bare"}, {502, "bare"}, {429, "plugin"}, {403, "aws"},
 	}
 	successShapes := []string{"success-string", "success-object", "bare"}
 	for _, d := range []Dialect{DialectDocumented, DialectSQLPlugin, DialectAuto} {
@@ -192,7 +196,7 @@ func TestSensitiveValuesAreRedacted(t *testing.T) {
 		Name: "m", Connector: "prometheus",
 		Properties: map[string]json.RawMessage{"prometheus.uri": json.RawMessage(`"` + uri + `"`)},
 	}
-	for _, shape := range []string{"plugin", "core", "bare"} {
+	for _, shape := range []string{"plugin", "core", "aws"} {
 		t.Run(shape, func(t *testing.T) {
 			srv, _ := newServer(t, echo(http.StatusBadRequest, shape))
 			c := newClient(t, srv.URL)

@@ -59,11 +59,14 @@ type errorInfo struct {
 	// shaped is true when the body is one of OpenSearch's error shapes,
 	// i.e. OpenSearch itself (not a proxy in front of it) answered.
 	shaped bool
+	// foreign is true when the body is neither OpenSearch's nor AWS's
+	// front end's: its text is not shown, only what replyFacts says.
+	foreign bool
 }
 
 // parseErrorBody extracts the error type and message. The plugin serves its
 // JSON as text/plain, so JSON is tried whatever the content type says; a body
-// that is not one of the known shapes falls back to its (truncated) text.
+// that is not one of the known shapes is marked foreign.
 func parseErrorBody(body []byte) errorInfo {
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil && len(eb.Error) > 0 {
@@ -89,15 +92,12 @@ func parseErrorBody(body []byte) errorInfo {
 		}
 	}
 	// AWS's front end (Amazon OpenSearch Service refusing a signature or a
-	// policy) answers {"message":"..."} or {"Message":"..."}; the decoder
-	// matches either spelling. It is not OpenSearch's own shape.
-	var aws struct {
-		Message string `json:"message"`
+	// policy) is not OpenSearch's own shape, but its words are quoted.
+	if msg, ok := awsMessage(body); ok {
+		return errorInfo{message: msg}
 	}
-	if json.Unmarshal(body, &aws) == nil && strings.TrimSpace(aws.Message) != "" {
-		return errorInfo{message: aws.Message}
-	}
-	return errorInfo{message: strings.TrimSpace(string(body))}
+	// Any other body is not quoted at all (see replyFacts).
+	return errorInfo{foreign: len(bytes.TrimSpace(body)) > 0}
 }
 
 // newHTTPError builds the *Error for a non-2xx response. Redaction happens
@@ -119,8 +119,11 @@ func newHTTPError(op string, res *http.Response, body []byte, red redactor) *Err
 		Type:       truncate(red.redact(info.typ), 256),
 		Message:    message,
 	}
-	if res.StatusCode == http.StatusNotFound && !info.shaped {
-		e.Message = "not an OpenSearch answer (a proxy or ingress in front of it?); body starts: " + snippet(body, red)
+	switch {
+	case res.StatusCode == http.StatusNotFound && !info.shaped:
+		e.Message = "not an OpenSearch answer (a proxy or ingress in front of it?): " + replyFacts(res, len(body))
+	case info.foreign:
+		e.Message = "not an OpenSearch error: " + replyFacts(res, len(body))
 	}
 	if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
 		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())

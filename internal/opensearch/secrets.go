@@ -51,6 +51,14 @@ const redactedMarker = "[REDACTED]"
 type redactor struct {
 	values  []string // the secrets as given, for with
 	secrets []string // every form of them, longest first, so a secret containing another is removed whole
+	// learned holds the values the client learns as it runs (credentials
+	// of the AWS default chain or an assumed role); nil when there are none.
+	learned *learnedSecrets
+	// conceal is set when the connection signs as an identity that those
+	// who read its status do not own (the operator's own, or a cluster
+	// administrator's): ARNs are masked, and a failure to obtain
+	// credentials is not described (see signFailure).
+	conceal bool
 }
 
 // newRedactor builds a redactor for the given values; empty values are
@@ -111,15 +119,23 @@ func jsonEscape(v string, escapeHTML bool) string {
 
 // with returns a redactor that also knows the given values.
 func (r redactor) with(values ...string) redactor {
-	return newRedactor(append(append([]string(nil), r.values...), values...)...)
+	out := newRedactor(append(append([]string(nil), r.values...), values...)...)
+	out.learned, out.conceal = r.learned, r.conceal
+	return out
 }
 
-// redact replaces every known secret in s.
+// redact replaces every known secret in s, the learned ones included, then
+// whatever looks like an AWS session token or access key ID (redactAWS).
 func (r redactor) redact(s string) string {
-	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, redactedMarker)
+	all := r.secrets
+	if learned := r.learned.all(); len(learned) > 0 {
+		all = append(append(make([]string, 0, len(all)+len(learned)), all...), learned...)
+		sort.SliceStable(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
 	}
-	return s
+	for _, v := range all {
+		s = strings.ReplaceAll(s, v, maskPlaceholder)
+	}
+	return strings.ReplaceAll(redactAWS(s, r.conceal), maskPlaceholder, redactedMarker)
 }
 
 // requestSecrets lists the secret values a data source carries: those the

@@ -51,6 +51,18 @@ type AWSSigV4 struct {
 	// RoleARN, when set, is assumed with sts:AssumeRole using the
 	// credentials above before signing.
 	RoleARN string
+	// Conceal is set when those who read the connection's status (and
+	// the DataSources repeating it) do not own the identity it signs as,
+	// as with a cluster administrator's connection: a failure to obtain
+	// credentials is then reported without its details (which name roles
+	// and accounts) and IAM and STS ARNs in server text are masked. The
+	// default chain, the operator's own identity, is always concealed.
+	Conceal bool
+}
+
+// conceals reports whether a's failures and ARNs are concealed.
+func (a *AWSSigV4) conceals() bool {
+	return a != nil && (a.Conceal || a.AccessKeyID == "")
 }
 
 // roleSessionName names the operator's STS sessions in CloudTrail.
@@ -69,7 +81,7 @@ func (a *AWSSigV4) secrets() []string {
 // chain, refreshed before they expire) for as long as the client lives.
 // Loading the default configuration reads the environment and shared files
 // only; it makes no request.
-func newAWSSigner(a *AWSSigV4) (signer.Signer, error) {
+func newAWSSigner(a *AWSSigV4, learned *learnedSecrets) (signer.Signer, error) {
 	if a.Region == "" {
 		return nil, errors.New("AWS SigV4: region is required")
 	}
@@ -100,11 +112,40 @@ func newAWSSigner(a *AWSSigV4) (signer.Signer, error) {
 			func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = roleSessionName })
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
+	if cfg.Credentials != nil {
+		cfg.Credentials = learningProvider{inner: cfg.Credentials, learned: learned}
+	}
 	sign, err := awsv2.NewSignerWithService(cfg, service)
 	if err != nil {
 		return nil, fmt.Errorf("AWS SigV4: %w", err)
 	}
 	return credentialSigner{sign}, nil
+}
+
+// learningProvider registers every credential it hands the signer with the
+// client's redactors: the default chain's and an assumed role's keys and
+// session tokens are known to no configuration, yet a server or proxy may
+// echo them (the session token travels in X-Amz-Security-Token).
+type learningProvider struct {
+	inner   aws.CredentialsProvider
+	learned *learnedSecrets
+}
+
+func (p learningProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := p.inner.Retrieve(ctx)
+	if err == nil {
+		p.learned.add(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+	}
+	return c, err
+}
+
+// clientRedactor is the redactor of a client built from cfg: it knows the
+// configured credentials, learns those the signer is handed, and conceals
+// what cfg.AWSSigV4 says to.
+func clientRedactor(cfg Config, learned *learnedSecrets) redactor {
+	red := newRedactor(append(basicAuthSecrets(cfg.Username, cfg.Password), cfg.AWSSigV4.secrets()...)...)
+	red.learned, red.conceal = learned, cfg.AWSSigV4.conceals()
+	return red
 }
 
 // credentialSigner marks its failures, which are all about credentials
@@ -130,9 +171,15 @@ type signError struct {
 func (e *signError) Error() string { return "AWS SigV4 credentials: " + e.err.Error() }
 func (e *signError) Unwrap() error { return e.err }
 
+// concealedSignFailure is what a concealed signing failure says in status.
+const concealedSignFailure = "AWS SigV4 credentials: could not obtain credentials to sign with; the operator's log has the details"
+
 // signFailure reports a request that could not be signed: Forbidden, since
 // only a change to the credentials (the Secret, the role's trust policy,
-// the pod's identity) fixes it. It is nil for any other error.
+// the pod's identity) fixes it. It is nil for any other error. When red
+// conceals, the message is generic and the details (which name the role,
+// the account, the pod's identity) are left for Details to give to the
+// operator's log.
 func signFailure(op string, err error, red redactor) *Error {
 	var se *signError
 	if !errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -140,5 +187,32 @@ func signFailure(op string, err error, red redactor) *Error {
 		// agent) is the ordinary transient kind.
 		return nil
 	}
-	return &Error{Kind: KindForbidden, Operation: op, Message: truncate(red.redact(se.Error()), maxRawErrorText)}
+	redacted := red
+	redacted.conceal = false // the log keeps the ARNs; secrets stay masked
+	text := truncate(redacted.redact(se.Error()), maxRawErrorText)
+	if !red.conceal {
+		return &Error{Kind: KindForbidden, Operation: op, Message: text}
+	}
+	return &Error{Kind: KindForbidden, Operation: op, Message: concealedSignFailure,
+		Err: &concealedError{text: text, err: se}}
+}
+
+// concealedError holds the details of a failure that status does not show.
+type concealedError struct {
+	text string
+	err  error
+}
+
+func (c *concealedError) Error() string { return c.text }
+func (c *concealedError) Unwrap() error { return c.err }
+
+// Details returns what err leaves out of its message for those who read
+// status: the details of a concealed signing failure, with secrets
+// masked, for the operator's log. It is "" when err conceals nothing.
+func Details(err error) string {
+	var c *concealedError
+	if errors.As(err, &c) {
+		return c.text
+	}
+	return ""
 }

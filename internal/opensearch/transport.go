@@ -30,7 +30,8 @@ import (
 )
 
 // newHTTPTransport clones http.DefaultTransport (keeping its proxy, pooling
-// and HTTP/2 settings) and gives it the connection's TLS policy. All TLS
+// and HTTP/2 settings) and gives it the connection's TLS policy and a dialer
+// that refuses the denied networks. All TLS
 // settings live here, in one tls.Config, rather than partly in
 // opensearchtransport: its CACert option only swaps RootCAs on a clone and it
 // has no client-certificate option, so splitting them would leave two places
@@ -41,6 +42,7 @@ func newHTTPTransport(cfg Config) (*http.Transport, error) {
 		return nil, fmt.Errorf("http.DefaultTransport is %T, not *http.Transport", http.DefaultTransport)
 	}
 	tr := base.Clone()
+	tr.DialContext = newDialer(cfg.DeniedEgress).DialContext
 	if cfg.Concurrency > 0 {
 		tr.MaxIdleConnsPerHost = cfg.Concurrency
 	}
