@@ -24,6 +24,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -41,27 +42,32 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
-// crashPoint says where, around the create of a data source, the manager
-// process dies.
+// crashPoint says where the manager process dies, and how.
 type crashPoint struct {
 	name string
-	// answered says the server's answer to the create reaches the
-	// manager before it dies; otherwise it dies with the create stored
-	// and unanswered.
-	answered bool
+	// scenario is what the DataSource goes through: "create" (a new
+	// DataSource on cluster a), "move" (one settled on a, moved to b) or
+	// "delete" (one settled on a, deleted).
+	scenario string
+	// method is the request that stops the manager, on cluster target.
+	method, target string
+	// phase is when, around that request: "arrived" (before the server
+	// stores it), "stored" (stored, answer lost) or "answered".
+	phase string
 	// signal is how the manager dies: SIGKILL, or SIGTERM (a graceful
-	// stop, as a rollout or a lost node drain gives it).
+	// stop, as a rollout or a node drain gives it).
 	signal syscall.Signal
 	// deleteWhileDown deletes the DataSource while no manager runs.
 	deleteWhileDown bool
 }
 
 // TestCrashPointsKeepOwnership kills the manager binary at each point of
-// a create and starts a new one: the end state must be the one an
-// uninterrupted run reaches. The connection is a ClusterOpenSearchConnection,
-// whose adoption defaults to Deny, so a manager that forgot it created the
-// data source reports AdoptionDenied for its own data source; and a
-// DataSource deleted in the window must still delete what it created.
+// a create, a move and a deletion, and starts a new one: the end state must
+// be the one an uninterrupted run reaches. The connections are
+// ClusterOpenSearchConnections, whose adoption defaults to Deny, so a
+// manager that forgot it created a data source reports AdoptionDenied for
+// its own data source; a DataSource deleted in the window must still delete
+// what it created, and a move must still release the old cluster.
 func TestCrashPointsKeepOwnership(t *testing.T) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
@@ -72,11 +78,16 @@ func TestCrashPointsKeepOwnership(t *testing.T) {
 	}
 	kubeconfig, k8s := startAPIServer(t, root)
 	bin := managerbin.Build(t, root)
+	kill := syscall.SIGKILL
 	for i, point := range []crashPoint{
-		{name: "create stored, answer lost", signal: syscall.SIGKILL},
-		{name: "answer received, status not patched", answered: true, signal: syscall.SIGKILL},
-		{name: "graceful stop right after the answer", answered: true, signal: syscall.SIGTERM},
-		{name: "create stored, DataSource deleted while down", signal: syscall.SIGKILL, deleteWhileDown: true},
+		{name: "intent recorded, create not stored", scenario: "create", method: http.MethodPost, target: "a", phase: "arrived", signal: kill},
+		{name: "create stored, answer lost", scenario: "create", method: http.MethodPost, target: "a", phase: "stored", signal: kill},
+		{name: "answer received, status not patched", scenario: "create", method: http.MethodPost, target: "a", phase: "answered", signal: kill},
+		{name: "graceful stop right after the answer", scenario: "create", method: http.MethodPost, target: "a", phase: "answered", signal: syscall.SIGTERM},
+		{name: "create stored, DataSource deleted while down", scenario: "create", method: http.MethodPost, target: "a", phase: "stored", signal: kill, deleteWhileDown: true},
+		{name: "move: written on the new cluster, old not released", scenario: "move", method: http.MethodPost, target: "b", phase: "stored", signal: kill},
+		{name: "move: old cluster's DELETE stored, status not patched", scenario: "move", method: http.MethodDelete, target: "a", phase: "stored", signal: kill},
+		{name: "deletion: DELETE stored, finalizer not removed", scenario: "delete", method: http.MethodDelete, target: "a", phase: "stored", signal: kill},
 	} {
 		t.Run(point.name, func(t *testing.T) {
 			runCrashPoint(t, k8s, bin, kubeconfig, fmt.Sprintf("crash-%d", i), point)
@@ -86,42 +97,65 @@ func TestCrashPointsKeepOwnership(t *testing.T) {
 
 func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, point crashPoint) {
 	ctx := context.Background()
-	fake := fakeopensearch.New(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin})
-	killer := &createKiller{point: point}
-	url := serveWithKiller(t, fake, killer)
+	killer := &requestKiller{point: point}
+	fakes, urls := map[string]*fakeopensearch.Server{}, map[string]string{}
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		t.Fatal(err)
 	}
-	conn := &v1alpha1.ClusterOpenSearchConnection{
-		ObjectMeta: metav1.ObjectMeta{Name: ns},
-		Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
-			ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: url, Dialect: v1alpha1.DialectSQLPlugin},
-			AllowedNamespaces:  &v1alpha1.AllowedNamespaces{Names: []string{ns}},
-		},
+	for _, name := range []string{"a", "b"} {
+		fakes[name] = fakeopensearch.New(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin})
+		urls[name] = serveWithKiller(t, fakes[name], killer, name)
+		conn := &v1alpha1.ClusterOpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + name},
+			Spec: v1alpha1.ClusterOpenSearchConnectionSpec{
+				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: urls[name], Dialect: v1alpha1.DialectSQLPlugin},
+				AllowedNamespaces:  &v1alpha1.AllowedNamespaces{Names: []string{ns}},
+			},
+		}
+		if err := k8s.Create(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ds := &v1alpha1.DataSource{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "metrics"},
 		Spec: v1alpha1.DataSourceSpec{
-			ConnectionRef: v1alpha1.ConnectionReference{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: ns},
+			ConnectionRef: v1alpha1.ConnectionReference{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: ns + "-a"},
 			Connector:     "prometheus", Description: "cluster metrics",
 			Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"` + promEndpoint + `"`)}},
 		},
 	}
-	for _, obj := range []client.Object{conn, ds} {
-		if err := k8s.Create(ctx, obj); err != nil {
-			t.Fatal(err)
-		}
+	if err := k8s.Create(ctx, ds); err != nil {
+		t.Fatal(err)
 	}
 
 	first := managerbin.Run(t, bin, kubeconfig, "--metrics-secure=false")
-	killer.arm(first)
+	final := "a"
+	switch point.scenario {
+	case "move":
+		eventually(t, "the DataSource settling on a", time.Minute, func() error { return recordsOwnCreate(k8s, ds, urls["a"]) })
+		final = "b"
+		killer.arm(first)
+		eventually(t, "moving the DataSource to b", time.Minute, func() error {
+			var cur v1alpha1.DataSource
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), &cur); err != nil {
+				return err
+			}
+			cur.Spec.ConnectionRef.Name = ns + "-b"
+			return k8s.Update(ctx, &cur)
+		})
+	case "delete":
+		eventually(t, "the DataSource settling on a", time.Minute, func() error { return recordsOwnCreate(k8s, ds, urls["a"]) })
+		killer.arm(first)
+		if err := k8s.Delete(ctx, ds); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		killer.arm(first)
+	}
 	select {
 	case <-first.Exited:
 	case <-time.After(2 * time.Minute):
-		t.Fatalf("the manager was never stopped at the create; it logged:\n%s", first.Logs.String())
-	}
-	if _, ok := fake.Stored("metrics"); !ok {
-		t.Fatal("the create was not stored before the manager died")
+		t.Fatalf("the manager was never stopped at the %s; it logged:\n%s", point.method, first.Logs.String())
 	}
 	if point.deleteWhileDown {
 		if err := k8s.Delete(ctx, ds); err != nil {
@@ -130,26 +164,30 @@ func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, 
 	}
 
 	second := managerbin.Run(t, bin, kubeconfig, "--metrics-secure=false")
-	if point.deleteWhileDown {
-		eventually(t, "deleting the DataSource and its data source", time.Minute, func() error {
-			return deletedEverywhere(k8s, fake, ds)
+	defer func() { _ = second.Cmd.Process.Kill(); <-second.Exited }()
+	if point.scenario != "delete" && !point.deleteWhileDown {
+		eventually(t, "the DataSource recording its own create on "+final, time.Minute, func() error {
+			return recordsOwnCreate(k8s, ds, urls[final])
 		})
-	} else {
-		eventually(t, "the DataSource recording its own create", time.Minute, func() error {
-			return recordsOwnCreate(k8s, ds, url)
-		})
-		if names := fake.StoredNames(); len(names) != 1 {
-			t.Errorf("the cluster holds %v, want only metrics", names)
-		}
+		eventually(t, "exactly one copy, on "+final, time.Minute, func() error { return heldOnlyOn(fakes, final) })
 		if err := k8s.Delete(ctx, ds); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "deleting the DataSource and its data source", time.Minute, func() error {
-			return deletedEverywhere(k8s, fake, ds)
-		})
 	}
-	_ = second.Cmd.Process.Kill()
-	<-second.Exited
+	eventually(t, "deleting the DataSource and its data source", time.Minute, func() error {
+		return deletedEverywhere(k8s, fakes, ds)
+	})
+}
+
+// heldOnlyOn is nil once the data source is on cluster want and no other.
+func heldOnlyOn(fakes map[string]*fakeopensearch.Server, want string) error {
+	for name, fake := range fakes {
+		_, ok := fake.Stored("metrics")
+		if ok != (name == want) {
+			return fmt.Errorf("cluster %s holds the data source: %t", name, ok)
+		}
+	}
+	return nil
 }
 
 // recordsOwnCreate is nil once ds is Synced with a status that says it
@@ -174,8 +212,8 @@ func recordsOwnCreate(k8s client.Client, ds *v1alpha1.DataSource, url string) er
 }
 
 // deletedEverywhere is nil once ds is gone from the API server and its
-// data source from the cluster.
-func deletedEverywhere(k8s client.Client, fake *fakeopensearch.Server, ds *v1alpha1.DataSource) error {
+// data source from every cluster.
+func deletedEverywhere(k8s client.Client, fakes map[string]*fakeopensearch.Server, ds *v1alpha1.DataSource) error {
 	var got v1alpha1.DataSource
 	err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ds), &got)
 	switch {
@@ -184,28 +222,38 @@ func deletedEverywhere(k8s client.Client, fake *fakeopensearch.Server, ds *v1alp
 	case !apierrors.IsNotFound(err):
 		return err
 	}
-	if _, ok := fake.Stored("metrics"); ok {
-		return fmt.Errorf("the data source this DataSource created is still on the cluster")
+	for name, fake := range fakes {
+		if _, ok := fake.Stored("metrics"); ok {
+			return fmt.Errorf("the data source this DataSource created is still on cluster %s", name)
+		}
 	}
 	return nil
 }
 
-// createKiller stops the armed manager process at the first create the
-// server stores.
-type createKiller struct {
+// requestKiller stops the armed manager process at the first request of
+// its point's method to its point's cluster.
+type requestKiller struct {
 	point crashPoint
 	mu    sync.Mutex
 	proc  *managerbin.Process
 }
 
-func (k *createKiller) arm(p *managerbin.Process) {
+func (k *requestKiller) arm(p *managerbin.Process) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.proc = p
 }
 
+// armed says whether r on cluster is the request to stop at.
+func (k *requestKiller) armed(cluster string, r *http.Request) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.proc != nil && cluster == k.point.target && r.Method == k.point.method &&
+		strings.HasPrefix(r.URL.Path, "/_plugins/_query/_datasources")
+}
+
 // fire stops the armed process, once, and waits until it has exited.
-func (k *createKiller) fire() {
+func (k *requestKiller) fire() {
 	k.mu.Lock()
 	p := k.proc
 	k.proc = nil
@@ -223,9 +271,11 @@ func (k *createKiller) fire() {
 	}
 }
 
-// serveWithKiller serves fake on a loopback address and stops the armed
-// manager when a create is stored: before the answer leaves, or right after.
-func serveWithKiller(t *testing.T, fake *fakeopensearch.Server, k *createKiller) string {
+// serveWithKiller serves fake, as cluster name, on a loopback address and
+// stops the armed manager at its point: when the request arrives (the
+// server never sees it), once the server stored it (the answer is lost), or
+// right after the answer left.
+func serveWithKiller(t *testing.T, fake *fakeopensearch.Server, k *requestKiller, name string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -233,29 +283,34 @@ func serveWithKiller(t *testing.T, fake *fakeopensearch.Server, k *createKiller)
 	}
 	inner := fake.Handler()
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		isCreate := r.Method == http.MethodPost && r.URL.Path == "/_plugins/_query/_datasources"
-		if !isCreate || k.point.answered {
+		if !k.armed(name, r) {
 			inner.ServeHTTP(w, r)
-			if isCreate {
-				if f, ok := w.(http.Flusher); ok {
-					f.Flush()
-				}
-				k.fire()
-			}
 			return
 		}
-		rec := httptest.NewRecorder()
-		inner.ServeHTTP(rec, r)
-		if rec.Code < 300 {
+		switch k.point.phase {
+		case "arrived":
 			k.fire()
+			http.Error(w, "the client is gone", http.StatusServiceUnavailable)
+		case "answered":
+			inner.ServeHTTP(w, r)
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			k.fire()
+		default:
+			rec := httptest.NewRecorder()
+			inner.ServeHTTP(rec, r)
+			if rec.Code < 300 {
+				k.fire()
+			}
+			// The dead manager never reads an answer; one still alive
+			// (the request was refused) gets it.
+			for key, values := range rec.Header() {
+				w.Header()[key] = values
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
 		}
-		// The dead manager never reads an answer; one still alive (the
-		// create was refused) gets it.
-		for key, values := range rec.Header() {
-			w.Header()[key] = values
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
 	})}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
