@@ -153,7 +153,8 @@ func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, 
 		killer.arm(first)
 	}
 	select {
-	case <-first.Exited:
+	case exit := <-first.Exited:
+		t.Logf("the first manager stopped at the %s (%v)", point.method, exit)
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("the manager was never stopped at the %s; it logged:\n%s", point.method, first.Logs.String())
 	}
@@ -164,7 +165,12 @@ func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, 
 	}
 
 	second := managerbin.Run(t, bin, kubeconfig, "--metrics-secure=false")
-	defer func() { _ = second.Cmd.Process.Kill(); <-second.Exited }()
+	defer func() {
+		_ = second.Cmd.Process.Kill()
+		if err := <-second.Exited; err != nil {
+			t.Logf("the second manager stopped: %v", err)
+		}
+	}()
 	if point.scenario != "delete" && !point.deleteWhileDown {
 		eventually(t, "the DataSource recording its own create on "+final, time.Minute, func() error {
 			return recordsOwnCreate(k8s, ds, urls[final])

@@ -97,7 +97,9 @@ func TestRestartTakesTheSameDecisions(t *testing.T) {
 		writes := writeCounts(clusters)
 
 		_ = manager.Cmd.Process.Kill()
-		<-manager.Exited
+		if err := <-manager.Exited; err != nil {
+			t.Logf("round %d: the manager was killed: %v", round, err)
+		}
 		manager = managerbin.Run(t, bin, kubeconfig, "--metrics-secure=false")
 		// Long enough for the new process to reconcile every DataSource
 		// once from a cold cache.
