@@ -55,8 +55,11 @@ func (c *connectionClients) connection(ctx context.Context, reader client.Reader
 	defaultResync time.Duration) (*connectionView, error) {
 	epoch := c.registry.Epoch(id)
 	v, err := getConnection(ctx, reader, id, defaultResync)
-	if v != nil {
+	switch {
+	case v != nil:
 		v.epoch = epoch
+	case err == nil:
+		c.registry.Release(id, epoch)
 	}
 	return v, err
 }
