@@ -295,23 +295,24 @@ func (s *Server) account(r *http.Request, rt route) (time.Duration, *Fault) {
 	if rt.op != "" {
 		s.counts[rt.op]++
 	}
+	latency := s.latency + s.opLatency[rt.op]
 	if s.outage != nil {
 		f := *s.outage
-		return s.latency, &f
+		return latency, &f
 	}
 	if !rt.ds {
-		return s.latency, nil
+		return latency, nil
 	}
 	if s.failNext > 0 {
 		s.failNext--
 		f := s.failNextF
-		return s.latency, &f
+		return latency, &f
 	}
 	if s.failRate > 0 && s.failDice.Float64() < s.failRate {
 		f := s.failRateF
-		return s.latency, &f
+		return latency, &f
 	}
-	return s.latency, nil
+	return latency, nil
 }
 
 // admit answers what OpenSearch core answers before any plugin sees the
