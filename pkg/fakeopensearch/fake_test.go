@@ -517,3 +517,21 @@ func TestOutage(t *testing.T) {
 		t.Errorf("Count(info) = %d, want every request counted, outage or not", got)
 	}
 }
+
+func TestSameSecret(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+		same      bool
+	}{
+		{"operator-pass", "operator-pass", true},
+		{"", "", true},
+		{"operator-pas", "operator-pass", false},
+		{"operator-passs", "operator-pass", false},
+		{"OPERATOR-PASS", "operator-pass", false},
+		{"", "operator-pass", false},
+	} {
+		if got := sameSecret(tc.got, tc.want); got != tc.same {
+			t.Errorf("sameSecret(%q, %q) = %t", tc.got, tc.want, got)
+		}
+	}
+}
