@@ -46,6 +46,8 @@ type connectionClients struct {
 	// worker of the DataSource controller, when all its DataSources share
 	// one connection.
 	concurrency int
+	// limits bound the settings of namespaced connections.
+	limits connectionLimits
 }
 
 // connection reads the connection id names (nil when it does not exist),
@@ -58,6 +60,7 @@ func (c *connectionClients) connection(ctx context.Context, reader client.Reader
 	switch {
 	case v != nil:
 		v.epoch = epoch
+		c.limits.clamp(v)
 	case err == nil:
 		c.registry.Release(id, epoch)
 	}
