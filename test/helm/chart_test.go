@@ -183,7 +183,8 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 		if len(find(objs, "ValidatingAdmissionPolicy", "")) != 1 || len(find(objs, "ValidatingAdmissionPolicyBinding", "")) != 1 {
 			t.Error("the admission policy is not rendered")
 		}
-		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16"} {
+		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16",
+			"--max-requests-per-connection=0", "--min-resync-period=10s", "--max-request-timeout=30s"} {
 			if !slices.Contains(args, want) {
 				t.Errorf("args %v lack %s", args, want)
 			}

@@ -100,6 +100,9 @@ spec:
         {{- end }}
         - --max-concurrent-reconciles={{ $root.Values.maxConcurrentReconciles }}
         - --default-resync-period={{ $root.Values.defaultResyncPeriod }}
+        - --max-requests-per-connection={{ $root.Values.maxRequestsPerConnection }}
+        - --min-resync-period={{ $root.Values.minResyncPeriod }}
+        - --max-request-timeout={{ $root.Values.maxRequestTimeout }}
         - --zap-log-level={{ $root.Values.logLevel }}
         {{- range $root.Values.extraArgs }}
         - {{ . }}
