@@ -22,10 +22,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -310,4 +313,85 @@ func FuzzListDecoder(f *testing.F) {
 			t.Fatalf("Unmarshal: %#v\nstream:    %#v", want, got)
 		}
 	})
+}
+
+// BenchmarkEightHostileConnections lists through eight clients at once,
+// each from a server that returns the same large reply, and keeps what
+// they return, as eight connections' snapshots would: it reports the
+// highest heap seen while they decode (peak-heap-B) and what the eight
+// lists keep (retained-B).
+func BenchmarkEightHostileConnections(b *testing.B) {
+	replies := worstListReplies()
+	for _, name := range []string{"items", "424k-tiny-properties"} {
+		body := replies[name]
+		if name == "424k-tiny-properties" {
+			body = tinyProperties(424_000)
+		}
+		b.Run(name, func(b *testing.B) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", jsonType)
+				_, _ = io.WriteString(w, body)
+			}))
+			defer srv.Close()
+			clients := make([]*Client, 8)
+			for i := range clients {
+				c, err := New(Config{Endpoint: srv.URL, RequestTimeout: time.Minute})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer func() { _ = c.Close() }()
+				clients[i] = c
+			}
+			var peak, retained uint64
+			for b.Loop() {
+				p, r := listAtOnce(clients)
+				peak, retained = max(peak, p), max(retained, r)
+			}
+			b.ReportMetric(float64(peak), "peak-heap-B")
+			b.ReportMetric(float64(retained), "retained-B")
+		})
+	}
+}
+
+// listAtOnce lists through every client at once and returns the highest
+// heap seen meanwhile, above the heap before, and what the lists keep.
+func listAtOnce(clients []*Client) (peak, retained uint64) {
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	stop := make(chan struct{})
+	sampled := make(chan uint64)
+	go func() {
+		var top uint64
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			top = max(top, m.HeapAlloc)
+			select {
+			case <-stop:
+				sampled <- top
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	lists := make([][]RemoteDataSource, len(clients))
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() { lists[i], _ = c.List(context.Background()) })
+	}
+	wg.Wait()
+	close(stop)
+	top := <-sampled
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(lists)
+	if top > before.HeapAlloc {
+		peak = top - before.HeapAlloc
+	}
+	if after.HeapAlloc > before.HeapAlloc {
+		retained = after.HeapAlloc - before.HeapAlloc
+	}
+	return peak, retained
 }
