@@ -245,12 +245,20 @@ func (p *probeLog) moved(v *connectionView) bool {
 	return ok && rec.target != v.Target
 }
 
+// clampedMarker starts the part of a connection's message that says which
+// of its settings the operator's limits changed.
+const clampedMarker = "; the operator's limits apply: "
+
 // withClamped adds to a connection's message which of its settings the
 // operator's limits changed, so that its author learns why it behaves
-// otherwise than asked.
+// otherwise than asked. A message that already says so (a probe that
+// stands, re-reported) is said again with the current list, not twice.
 func withClamped(msg string, clamped []string) string {
+	if i := strings.Index(msg, clampedMarker); i >= 0 {
+		msg = msg[:i]
+	}
 	if len(clamped) == 0 {
 		return msg
 	}
-	return msg + "; " + strings.Join(clamped, "; ")
+	return msg + clampedMarker + strings.Join(clamped, "; ")
 }

@@ -125,3 +125,19 @@ func TestFanoutOnlyOnNews(t *testing.T) {
 		t.Fatal("a forgotten connection's next probe did not fan out")
 	}
 }
+
+// The clamped settings are said once, as they are now, however often a
+// standing probe's message is reported again.
+func TestWithClamped(t *testing.T) {
+	first := withClamped("OpenSearch 2.19.1 answered", []string{"resyncPeriod 1s is below the operator's minimum, so 10s applies"})
+	if again := withClamped(first, []string{"resyncPeriod 1s is below the operator's minimum, so 10s applies"}); again != first {
+		t.Fatalf("said again: %q", again)
+	}
+	changed := withClamped(first, []string{"resyncPeriod 2s is below the operator's minimum, so 10s applies"})
+	if changed != "OpenSearch 2.19.1 answered; the operator's limits apply: resyncPeriod 2s is below the operator's minimum, so 10s applies" {
+		t.Fatalf("changed: %q", changed)
+	}
+	if none := withClamped(first, nil); none != "OpenSearch 2.19.1 answered" {
+		t.Fatalf("no longer clamped: %q", none)
+	}
+}

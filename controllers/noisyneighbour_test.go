@@ -19,6 +19,7 @@ package controllers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -117,6 +118,19 @@ var _ = Describe("A namespaced connection asking for more than the operator allo
 		fake.ResetCounts()
 		time.Sleep(5 * time.Second)
 		Expect(fake.Count(fakeopensearch.OpInfo)).To(BeNumerically("<=", 3))
+
+		// After an edit the message says what applies now, once.
+		patchConnection(ns, "os", func(c *v1alpha1.OpenSearchConnection) {
+			c.Spec.ResyncPeriod = &metav1.Duration{Duration: 1500 * time.Millisecond}
+		})
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "os"}, conn)).To(Succeed())
+			ready := meta.FindStatusCondition(conn.Status.Conditions, v1alpha1.ConditionReady)
+			g.Expect(ready.ObservedGeneration).To(Equal(conn.Generation))
+			g.Expect(ready.Message).To(ContainSubstring("resyncPeriod 1.5s is below the operator's minimum, so 2s applies"))
+			g.Expect(ready.Message).NotTo(ContainSubstring("resyncPeriod 1s"))
+			g.Expect(strings.Count(ready.Message, "requestTimeout 5m0s")).To(Equal(1), ready.Message)
+		}, timeout, interval).Should(Succeed())
 	})
 })
 
