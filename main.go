@@ -50,10 +50,11 @@ type flags struct {
 	metricsSecure, enableHTTP2         bool
 	metricsCertPath, metricsCertName   string
 	metricsCertKey                     string
-	maxConcurrent                      int
+	maxConcurrent, maxPerConnection    int
 	defaultResync, maxRetryAfter       time.Duration
 	reconcileTimeout                   time.Duration
 	deniedEgress                       []netip.Prefix
+	minResync, maxRequestTimeout       time.Duration
 	zap                                zap.Options
 }
 
@@ -100,6 +101,12 @@ func parseFlags() *flags {
 		"Longest a server's 429 Retry-After holds a connection's requests; longer asks are cut to this.")
 	flag.DurationVar(&f.reconcileTimeout, "reconcile-timeout", 5*time.Minute, "Longest one reconcile may take, whatever the servers do.")
 	bindDeniedEgress(flag.CommandLine, &f.deniedEgress)
+	flag.IntVar(&f.maxPerConnection, "max-requests-per-connection", 0,
+		"DataSource reconciles that may work on one connection at once; the others wait in the queue. 0 means half of --max-concurrent-reconciles.")
+	flag.DurationVar(&f.minResync, "min-resync-period", 10*time.Second,
+		"Shortest spec.resyncPeriod a namespaced OpenSearchConnection may set; a shorter one is raised to it. 0 allows any.")
+	flag.DurationVar(&f.maxRequestTimeout, "max-request-timeout", 30*time.Second,
+		"Longest spec.requestTimeout a namespaced OpenSearchConnection may set; a longer one is cut to it. 0 allows any.")
 	f.zap.BindFlags(flag.CommandLine) // --zap-log-level, --zap-devel, --zap-encoder, ...
 	flag.Parse()
 	return f
@@ -141,11 +148,14 @@ func run(f *flags) error {
 	}
 	ctx := ctrl.SetupSignalHandler()
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
-		MaxConcurrentReconciles: f.maxConcurrent,
-		DefaultResyncPeriod:     f.defaultResync,
-		MaxRetryAfter:           f.maxRetryAfter,
-		ReconcileTimeout:        f.reconcileTimeout,
-		DeniedEgress:            f.deniedEgress,
+		MaxConcurrentReconciles:  f.maxConcurrent,
+		DefaultResyncPeriod:      f.defaultResync,
+		MaxRetryAfter:            f.maxRetryAfter,
+		ReconcileTimeout:         f.reconcileTimeout,
+		DeniedEgress:             f.deniedEgress,
+		MaxRequestsPerConnection: f.maxPerConnection,
+		MinResyncPeriod:          offWhenZero(f.minResync),
+		MaxRequestTimeout:        offWhenZero(f.maxRequestTimeout),
 	}); err != nil {
 		return err
 	}
@@ -192,4 +202,13 @@ func metricsOptions(f *flags) metricsserver.Options {
 		opts.CertDir, opts.CertName, opts.KeyName = f.metricsCertPath, f.metricsCertName, f.metricsCertKey
 	}
 	return opts
+}
+
+// offWhenZero maps a limit flag's 0 ("no limit") to the negative value
+// controllers.Options reads that way (its 0 means the default).
+func offWhenZero(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

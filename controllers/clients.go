@@ -49,6 +49,8 @@ type connectionClients struct {
 	concurrency int
 	// deniedEgress lists the networks no client connects to.
 	deniedEgress []netip.Prefix
+	// limits bound the settings of namespaced connections.
+	limits connectionLimits
 }
 
 // connection reads the connection id names (nil when it does not exist),
@@ -58,8 +60,12 @@ func (c *connectionClients) connection(ctx context.Context, reader client.Reader
 	defaultResync time.Duration) (*connectionView, error) {
 	epoch := c.registry.Epoch(id)
 	v, err := getConnection(ctx, reader, id, defaultResync)
-	if v != nil {
+	switch {
+	case v != nil:
 		v.epoch = epoch
+		c.limits.clamp(v)
+	case err == nil:
+		c.registry.Release(id, epoch)
 	}
 	return v, err
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,9 @@ type ConnectionReconciler struct {
 	// probes remembers each connection's last successful probe, so that an
 	// edit that does not change how the server is reached does not probe.
 	probes probeLog
+	// fanouts remembers what each connection's DataSources last compared
+	// themselves with, so that only news enqueues them.
+	fanouts fanouts
 }
 
 // Reconcile probes one connection.
@@ -78,6 +82,7 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if view == nil {
 		r.Clients.forget(id)
 		r.probes.forget(id)
+		r.fanouts.forget(id)
 		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
 
@@ -92,8 +97,11 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			return ctrl.Result{}, err
 		}
 	}
-	if err := r.Enqueue.dataSourcesOf(ctx, id); err != nil {
-		return ctrl.Result{}, err
+	if r.fanouts.due(view, r.Registry.Snapshots.Latest(id, view.Target), r.Now()) {
+		if err := r.Enqueue.dataSourcesOf(ctx, id); err != nil {
+			r.fanouts.forget(id)
+			return ctrl.Result{}, err
+		}
 	}
 	return result, probeErr
 }
@@ -108,7 +116,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	setReady := func(s metav1.ConditionStatus, reason, msg string) {
 		setReady(&status.Conditions, metav1.Condition{
 			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, ObservedGeneration: v.Generation,
-			Message: opensearch.Truncate(msg, opensearch.MaxStatusMessage),
+			Message: opensearch.Truncate(withClamped(msg, v.Clamped), opensearch.MaxStatusMessage),
 		}, metav1.NewTime(r.Now()))
 	}
 	api, err := r.Clients.clientFor(ctx, v)
@@ -250,4 +258,22 @@ func (p *probeLog) moved(v *connectionView) bool {
 	defer p.mu.Unlock()
 	rec, ok := p.last[v.ID]
 	return ok && rec.target != v.Target
+}
+
+// clampedMarker starts the part of a connection's message that says which
+// of its settings the operator's limits changed.
+const clampedMarker = "; the operator's limits apply: "
+
+// withClamped adds to a connection's message which of its settings the
+// operator's limits changed, so that its author learns why it behaves
+// otherwise than asked. A message that already says so (a probe that
+// stands, re-reported) is said again with the current list, not twice.
+func withClamped(msg string, clamped []string) string {
+	if i := strings.Index(msg, clampedMarker); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(clamped) == 0 {
+		return msg
+	}
+	return msg + clampedMarker + strings.Join(clamped, "; ")
 }

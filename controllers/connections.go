@@ -62,6 +62,9 @@ type connectionView struct {
 	AllowedNamespaces *v1alpha1.AllowedNamespaces
 	Status            *v1alpha1.ConnectionStatus
 	Generation        int64
+	// Clamped says which settings the operator's limits changed (see
+	// connectionLimits), for the connection's status.
+	Clamped []string
 	// epoch is the registry's epoch of ID when the object was read.
 	epoch uint64
 	// reach identifies everything the client is built from (endpoint,

@@ -129,7 +129,7 @@ func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) *metav1.Condit
 		return nil
 	}
 	fields := strings.TrimPrefix(drift.Message, driftPrefix)
-	r.Metrics.driftCorrected.WithLabelValues(s.conn.ID.String()).Inc()
+	r.Metrics.driftCorrection(s.conn.ID.String(), func() bool { return r.Registry.Live(s.conn.ID, s.conn.epoch) })
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
 	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 		Message: "Corrected: " + fields}

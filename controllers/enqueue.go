@@ -18,8 +18,12 @@ package controllers
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -97,4 +101,68 @@ func (e *enqueuer) connection(id registry.ID) {
 
 func dataSourceEvent(nn types.NamespacedName) event.GenericEvent {
 	return event.GenericEvent{Object: &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}}}
+}
+
+// fanouts remembers, for each connection, what its DataSources were last
+// asked to compare themselves with, so that a probe that found nothing new
+// does not enqueue every one of them again: with a short resyncPeriod
+// and many DataSources that would keep the shared workers busy for
+// nothing.
+type fanouts struct {
+	mu   sync.Mutex
+	last map[registry.ID]fanout
+}
+
+// fanout is what a connection's DataSources last saw: the connection's
+// generation and the parts of its status they read, the generation of
+// its list, and when.
+type fanout struct {
+	generation int64
+	state      string
+	list       uint64
+	at         time.Time
+}
+
+// fanoutRefresh is how many resync periods may pass without a fan-out: a
+// DataSource that missed one (its reconcile failed for a reason of its
+// own) is asked again within that time even when nothing changed.
+const fanoutRefresh = 10
+
+// due reports whether v's DataSources should compare themselves now, and
+// records that they will: v changed (its spec, its Ready condition, its
+// dialect or version), its list changed, or the last fan-out is older
+// than fanoutRefresh resync periods.
+func (f *fanouts) due(v *connectionView, snap *registry.Snapshot, now time.Time) bool {
+	next := fanout{generation: v.Generation, state: connectionState(v), at: now}
+	if snap != nil {
+		next.list = snap.Generation
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.last == nil {
+		f.last = map[registry.ID]fanout{}
+	}
+	prev, ok := f.last[v.ID]
+	if ok && prev.generation == next.generation && prev.state == next.state && prev.list == next.list &&
+		now.Sub(prev.at) < fanoutRefresh*v.ResyncPeriod {
+		return false
+	}
+	f.last[v.ID] = next
+	return true
+}
+
+// forget drops a deleted connection's record.
+func (f *fanouts) forget(id registry.ID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.last, id)
+}
+
+// connectionState is what a connection's DataSources read from its status.
+func connectionState(v *connectionView) string {
+	ready := meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionReady)
+	if ready == nil {
+		return string(v.Status.Dialect) + "|" + v.Status.Version
+	}
+	return fmt.Sprintf("%s|%s|%s|%s|%s", v.Status.Dialect, v.Status.Version, ready.Status, ready.Reason, ready.Message)
 }

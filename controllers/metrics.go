@@ -33,6 +33,12 @@ type operatorMetrics struct {
 	driftCorrected  *prometheus.CounterVec
 	readiness       *readinessCollector
 	watchedSecrets  prometheus.GaugeFunc
+
+	// series orders the writes to a connection's series with their
+	// deletion: a write checks that the connection is live and writes
+	// while holding it, and forgetConnection deletes while holding it, so
+	// that no write that saw the connection live lands after the deletion.
+	series sync.Mutex
 }
 
 // newOperatorMetrics returns the metrics; watchedSecrets counts the Secrets
@@ -77,6 +83,8 @@ func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
 // forgetConnection drops the series of a deleted connection, so that a
 // fleet whose connections come and go does not grow without bound.
 func (m *operatorMetrics) forgetConnection(id string) {
+	m.series.Lock()
+	defer m.series.Unlock()
 	labels := prometheus.Labels{"connection": id}
 	m.requests.DeletePartialMatch(labels)
 	m.requestDuration.DeletePartialMatch(labels)
@@ -88,11 +96,24 @@ func (m *operatorMetrics) forgetConnection(id string) {
 // series were dropped must not bring them back.
 func (m *operatorMetrics) observer(connection string, live func() bool) func(opensearch.RequestRecord) {
 	return func(r opensearch.RequestRecord) {
+		m.series.Lock()
+		defer m.series.Unlock()
 		if !live() {
 			return
 		}
 		m.requests.WithLabelValues(connection, r.Method, r.Operation, r.Outcome).Inc()
 		m.requestDuration.WithLabelValues(connection, r.Method, r.Operation).Observe(r.Duration.Seconds())
+	}
+}
+
+// driftCorrection counts a drift correction on connection while live says
+// the connection exists: a write that ends after the connection was
+// deleted must not bring its series back.
+func (m *operatorMetrics) driftCorrection(connection string, live func() bool) {
+	m.series.Lock()
+	defer m.series.Unlock()
+	if live() {
+		m.driftCorrected.WithLabelValues(connection).Inc()
 	}
 }
 

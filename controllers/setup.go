@@ -75,6 +75,18 @@ type Options struct {
 	// the manager's default); nil denies none. It applies to both
 	// connection kinds.
 	DeniedEgress []netip.Prefix
+	// MaxRequestsPerConnection caps the DataSource reconciles working on
+	// one connection at once, so that a server that stalls cannot hold
+	// every worker; 0 means half of MaxConcurrentReconciles (at least 1).
+	MaxRequestsPerConnection int
+	// MinResyncPeriod is the shortest resyncPeriod a namespaced
+	// OpenSearchConnection may ask for; a shorter one is raised to it.
+	// 0 means 10 seconds; negative means no minimum.
+	MinResyncPeriod time.Duration
+	// MaxRequestTimeout is the longest requestTimeout a namespaced
+	// OpenSearchConnection may ask for; a longer one is cut to it. 0 means
+	// 30 seconds; negative means no maximum.
+	MaxRequestTimeout time.Duration
 }
 
 // DefaultMaxConcurrentReconciles is how many reconciles each controller
@@ -103,6 +115,15 @@ func (o *Options) applyDefaults() {
 	}
 	if o.ReconcileTimeout <= 0 {
 		o.ReconcileTimeout = 5 * time.Minute
+	}
+	if o.MaxRequestsPerConnection <= 0 {
+		o.MaxRequestsPerConnection = max(1, o.MaxConcurrentReconciles/2)
+	}
+	if o.MinResyncPeriod == 0 {
+		o.MinResyncPeriod = 10 * time.Second
+	}
+	if o.MaxRequestTimeout == 0 {
+		o.MaxRequestTimeout = 30 * time.Second
 	}
 }
 
@@ -150,7 +171,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	reg := registry.New[OpenSearchAPI](time.Now)
 	clients := &connectionClients{registry: reg, secrets: secrets, factory: opts.ClientFactory, metrics: metrics,
-		concurrency: opts.MaxConcurrentReconciles, deniedEgress: opts.DeniedEgress}
+		concurrency: opts.MaxConcurrentReconciles, deniedEgress: opts.DeniedEgress,
+		limits: connectionLimits{minResync: opts.MinResyncPeriod, maxRequestTimeout: opts.MaxRequestTimeout}}
 	enqueue := newEnqueuer(mgr.GetClient())
 	ds := &DataSourceReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
@@ -202,7 +224,7 @@ func (r *DataSourceReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, 
 		WatchesRawSource(source.Channel(secretChanged, enqueue)).
 		WatchesRawSource(source.Channel(r.Enqueue.dataSources, enqueue)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).
-		Complete(r)
+		Complete(&gatedReconciler{reader: r.Client, gate: newConnectionGate(opts.MaxRequestsPerConnection), next: r})
 }
 
 // dataSourcesOf maps a connection of kind to the DataSources that use it.

@@ -135,6 +135,9 @@ func startManager(ctx context.Context, name string, cacheOpts cache.Options) *pr
 		Name:                    name,
 		DefaultResyncPeriod:     time.Minute,
 		MaxConcurrentReconciles: 4,
+		// Below the default, so that tests of drift see a resync soon,
+		// and above the API's 1s, so that the limit is tested too.
+		MinResyncPeriod: 2 * time.Second,
 	})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()

@@ -23,6 +23,10 @@ limitations under the License.
 //
 // --seed loads data sources that exist before the operator starts (a JSON
 // array of create bodies), for testing adoption, Observe and export.
+//
+// The basic-auth password comes from $FAKE_OPENSEARCH_PASSWORD or from the
+// file --password-file names, never from the command line, which every
+// user of the machine can read in ps.
 package main
 
 import (
@@ -40,7 +44,7 @@ import (
 // flags are the command line, parsed.
 type flags struct {
 	addr, dialect, username, password, version, caFile, deny, seed string
-	sigv4Region, sigv4Service                                      string
+	passwordFile, sigv4Region, sigv4Service                        string
 	limit                                                          int
 	useTLS, bare                                                   bool
 }
@@ -49,8 +53,10 @@ func parseFlags() flags {
 	var f flags
 	flag.StringVar(&f.addr, "addr", "127.0.0.1:9200", "listen address")
 	flag.StringVar(&f.dialect, "dialect", "sqlplugin", "API dialect: sqlplugin or documented")
-	flag.StringVar(&f.username, "username", "", "basic auth user name (enables authentication with --password)")
-	flag.StringVar(&f.password, "password", "", "basic auth password")
+	flag.StringVar(&f.username, "username", "",
+		"basic auth user name; enables authentication with the password from $"+passwordEnv+" or --password-file")
+	flag.StringVar(&f.passwordFile, "password-file", "", "file holding the basic auth password (one trailing newline is dropped); overrides $"+passwordEnv)
+	flag.StringVar(&f.password, "password", "", "deprecated: visible in ps; use $"+passwordEnv+" or --password-file")
 	flag.IntVar(&f.limit, "limit", fakeopensearch.DefaultLimit, "plugins.query.datasources.limit")
 	flag.StringVar(&f.version, "version", fakeopensearch.DefaultVersion, "OpenSearch version reported by GET /; before 2.13 also that release's behaviour (fields it refuses, no PATCH, ...)")
 	flag.BoolVar(&f.useTLS, "tls", false, "serve HTTPS with a self-signed certificate")
@@ -62,6 +68,27 @@ func parseFlags() flags {
 	flag.StringVar(&f.sigv4Service, "sigv4-service", "es", "with --sigv4-region: the signing service, es or aoss")
 	flag.Parse()
 	return f
+}
+
+// passwordEnv names the variable that holds the basic-auth password.
+const passwordEnv = "FAKE_OPENSEARCH_PASSWORD"
+
+// resolvePassword takes the password from --password-file, else from the
+// environment, else from the deprecated --password, which it warns about.
+func (f *flags) resolvePassword(getenv func(string) string, warn func(string)) error {
+	switch {
+	case f.passwordFile != "":
+		b, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			return fmt.Errorf("reading --password-file: %w", err)
+		}
+		f.password = strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	case getenv(passwordEnv) != "":
+		f.password = getenv(passwordEnv)
+	case f.password != "":
+		warn("--password is deprecated: every user of this machine can read it in ps; use $" + passwordEnv + " or --password-file")
+	}
+	return nil
 }
 
 // options turns the flags into the fake's options.
@@ -86,6 +113,10 @@ func (f flags) options() (fakeopensearch.Options, error) {
 
 func main() {
 	f := parseFlags()
+	if err := f.resolvePassword(os.Getenv, func(msg string) { log.Printf("fake-opensearch: %s", msg) }); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	opts, err := f.options()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

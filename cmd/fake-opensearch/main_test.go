@@ -17,6 +17,8 @@ limitations under the License.
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -88,5 +90,50 @@ func TestFlagsOptions(t *testing.T) {
 				t.Fatalf("mode %q with %d denied, want %q with %d", opts.Mode, len(opts.DenyList), tc.mode, tc.deny)
 			}
 		})
+	}
+}
+
+// The password comes from a file or the environment, so that it is not on
+// the command line; --password still works, with a warning.
+func TestResolvePassword(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(file, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == passwordEnv {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		in     flags
+		env    string
+		want   string
+		warned bool
+	}{
+		{"file", flags{passwordFile: file}, "from-env", "from-file", false},
+		{"environment", flags{}, "from-env", "from-env", false},
+		{"environment over the flag", flags{password: "from-flag"}, "from-env", "from-env", false},
+		{"deprecated flag", flags{password: "from-flag"}, "", "from-flag", true},
+		{"none", flags{}, "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			warned := false
+			f := tc.in
+			if err := f.resolvePassword(env(tc.env), func(string) { warned = true }); err != nil {
+				t.Fatal(err)
+			}
+			if f.password != tc.want || warned != tc.warned {
+				t.Fatalf("password %q, warned %t; want %q, %t", f.password, warned, tc.want, tc.warned)
+			}
+		})
+	}
+	f := flags{passwordFile: filepath.Join(t.TempDir(), "missing")}
+	if err := f.resolvePassword(env(""), func(string) {}); err == nil {
+		t.Fatal("a missing password file was accepted")
 	}
 }

@@ -308,7 +308,13 @@ func (c *Client) Get(ctx context.Context, name string) (RemoteDataSource, error)
 func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
 	var out []RemoteDataSource
 	err := c.call(ctx, opList, http.MethodGet, dataSourcesPath, nil, c.secrets, func(b []byte) error {
-		var err error
+		wait, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+		release, err := acquireListDecode(wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		out, err = parseRemoteList(b)
 		return err
 	})
@@ -405,10 +411,28 @@ func (c *Client) call(ctx context.Context, op, method, path string, body []byte,
 	}
 	if decode != nil {
 		if derr := decode(data); derr != nil {
-			return notOpenSearch(op, res, derr, len(data), red)
+			return decodeError(op, res, derr, len(data), red)
 		}
 	}
 	return nil
+}
+
+// decodeError reports a 2xx body that did not decode. A reply over the
+// decoder's limits is not an OpenSearch answer either, but its start is
+// not shown: a server that sends one is hostile or broken, and its text
+// would reach the tenant's status. A wait for a decode slot that ran out
+// is the request's timeout, not the server's fault.
+func decodeError(op string, res *http.Response, derr error, size int, red redactor) *Error {
+	var over *overLimitError
+	switch {
+	case errors.Is(derr, context.DeadlineExceeded), errors.Is(derr, context.Canceled):
+		return transportError(op, derr, red)
+	case errors.As(derr, &over):
+		// Every part of derr's text is the decoder's own.
+		return &Error{Kind: KindUnavailable, StatusCode: res.StatusCode, Operation: op,
+			Message: red.redact(derr.Error()) + ", so it is not an OpenSearch answer"}
+	}
+	return notOpenSearch(op, res, derr, size, red)
 }
 
 // notOpenSearch reports a 2xx whose body is none of the API's shapes: most

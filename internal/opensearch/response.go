@@ -306,17 +306,8 @@ func (b remoteBody) normalise() RemoteDataSource {
 		r.ConfigurationEndpoint = b.Configuration.Endpoint
 	}
 	for k, raw := range b.Properties {
-		raw = bytes.TrimSpace(raw)
-		var s string
-		switch {
-		case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
-			// The plugin drops null values from GET; a server that keeps
-			// them means the same thing.
-			continue
-		case json.Unmarshal(raw, &s) == nil:
-			r.Properties[k] = s
-		default:
-			r.Properties[k] = string(raw)
+		if v, ok := propertyText(raw); ok {
+			r.Properties[k] = v
 		}
 	}
 	return r
@@ -338,27 +329,6 @@ func parseRemote(body []byte) (RemoteDataSource, error) {
 		return RemoteDataSource{}, errors.New("decoding data source: the object has no name")
 	}
 	return b.normalise(), nil
-}
-
-// parseRemoteList decodes GET all: a JSON array of named objects. JSON null
-// would decode as an empty list, which would read as "everything deleted".
-func parseRemoteList(body []byte) ([]RemoteDataSource, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '[' {
-		return nil, errors.New("decoding data source list: the reply is not a JSON array")
-	}
-	var bs []remoteBody
-	if err := json.Unmarshal(trimmed, &bs); err != nil {
-		return nil, fmt.Errorf("decoding data source list: %w", err)
-	}
-	out := make([]RemoteDataSource, 0, len(bs))
-	for i, b := range bs {
-		if b.Name == "" {
-			return nil, fmt.Errorf("decoding data source list: item %d has no name", i)
-		}
-		out = append(out, b.normalise())
-	}
-	return out, nil
 }
 
 // parseInfo decodes GET /.

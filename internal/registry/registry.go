@@ -61,12 +61,14 @@ type Registry[C Lister] struct {
 	mu        sync.Mutex
 	clients   map[ID]cachedClient[C]
 	throttles map[ID]Throttle
-	// epochs counts the Forgets of each connection name. It keeps one
-	// number per name ever deleted (not per object: a name deleted and
-	// created again reuses its entry), which is what lets a reconcile that
-	// read a connection before its deletion be told apart from one that
-	// read its successor.
-	epochs map[ID]uint64
+	// epochs holds the current epoch of each connection name in use: a
+	// number drawn from lastEpoch when the name is first read after a
+	// Forget, and never drawn again. Forget deletes the name's entry, so
+	// that the next read draws a new number; a reconcile holding the old
+	// one is told apart from one that read the successor, and a deleted
+	// name leaves nothing behind.
+	epochs    map[ID]uint64
+	lastEpoch uint64
 }
 
 // ErrForgotten is returned by Client when the connection was forgotten
@@ -88,12 +90,32 @@ func New[C Lister](now func() time.Time) *Registry[C] {
 	}
 }
 
-// Epoch is id's epoch: how often it was forgotten. Read it before reading
-// the connection object and hand it to Client.
+// Epoch is id's epoch, which Forget ends. Read it before reading the
+// connection object and hand it to Client; when the object does not
+// exist, hand it to Release.
 func (r *Registry[C]) Epoch(id ID) uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.epochs[id]
+	e, ok := r.epochs[id]
+	if !ok {
+		r.lastEpoch++
+		e = r.lastEpoch
+		r.epochs[id] = e
+	}
+	return e
+}
+
+// Release drops id's epoch when the caller found no connection object and
+// nothing is cached for it, so that names that DataSources reference but
+// no connection has leave nothing behind either. A reconcile that read
+// the same epoch and found the object (it was created in between) is told
+// ErrForgotten and runs again on the creation's event.
+func (r *Registry[C]) Release(id ID, epoch uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, cached := r.clients[id]; !cached && r.epochs[id] == epoch {
+		delete(r.epochs, id)
+	}
 }
 
 // Live reports whether id was not forgotten since epoch.
@@ -171,7 +193,7 @@ func (r *Registry[C]) ClearThrottle(id ID) {
 // back under the same name pointing at another cluster, and ends its epoch.
 func (r *Registry[C]) Forget(id ID) {
 	r.mu.Lock()
-	r.epochs[id]++
+	delete(r.epochs, id)
 	delete(r.clients, id)
 	delete(r.throttles, id)
 	r.mu.Unlock()

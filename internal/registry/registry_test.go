@@ -19,6 +19,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -129,5 +130,38 @@ func TestIDString(t *testing.T) {
 	}
 	if got := (ID{Kind: "ClusterOpenSearchConnection", Name: "shared"}).String(); got != "ClusterOpenSearchConnection/shared" {
 		t.Errorf("cluster ID = %q", got)
+	}
+}
+
+// A deleted connection, and a name no connection has, leave no entry
+// behind, however many come and go.
+func TestForgottenNamesLeaveNothing(t *testing.T) {
+	r := New[namedClient](time.Now)
+	for i := range 1000 {
+		id := ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: fmt.Sprint("conn-", i)}
+		e := r.Epoch(id)
+		if _, err := r.Client(id, e, "h", func(*namedClient) (namedClient, error) { return namedClient{"c"}, nil }); err != nil {
+			t.Fatal(err)
+		}
+		r.Forget(id)
+		missing := ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: fmt.Sprint("missing-", i)}
+		r.Release(missing, r.Epoch(missing))
+	}
+	if n := len(r.epochs); n != 0 {
+		t.Fatalf("%d entries left behind", n)
+	}
+}
+
+// Release keeps the epoch of a connection whose client is cached: a
+// reconcile that missed the object in a stale cache must not end it.
+func TestReleaseKeepsCachedConnections(t *testing.T) {
+	r := New[namedClient](time.Now)
+	e := r.Epoch(testConn)
+	if _, err := r.Client(testConn, e, "h", func(*namedClient) (namedClient, error) { return namedClient{"c"}, nil }); err != nil {
+		t.Fatal(err)
+	}
+	r.Release(testConn, r.Epoch(testConn))
+	if !r.Live(testConn, e) {
+		t.Fatal("Release ended the epoch of a cached connection")
 	}
 }

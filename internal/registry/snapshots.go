@@ -18,6 +18,7 @@ package registry
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"time"
 
@@ -33,6 +34,11 @@ type Snapshot struct {
 	// a connection whose endpoint was edited has no list of the new one yet.
 	Source string
 	Items  map[string]opensearch.RemoteDataSource
+	// Generation counts the changes in what the connection's lists showed:
+	// a stored snapshot keeps the generation of the one it replaces when
+	// their items are equal, and takes the next one otherwise. Whoever
+	// acts on a list can tell from it whether there is anything new.
+	Generation uint64
 }
 
 // Snapshots holds the latest list of each connection's data sources, so
@@ -120,6 +126,7 @@ func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
 		delete(s.inflight, conn)
 		if err == nil {
 			if cur := s.latest[conn]; cur == nil || cur.Source != call.source || cur.FetchedAt.Before(call.snap.FetchedAt) {
+				call.snap.Generation = nextGeneration(cur, call.snap)
 				s.latest[conn] = call.snap
 			}
 		}
@@ -135,4 +142,15 @@ func (s *Snapshots) Forget(conn ID) {
 	defer s.mu.Unlock()
 	delete(s.latest, conn)
 	delete(s.inflight, conn)
+}
+
+// nextGeneration is the generation of next, which replaces cur.
+func nextGeneration(cur, next *Snapshot) uint64 {
+	switch {
+	case cur == nil:
+		return 1
+	case reflect.DeepEqual(cur.Items, next.Items):
+		return cur.Generation
+	}
+	return cur.Generation + 1
 }

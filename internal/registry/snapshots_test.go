@@ -343,3 +343,30 @@ func TestSnapshotsAnswerOnlyForTheirCluster(t *testing.T) {
 		t.Errorf("the old cluster's list is still the latest after a list of the new one")
 	}
 }
+
+// A list that shows what the one before showed keeps its generation; one
+// that shows a change takes the next.
+func TestSnapshotGenerationCountsChanges(t *testing.T) {
+	clock := &stClock{t: stT0}
+	s := NewSnapshots(clock.now)
+	api := &listerStub{items: []opensearch.RemoteDataSource{{Name: "a", Properties: map[string]string{"k": "v"}}}}
+	fetch := func(at time.Time) uint64 {
+		t.Helper()
+		clock.set(at)
+		snap, err := s.Fresh(stCtx(t), testConn, testSource, api, at.Add(-time.Nanosecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap.Generation
+	}
+	if g := fetch(stT0); g != 1 {
+		t.Fatalf("first list: generation %d, want 1", g)
+	}
+	if g := fetch(stT1); g != 1 {
+		t.Fatalf("the same list again: generation %d, want 1", g)
+	}
+	api.items = []opensearch.RemoteDataSource{{Name: "a", Properties: map[string]string{"k": "changed"}}}
+	if g := fetch(stT1.Add(time.Minute)); g != 2 {
+		t.Fatalf("a changed list: generation %d, want 2", g)
+	}
+}

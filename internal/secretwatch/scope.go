@@ -30,6 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -88,19 +89,7 @@ func (w *Watcher) startWatch(key string) *scopeWatch {
 	client := w.metadata.Resource(secretsResource).Namespace(key)
 	lw := cache.ToListWatcherWithWatchListSemantics(&cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-			list, err := client.List(ctx, opts)
-			w.listed(sw, err)
-			if err != nil {
-				return nil, err
-			}
-			var kept []metav1.PartialObjectMetadata
-			for i := range list.Items {
-				if w.references(sw, &list.Items[i]) {
-					kept = append(kept, list.Items[i])
-				}
-			}
-			list.Items = kept
-			return list, nil
+			return w.listReferenced(ctx, client, sw, opts)
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			events, err := client.Watch(ctx, opts)
@@ -120,6 +109,47 @@ func (w *Watcher) startWatch(key string) *scopeWatch {
 		cache.ReflectorOptions{Name: name})
 	go reflector.RunWithContext(ctx)
 	return sw
+}
+
+// listPageSize is how many Secrets one list request asks for: enough that
+// a cluster of thousands lists in a few requests, few enough that the
+// metadata of one page (managedFields included) stays small.
+const listPageSize = 500
+
+// listReferenced lists the scope's Secrets a page at a time, keeping of
+// each page only the Secrets something references, so that at most one
+// page of other Secrets' metadata is held at once. The reflector's first
+// list asks for any version ("0"), which the API server answers from its
+// cache in one piece whatever the limit; the pages are read consistently
+// instead, and the list carries the version of its first page.
+func (w *Watcher) listReferenced(ctx context.Context, client metadata.ResourceInterface, sw *scopeWatch,
+	opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
+	opts.Limit, opts.Continue = w.pageSize, ""
+	if opts.ResourceVersion == "0" {
+		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+	}
+	out := &metav1.PartialObjectMetadataList{}
+	for {
+		page, err := client.List(ctx, opts)
+		w.listed(sw, err)
+		if err != nil {
+			return nil, err
+		}
+		if out.ResourceVersion == "" {
+			out.ListMeta = page.ListMeta
+		}
+		for i := range page.Items {
+			if w.references(sw, &page.Items[i]) {
+				out.Items = append(out.Items, page.Items[i])
+			}
+		}
+		if page.Continue == "" {
+			out.Continue, out.RemainingItemCount = "", nil
+			return out, nil
+		}
+		// A continued list takes the version from its token.
+		opts.Continue, opts.ResourceVersion, opts.ResourceVersionMatch = page.Continue, "", ""
+	}
 }
 
 // keep passes a watch's bookmarks and errors, and its reports of

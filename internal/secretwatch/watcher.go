@@ -52,6 +52,8 @@ type Owner struct {
 type Watcher struct {
 	kube     kubernetes.Interface
 	metadata metadata.Interface
+	// pageSize is how many Secrets one list request asks for.
+	pageSize int64
 
 	// started is closed when Start has set ctx and clusterWide.
 	started chan struct{}
@@ -92,6 +94,7 @@ func New(kube kubernetes.Interface, meta metadata.Interface) *Watcher {
 	return &Watcher{
 		kube:     kube,
 		metadata: meta,
+		pageSize: listPageSize,
 		started:  make(chan struct{}),
 		watches:  map[string]*scopeWatch{},
 		entries:  map[types.NamespacedName]*entry{},

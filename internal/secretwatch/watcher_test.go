@@ -33,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	clientfeatures "k8s.io/client-go/features"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/metadata"
@@ -70,6 +71,8 @@ type requests struct {
 	mu      sync.Mutex
 	watches int
 	gets    int
+	// limits are the page sizes the lists asked for, "" for none.
+	limits []string
 	// versions are the resourceVersions the GETs asked for, "" for a
 	// quorum read.
 	versions []string
@@ -82,6 +85,8 @@ func (r *requests) wrap(rt http.RoundTripper) http.RoundTripper {
 			switch {
 			case req.URL.Query().Get("watch") == "true":
 				r.watches++
+			case strings.HasSuffix(req.URL.Path, "/secrets"):
+				r.limits = append(r.limits, req.URL.Query().Get("limit"))
 			case !strings.HasSuffix(req.URL.Path, "/secrets"):
 				r.gets++
 				r.versions = append(r.versions, req.URL.Query().Get("resourceVersion"))
@@ -126,10 +131,16 @@ func start(t *testing.T) *harness { return startAs(t, cfg) }
 
 func startAs(t *testing.T, as *rest.Config) *harness {
 	t.Helper()
+	return startWith(t, as, func(*Watcher) {})
+}
+
+func startWith(t *testing.T, as *rest.Config, configure func(*Watcher)) *harness {
+	t.Helper()
 	reqs := &requests{}
 	counted := rest.CopyConfig(as)
 	counted.WrapTransport = reqs.wrap
 	w := New(kubernetes.NewForConfigOrDie(counted), metadata.NewForConfigOrDie(counted))
+	configure(w)
 	events := w.Subscribe("Test", func(nn types.NamespacedName) event.GenericEvent {
 		return event.GenericEvent{Object: &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}}}
 	})
@@ -254,6 +265,47 @@ func TestOneWatchHowManySecretsSoEver(t *testing.T) {
 		t.Fatalf("%d Secrets referenced in 2 namespaces: Watches()=%d and %d watch requests, want 1 and 1",
 			n+1, h.w.Watches(), watches)
 	}
+}
+
+// The first list of Secret metadata is read in pages, whatever the
+// reflector asks for, and still sees every referenced Secret. The manager
+// lists and then watches (it turns client-go's streaming lists off), and
+// so does this test.
+func TestFirstListIsPaged(t *testing.T) {
+	gates := clientfeatures.FeatureGates()
+	clientfeatures.ReplaceFeatureGates(listThenWatch{gates})
+	t.Cleanup(func() { clientfeatures.ReplaceFeatureGates(gates) })
+	h := startPaged(t, 10)
+	ns := newNamespace(t, h)
+	for i := range 35 {
+		h.put(t, ns, fmt.Sprintf("s%02d", i), "v")
+	}
+	h.put(t, ns, "referenced", "before")
+	if s := h.get(t, "o", types.NamespacedName{Namespace: ns, Name: "referenced"}); string(s.Data["password"]) != "before" {
+		t.Fatalf("Get = %v", s)
+	}
+	h.requests.mu.Lock()
+	limits := slices.Clone(h.requests.limits)
+	h.requests.mu.Unlock()
+	if len(limits) < 4 || slices.ContainsFunc(limits, func(l string) bool { return l != "10" }) {
+		t.Fatalf("list requests asked for pages of %q; want at least 4 pages of 10 for 36 Secrets", limits)
+	}
+	h.put(t, ns, "referenced", "after")
+	h.expectEvents(t, "o")
+}
+
+// listThenWatch is client-go's feature gates with streaming lists off.
+type listThenWatch struct{ clientfeatures.Gates }
+
+func (g listThenWatch) Enabled(f clientfeatures.Feature) bool {
+	return f != clientfeatures.WatchListClient && g.Gates.Enabled(f)
+}
+
+// startPaged starts a watcher whose lists ask for pageSize Secrets at a
+// time.
+func startPaged(t *testing.T, pageSize int64) *harness {
+	t.Helper()
+	return startWith(t, cfg, func(w *Watcher) { w.pageSize = pageSize })
 }
 
 func TestOneWatchPerNamespaceWithoutClusterWideRBAC(t *testing.T) {

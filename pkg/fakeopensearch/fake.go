@@ -46,8 +46,8 @@ limitations under the License.
 //     person with the OpenSearch API would; Stored and StoredNames inspect
 //     them (secrets included); Count and CountMethod say which requests
 //     arrived.
-//   - FailNext, FailRate, SetOutage, SetLatency, SetEnabled, SetLimit and
-//     Forbid inject the faults and settings a real cluster has; a Fault
+//   - FailNext, FailRate, SetOutage, SetLatency, SetOpLatency, SetEnabled,
+//     SetLimit and Forbid inject the faults and settings a real cluster has; a Fault
 //     with a Body plays a proxy's page in place of OpenSearch's answer.
 //   - Options.Username and Password require basic auth; Options.SigV4
 //     requires AWS SigV4 signatures instead, as Amazon OpenSearch Service
@@ -214,6 +214,7 @@ type Server struct {
 	limit     int
 	forbidden map[string]bool
 	latency   time.Duration
+	opLatency map[Op]time.Duration
 	failNext  int
 	failNextF Fault
 	failRate  float64
@@ -367,6 +368,7 @@ func (s *Server) resetLocked() {
 	}
 	s.forbidden = map[string]bool{}
 	s.latency = 0
+	s.opLatency = map[Op]time.Duration{}
 	s.failNext = 0
 	s.failNextF = Fault{}
 	s.failRate = 0
@@ -502,6 +504,16 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// SetOpLatency delays every request of op by d, on top of SetLatency's
+// delay: a cluster that answers reads at once but stalls writes (a full
+// disk, a red index) is SetOpLatency(OpCreate, d) and the same for OpUpdate.
+// d of zero ends the delay.
+func (s *Server) SetOpLatency(op Op, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opLatency[op] = d
 }
 
 // FailNext makes the next n data source API requests fail with f

@@ -266,6 +266,28 @@ func TestLatency(t *testing.T) {
 	s.SetLatency(0)
 }
 
+// SetOpLatency stalls one operation and leaves the others alone.
+func TestOpLatency(t *testing.T) {
+	s := start(t, Options{})
+	s.SetOpLatency(OpCreate, 300*time.Millisecond)
+	began := time.Now()
+	call(t, nil, "GET", s.URL()+BasePath, "")
+	if d := time.Since(began); d > 150*time.Millisecond {
+		t.Errorf("a list took %v while only creates stall", d)
+	}
+	began = time.Now()
+	call(t, nil, "POST", s.URL()+BasePath, `{"name":"x","connector":"prometheus","properties":{"prometheus.uri":"http://p:9090"}}`)
+	if d := time.Since(began); d < 300*time.Millisecond {
+		t.Errorf("a create took %v, want >= 300ms", d)
+	}
+	s.SetOpLatency(OpCreate, 0)
+	began = time.Now()
+	call(t, nil, "POST", s.URL()+BasePath, `{"name":"y","connector":"prometheus","properties":{"prometheus.uri":"http://p:9090"}}`)
+	if d := time.Since(began); d > 150*time.Millisecond {
+		t.Errorf("a create took %v after the stall ended", d)
+	}
+}
+
 func TestSeedMutateRemove(t *testing.T) {
 	s := start(t, Options{})
 	u := s.URL() + BasePath
@@ -518,5 +540,23 @@ func TestClusterUUID(t *testing.T) {
 	alias := New(Options{ClusterUUID: a.ClusterUUID()})
 	if info(alias) != info(a) {
 		t.Errorf("a fake given another's ClusterUUID reports %q, want %q", info(alias), info(a))
+	}
+}
+
+func TestSameSecret(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+		same      bool
+	}{
+		{"operator-pass", "operator-pass", true},
+		{"", "", true},
+		{"operator-pas", "operator-pass", false},
+		{"operator-passs", "operator-pass", false},
+		{"OPERATOR-PASS", "operator-pass", false},
+		{"", "operator-pass", false},
+	} {
+		if got := sameSecret(tc.got, tc.want); got != tc.same {
+			t.Errorf("sameSecret(%q, %q) = %t", tc.got, tc.want, got)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func (s *Server) verifySigV4(r *http.Request) *apiError {
 		return awsErr(msgIncompleteHeader)
 	}
 	if got.accessKeyID != cfg.AccessKeyID ||
-		(cfg.SessionToken != "" && r.Header.Get("X-Amz-Security-Token") != cfg.SessionToken) {
+		(cfg.SessionToken != "" && !sameSecret(r.Header.Get("X-Amz-Security-Token"), cfg.SessionToken)) {
 		return awsErr(msgInvalidToken)
 	}
 	if got.region != cfg.Region {

@@ -47,7 +47,8 @@ var allOptions = map[string]any{
 	"serviceAccount":   map[string]any{"annotations": map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/ds"}},
 	"rbac":             map[string]any{"aggregateToView": false, "aggregateToEdit": false},
 	"metrics":          map[string]any{"port": 9443, "service": map[string]any{"annotations": map[string]any{"a": "b"}}},
-	"serviceMonitor":   map[string]any{"enabled": true, "interval": "15s", "scrapeTimeout": "10s", "labels": map[string]any{"release": "prometheus"}},
+	"serviceMonitor": map[string]any{"enabled": true, "interval": "15s", "scrapeTimeout": "10s", "labels": map[string]any{"release": "prometheus"},
+		"tls": map[string]any{"caSecret": map[string]any{"name": "metrics-ca"}}},
 	"networkPolicy": map[string]any{"enabled": true, "openSearch": map[string]any{
 		"peers": []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "opensearch"}}}},
 		"ports": []any{9200, 443},
@@ -182,7 +183,8 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 		if len(find(objs, "ValidatingAdmissionPolicy", "")) != 1 || len(find(objs, "ValidatingAdmissionPolicyBinding", "")) != 1 {
 			t.Error("the admission policy is not rendered")
 		}
-		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16"} {
+		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16",
+			"--max-requests-per-connection=0", "--min-resync-period=10s", "--max-request-timeout=30s"} {
 			if !slices.Contains(args, want) {
 				t.Errorf("args %v lack %s", args, want)
 			}
@@ -270,6 +272,24 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 	}
 }
 
+// checkServiceMonitorVerifies checks that the ServiceMonitor verifies the
+// metrics certificate with the CA the values name, for the metrics
+// Service's name, and does not skip verification.
+func checkServiceMonitorVerifies(t *testing.T, monitors []*unstructured.Unstructured) {
+	t.Helper()
+	if len(monitors) != 1 {
+		t.Fatalf("%d ServiceMonitors", len(monitors))
+	}
+	endpoints, _, _ := unstructured.NestedSlice(monitors[0].Object, "spec", "endpoints")
+	tls, _, _ := unstructured.NestedMap(endpoints[0].(map[string]any), "tlsConfig")
+	ca, _, _ := unstructured.NestedString(tls, "ca", "secret", "name")
+	server, _, _ := unstructured.NestedString(tls, "serverName")
+	if skip, _, _ := unstructured.NestedBool(tls, "insecureSkipVerify"); skip || ca != "metrics-ca" ||
+		server != "ds-opensearch-datasource-operator-metrics."+releaseNamespace+".svc" {
+		t.Errorf("the ServiceMonitor's tlsConfig %v does not verify the metrics certificate", tls)
+	}
+}
+
 func checkAllOptions(t *testing.T, objs []*unstructured.Unstructured, d *unstructured.Unstructured) {
 	t.Helper()
 	image, _, _ := unstructured.NestedString(firstContainer(t, d), "image")
@@ -299,6 +319,7 @@ func checkAllOptions(t *testing.T, objs []*unstructured.Unstructured, d *unstruc
 			t.Errorf("no %s", kind)
 		}
 	}
+	checkServiceMonitorVerifies(t, find(objs, "ServiceMonitor", ""))
 	if len(find(objs, "ConfigMap", "ds-extra")) != 1 || len(find(objs, "ConfigMap", "extra-string")) != 1 {
 		t.Error("extraObjects are not rendered")
 	}
@@ -319,10 +340,11 @@ func checkAllOptions(t *testing.T, objs []*unstructured.Unstructured, d *unstruc
 func TestChartRefusesUnsafeValues(t *testing.T) {
 	c := loadChart(t)
 	for name, values := range map[string]map[string]any{
-		"replicas without leader election": {"replicas": 2, "leaderElection": map[string]any{"enabled": false}},
-		"metrics on the probe port":        {"metrics": map[string]any{"port": 8081}},
-		"PDB with both bounds":             {"podDisruptionBudget": map[string]any{"enabled": true, "minAvailable": 1, "maxUnavailable": 1}},
-		"no ServiceAccount name":           {"serviceAccount": map[string]any{"create": false}},
+		"replicas without leader election":  {"replicas": 2, "leaderElection": map[string]any{"enabled": false}},
+		"metrics on the probe port":         {"metrics": map[string]any{"port": 8081}},
+		"PDB with both bounds":              {"podDisruptionBudget": map[string]any{"enabled": true, "minAvailable": 1, "maxUnavailable": 1}},
+		"no ServiceAccount name":            {"serviceAccount": map[string]any{"create": false}},
+		"ServiceMonitor that cannot verify": {"serviceMonitor": map[string]any{"enabled": true}},
 	} {
 		if _, err := render(c, values); err == nil {
 			t.Errorf("%s: rendered", name)

@@ -71,8 +71,13 @@ func loadChart(t *testing.T) *chart.Chart {
 // render renders the chart as `helm template` does and returns its objects
 // in file order.
 func render(c *chart.Chart, values map[string]any) ([]*unstructured.Unstructured, error) {
+	return renderAs(c, "ds", values)
+}
+
+// renderAs renders the chart as the release named release.
+func renderAs(c *chart.Chart, release string, values map[string]any) ([]*unstructured.Unstructured, error) {
 	vals, err := util.ToRenderValues(c, values, common.ReleaseOptions{
-		Name: "ds", Namespace: releaseNamespace, Revision: 1, IsInstall: true,
+		Name: release, Namespace: releaseNamespace, Revision: 1, IsInstall: true,
 	}, nil)
 	if err != nil {
 		return nil, err

@@ -95,6 +95,50 @@ func TestChartShards(t *testing.T) {
 	k.dryRunApply(t, objs)
 }
 
+// TestChartLeasesPerRelease: two releases in one namespace, sharded or not,
+// elect their leaders on Leases of their own, and a release named after the
+// chart keeps the Lease names earlier releases used.
+func TestChartLeasesPerRelease(t *testing.T) {
+	c := loadChart(t)
+	leases := func(release string, values map[string]any) []string {
+		t.Helper()
+		objs, err := renderAs(c, release, values)
+		if err != nil {
+			t.Fatalf("render %s: %v", release, err)
+		}
+		var ids []string
+		for _, d := range find(objs, "Deployment", "") {
+			id := "opensearch-datasource-operator.datasource-operator.io" // the manager's default
+			for _, a := range containerArgs(t, d) {
+				if v, ok := strings.CutPrefix(a, "--leader-election-id="); ok {
+					id = v
+				}
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	for name, values := range map[string]map[string]any{"single": {}, "sharded": shardValues} {
+		t.Run(name, func(t *testing.T) {
+			first, second := leases("ds", values), leases("other", values)
+			for _, id := range first {
+				if slices.Contains(second, id) {
+					t.Errorf("releases ds and other both elect on Lease %s", id)
+				}
+			}
+		})
+	}
+	if got := leases("opensearch-datasource-operator", map[string]any{}); !slices.Equal(got, []string{"opensearch-datasource-operator.datasource-operator.io"}) {
+		t.Errorf("a release named after the chart elects on %v, not the Lease it used before", got)
+	}
+	got := leases("opensearch-datasource-operator", shardValues)
+	slices.Sort(got)
+	if want := []string{"main.opensearch-datasource-operator.datasource-operator.io",
+		"shard1.opensearch-datasource-operator.datasource-operator.io"}; !slices.Equal(got, want) {
+		t.Errorf("shards of a release named after the chart elect on %v, want %v", got, want)
+	}
+}
+
 // checkShardSelector checks that d's pods carry its shard's label, that
 // its selector needs that label, and that no other Deployment's selector
 // matches d's pods (two Deployments would otherwise fight over them).

@@ -86,9 +86,11 @@ spec:
         {{- end }}
         {{- if $root.Values.leaderElection.enabled }}
         - --leader-elect
-        {{- with $shard.name }}
-        - --leader-election-id={{ . }}.opensearch-datasource-operator.datasource-operator.io
-        {{- end }}
+        {{- /* One Lease per release and shard: two releases in a namespace
+        must not elect one leader between them. For a release named after the
+        chart this is the name releases before it used, so an upgrade keeps
+        its Lease. */}}
+        - --leader-election-id={{ with $shard.name }}{{ . }}.{{ end }}{{ include "opensearch-datasource-operator.fullname" $root }}.datasource-operator.io
         {{- end }}
         {{- with $shard.selector }}
         - {{ printf "--watch-label-selector=%s" . | quote }}
@@ -98,6 +100,9 @@ spec:
         {{- end }}
         - --max-concurrent-reconciles={{ $root.Values.maxConcurrentReconciles }}
         - --default-resync-period={{ $root.Values.defaultResyncPeriod }}
+        - --max-requests-per-connection={{ $root.Values.maxRequestsPerConnection }}
+        - --min-resync-period={{ $root.Values.minResyncPeriod }}
+        - --max-request-timeout={{ $root.Values.maxRequestTimeout }}
         - --zap-log-level={{ $root.Values.logLevel }}
         {{- range $root.Values.extraArgs }}
         - {{ . }}
