@@ -82,6 +82,13 @@ type readyWatch struct {
 
 func watchReady(objs ...client.Object) *readyWatch {
 	w := &readyWatch{stop: make(chan struct{}), done: make(chan struct{})}
+	// The sampler reads copies taken here: the spec goes on reading into
+	// objs while it samples.
+	own := make([]client.Object, len(objs))
+	for i, obj := range objs {
+		own[i] = obj.DeepCopyObject().(client.Object)
+	}
+	objs = own
 	go func() {
 		defer GinkgoRecover()
 		defer close(w.done)
