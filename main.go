@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Command manager runs the OpenSearch data source operator; "manager
-// export" prints a cluster's data sources as DataSource manifests.
+// export" prints a cluster's data sources as DataSource manifests and
+// "manager version" what the build stamped (internal/version).
 package main
 
 import (
@@ -35,6 +36,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/version"
 )
 
 // flags are the manager's command line.
@@ -52,6 +54,7 @@ type flags struct {
 	defaultResync, maxRetryAfter       time.Duration
 	reconcileTimeout                   time.Duration
 	zap                                zap.Options
+	version                            bool
 }
 
 func main() {
@@ -60,6 +63,9 @@ func main() {
 	}
 	listThenWatch(os.LookupEnv)
 	f := parseFlags()
+	if code, done := command(flag.CommandLine, f.version, os.Stdout, os.Stderr); done {
+		os.Exit(code)
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&f.zap)))
 	if err := run(f); err != nil {
 		ctrl.Log.WithName("setup").Error(err, "manager stopped")
@@ -97,6 +103,8 @@ func parseFlags() *flags {
 		"Longest a server's 429 Retry-After holds a connection's requests; longer asks are cut to this.")
 	flag.DurationVar(&f.reconcileTimeout, "reconcile-timeout", 5*time.Minute, "Longest one reconcile may take, whatever the servers do.")
 	f.zap.BindFlags(flag.CommandLine) // --zap-log-level, --zap-devel, --zap-encoder, ...
+	flag.BoolVar(&f.version, "version", false, "Print the version, commit and build date, and exit.")
+	flag.CommandLine.Usage = func() { printUsage(flag.CommandLine) }
 	flag.Parse()
 	return f
 }
@@ -118,7 +126,11 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), opts)
+	cfg := ctrl.GetConfigOrDie()
+	// The API server's request logs, audit events and managedFields name
+	// the operator and its release rather than the binary's file name.
+	cfg.UserAgent = version.Get().UserAgent()
+	mgr, err := ctrl.NewManager(cfg, opts)
 	if err != nil {
 		return err
 	}
