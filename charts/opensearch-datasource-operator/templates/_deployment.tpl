@@ -7,6 +7,7 @@ single Deployment that reconciles everything.
 {{- $root := .root }}
 {{- $shard := .shard }}
 {{- $watch := include "opensearch-datasource-operator.watchNamespaces" $root }}
+{{- $metricsCert := and $root.Values.metrics.enabled $root.Values.metrics.secure $root.Values.metrics.cert.secretName }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -81,6 +82,11 @@ spec:
         {{- if $root.Values.metrics.enabled }}
         - --metrics-bind-address=:{{ $root.Values.metrics.port }}
         - --metrics-secure={{ $root.Values.metrics.secure }}
+        {{- if $metricsCert }}
+        - --metrics-cert-path=/var/run/metrics-certs
+        - {{ printf "--metrics-cert-name=%s" $root.Values.metrics.cert.certName | quote }}
+        - {{ printf "--metrics-cert-key=%s" $root.Values.metrics.cert.keyName | quote }}
+        {{- end }}
         {{- else }}
         - --metrics-bind-address=0
         {{- end }}
@@ -98,6 +104,8 @@ spec:
         {{- end }}
         - --max-concurrent-reconciles={{ $root.Values.maxConcurrentReconciles }}
         - --default-resync-period={{ $root.Values.defaultResyncPeriod }}
+        - --max-retry-after={{ $root.Values.maxRetryAfter }}
+        - --reconcile-timeout={{ $root.Values.reconcileTimeout }}
         - --zap-log-level={{ $root.Values.logLevel }}
         {{- range $root.Values.extraArgs }}
         - {{ . }}
@@ -131,6 +139,18 @@ spec:
         resources:
           {{- toYaml . | nindent 10 }}
         {{- end }}
+        {{- if $metricsCert }}
+        volumeMounts:
+        - name: metrics-certs
+          mountPath: /var/run/metrics-certs
+          readOnly: true
+        {{- end }}
+      {{- if $metricsCert }}
+      volumes:
+      - name: metrics-certs
+        secret:
+          secretName: {{ $root.Values.metrics.cert.secretName }}
+      {{- end }}
       # Longer than the manager's graceful shutdown (controllers.GracefulShutdownTimeout,
       # 30s) plus the Lease hand-over, so a stopping leader is never killed mid-release.
       terminationGracePeriodSeconds: 45
