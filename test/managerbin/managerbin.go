@@ -77,11 +77,13 @@ func Start(t *testing.T, root, kubeconfig string, args ...string) *Process {
 }
 
 // Build builds the manager from the repository at root and returns the
-// binary's path, for suites that run several managers.
-func Build(t *testing.T, root string) string {
+// binary's path, for suites that run several managers. buildFlags go to
+// go build before the package, e.g. "-ldflags", "-X …".
+func Build(t *testing.T, root string, buildFlags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "manager")
-	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
+	args := append(append([]string{"build", "-o", bin}, buildFlags...), root)
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
