@@ -47,7 +47,14 @@ type Process struct {
 // that kubectl and the manager process can use. Both stop when the test ends.
 func ControlPlane(t *testing.T, root, user string) (*rest.Config, string) {
 	t.Helper()
-	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
+	return ControlPlaneWithCRDs(t, filepath.Join(root, "config", "crd", "bases"), user)
+}
+
+// ControlPlaneWithCRDs is ControlPlane with the CRDs of crdDir, for a
+// suite that starts from the CRDs an earlier release installed.
+func ControlPlaneWithCRDs(t *testing.T, crdDir, user string) (*rest.Config, string) {
+	t.Helper()
+	env := &envtest.Environment{CRDDirectoryPaths: []string{crdDir}, ErrorIfCRDPathMissing: true}
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatalf("starting envtest: %v", err)
