@@ -147,6 +147,10 @@ build: manifests generate fmt vet ## Build the manager binary into bin/manager, 
 run: manifests generate fmt vet ## Run the manager (go run .) against the cluster in ~/.kube/config; RUN_ARGS are its flags.
 	go run -ldflags "$(LDFLAGS)" $(MAIN_PKG) $(RUN_ARGS)
 
+.PHONY: docker-push
+docker-push: ## Push the manager image IMG (needs a Docker engine).
+	docker push $(IMG)
+
 .PHONY: docker-build
 docker-build: ## Build the manager image IMG, stamped with VERSION, COMMIT and BUILD_DATE (needs a Docker engine).
 	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(BUILD_DATE) -t $(IMG) .
@@ -175,6 +179,23 @@ build-installer: manifests kustomize ## Render CRDs, admission policy, RBAC, man
 	mkdir -p dist
 	$(render-default) > dist/install.yaml.tmp
 	mv dist/install.yaml.tmp dist/install.yaml
+
+RELEASE_DIR = dist/release/$(VERSION)
+
+# A release's artifacts, for a GitHub release or any file server. The
+# image (make docker-build docker-push IMG=$(IMAGE_REPO):$(VERSION)
+# VERSION=$(VERSION)) is built apart, where there is a container engine.
+.PHONY: release
+release: override IMG = $(IMAGE_REPO):$(VERSION)
+release: manifests kustomize ## Write dist/release/VERSION/: install.yaml with image IMAGE_REPO:VERSION, the Helm chart package (version and appVersion VERSION), SHA256SUMS. Needs VERSION=x.y.z.
+	@if ! echo '$(VERSION)' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$$'; then \
+		echo "make release needs VERSION=x.y.z (SemVer, no v), not '$(VERSION)'"; exit 1; fi
+	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
+	$(render-default) > $(RELEASE_DIR)/install.yaml
+	go run ./hack/chart-package -chart charts/opensearch-datasource-operator -version $(VERSION) \
+		-out $(RELEASE_DIR) -mtime $$(git log -1 --format=%ct)
+	cd $(RELEASE_DIR) && sha256sum install.yaml *.tgz > SHA256SUMS
+	@echo "release $(VERSION) in $(RELEASE_DIR):" && ls -l $(RELEASE_DIR)
 
 .PHONY: deploy
 deploy: manifests kustomize ## Deploy the operator (CRDs, admission policy, RBAC, manager, metrics Service) with image IMG.
