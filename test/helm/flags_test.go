@@ -17,10 +17,12 @@ limitations under the License.
 package helm
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
+	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -33,6 +35,7 @@ func TestChartManagerFlags(t *testing.T) {
 	cert := map[string]any{"secretName": "metrics-tls", "certName": "cert.pem", "keyName": "key.pem"}
 	for _, tc := range []struct {
 		name      string
+		earlier   bool // the chart's defaults lack the new keys, as after `helm upgrade --reuse-values` from an earlier chart
 		values    map[string]any
 		want      []string // flags that must be passed
 		absent    []string // flag names that must not be
@@ -40,6 +43,8 @@ func TestChartManagerFlags(t *testing.T) {
 	}{
 		{name: "defaults", want: []string{"--max-retry-after=5m", "--reconcile-timeout=5m"},
 			absent: []string{"--metrics-cert-path", "--metrics-cert-name", "--metrics-cert-key"}},
+		{name: "values of an earlier chart", earlier: true, want: []string{"--max-retry-after=5m", "--reconcile-timeout=5m"},
+			absent: []string{"--metrics-cert-path"}},
 		{name: "set", values: map[string]any{"maxRetryAfter": "2m", "reconcileTimeout": "90s"},
 			want: []string{"--max-retry-after=2m", "--reconcile-timeout=90s"}},
 		{name: "metrics certificate", values: map[string]any{"metrics": map[string]any{"cert": cert}},
@@ -51,6 +56,10 @@ func TestChartManagerFlags(t *testing.T) {
 			absent: []string{"--metrics-cert-path"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			c := c
+			if tc.earlier {
+				c = withoutDefaults(t, c, "maxRetryAfter", "reconcileTimeout", "metrics.cert")
+			}
 			objs, err := render(c, tc.values)
 			if err != nil {
 				t.Fatalf("render: %v", err)
@@ -72,6 +81,26 @@ func TestChartManagerFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withoutDefaults returns a copy of c whose values.yaml lacks keys
+// (dotted paths), as the values a release of an earlier chart stored.
+func withoutDefaults(t *testing.T, c *chart.Chart, keys ...string) *chart.Chart {
+	t.Helper()
+	data, err := json.Marshal(c.Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]any{}
+	if err := json.Unmarshal(data, &values); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		unstructured.RemoveNestedField(values, strings.Split(k, ".")...)
+	}
+	out := *c
+	out.Values = values
+	return &out
 }
 
 // metricsCertMount returns the Secret mounted read-only at the path the

@@ -7,7 +7,9 @@ single Deployment that reconciles everything.
 {{- $root := .root }}
 {{- $shard := .shard }}
 {{- $watch := include "opensearch-datasource-operator.watchNamespaces" $root }}
-{{- $metricsCert := and $root.Values.metrics.enabled $root.Values.metrics.secure $root.Values.metrics.cert.secretName }}
+{{- /* dig and default keep `helm upgrade --reuse-values` from an earlier chart, whose values lack these keys, working. */}}
+{{- $cert := dig "cert" dict $root.Values.metrics }}
+{{- $metricsCert := and $root.Values.metrics.enabled $root.Values.metrics.secure $cert.secretName }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -84,8 +86,8 @@ spec:
         - --metrics-secure={{ $root.Values.metrics.secure }}
         {{- if $metricsCert }}
         - --metrics-cert-path=/var/run/metrics-certs
-        - {{ printf "--metrics-cert-name=%s" $root.Values.metrics.cert.certName | quote }}
-        - {{ printf "--metrics-cert-key=%s" $root.Values.metrics.cert.keyName | quote }}
+        - {{ printf "--metrics-cert-name=%s" ($cert.certName | default "tls.crt") | quote }}
+        - {{ printf "--metrics-cert-key=%s" ($cert.keyName | default "tls.key") | quote }}
         {{- end }}
         {{- else }}
         - --metrics-bind-address=0
@@ -104,8 +106,8 @@ spec:
         {{- end }}
         - --max-concurrent-reconciles={{ $root.Values.maxConcurrentReconciles }}
         - --default-resync-period={{ $root.Values.defaultResyncPeriod }}
-        - --max-retry-after={{ $root.Values.maxRetryAfter }}
-        - --reconcile-timeout={{ $root.Values.reconcileTimeout }}
+        - --max-retry-after={{ $root.Values.maxRetryAfter | default "5m" }}
+        - --reconcile-timeout={{ $root.Values.reconcileTimeout | default "5m" }}
         - --zap-log-level={{ $root.Values.logLevel }}
         {{- range $root.Values.extraArgs }}
         - {{ . }}
@@ -149,7 +151,7 @@ spec:
       volumes:
       - name: metrics-certs
         secret:
-          secretName: {{ $root.Values.metrics.cert.secretName }}
+          secretName: {{ $cert.secretName }}
       {{- end }}
       # Longer than the manager's graceful shutdown (controllers.GracefulShutdownTimeout,
       # 30s) plus the Lease hand-over, so a stopping leader is never killed mid-release.
