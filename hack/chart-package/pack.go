@@ -21,6 +21,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -48,11 +49,11 @@ func setVersions(chartYAML []byte, version string) (out []byte, name string, err
 	}
 	m := nameLine.FindSubmatch(chartYAML)
 	if m == nil {
-		return nil, "", fmt.Errorf("Chart.yaml has no name")
+		return nil, "", errors.New("the chart's Chart.yaml has no name")
 	}
 	for _, re := range []*regexp.Regexp{versionLine, appVersionLine} {
 		if len(re.FindAll(chartYAML, -1)) != 1 {
-			return nil, "", fmt.Errorf("Chart.yaml needs exactly one line matching %s", re)
+			return nil, "", fmt.Errorf("the chart's Chart.yaml needs exactly one line matching %s", re)
 		}
 	}
 	out = versionLine.ReplaceAll(chartYAML, []byte("version: "+version))

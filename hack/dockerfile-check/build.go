@@ -53,7 +53,7 @@ func check(contextDir, name string, buildArgs map[string]string, log io.Writer) 
 	s := &stageRun{context: contextDir, files: files, rootfs: rootfs, workdir: "/", args: map[string]string{}, buildArgs: buildArgs, log: log}
 	for _, in := range steps[1:] {
 		if err := s.step(in); err != nil {
-			return fmt.Errorf("Dockerfile line %d (%s): %w", in.line, in.cmd, err)
+			return fmt.Errorf("line %d of the Dockerfile (%s): %w", in.line, in.cmd, err)
 		}
 	}
 	return nil
@@ -84,7 +84,7 @@ func checkGoImage(from instruction, goModPath string) error {
 		return errors.New("go.mod has no go directive")
 	}
 	if goversion.Compare("go"+tag, "go"+want) < 0 && !tagFloats(tag, want) {
-		return fmt.Errorf("Dockerfile line %d: %s is older than go.mod's go %s", from.line, image, want)
+		return fmt.Errorf("line %d of the Dockerfile: %s is older than go.mod's go %s", from.line, image, want)
 	}
 	return nil
 }

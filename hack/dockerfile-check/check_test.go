@@ -131,7 +131,7 @@ COPY --from=builder /workspace/out .
 	}{
 		{name: "complete", dockerfile: dockerfile, dockerignore: "**\n!**/*.go\n!go.mod\n"},
 		{name: "a COPY line removed", dockerfile: strings.Replace(dockerfile, "COPY lib/ lib/\n", "", 1),
-			dockerignore: "**\n!**/*.go\n!go.mod\n", wantErr: "line 8 (RUN)"},
+			dockerignore: "**\n!**/*.go\n!go.mod\n", wantErr: "line 8 of the Dockerfile (RUN)"},
 		{name: "a needed file ignored", dockerfile: dockerfile, dockerignore: "**\n!**/*.go\n!go.mod\nlib/\n",
 			wantErr: "lib/: not found in the build context"},
 	} {

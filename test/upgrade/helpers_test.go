@@ -45,12 +45,6 @@ import (
 
 func init() { ctrllog.SetLogger(logr.Discard()) }
 
-// endpoint is the connection's OpenSearch URL in the test data. Its host
-// does not resolve: each manager reaches the fake through HTTP_PROXY, so
-// the recorded status.connection.endpoint stays the same from one run (and
-// one free port) to the next.
-const endpoint = "http://opensearch.upgrade.test:9200"
-
 const (
 	objectsFile = "testdata/objects.yaml"    // objects with the statuses the earlier manager wrote
 	storedFile  = "testdata/opensearch.yaml" // the data sources it left in OpenSearch
@@ -65,8 +59,11 @@ func requireAssets(t *testing.T) {
 }
 
 // startFake starts the fake OpenSearch the connection's Secret logs in to
-// and points every process started from now on at it (HTTP_PROXY; the
-// API server, on a loopback address, is never proxied).
+// and points every process started from now on at it through HTTP_PROXY.
+// The connection's endpoint in testdata/ (http://opensearch.upgrade.test:9200)
+// does not resolve; going through the proxy keeps the endpoint recorded in
+// status.connection the same from one run, and one free port, to the next.
+// The API server, on a loopback address, is never proxied.
 func startFake(t *testing.T) *fakeopensearch.Server {
 	t.Helper()
 	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, Username: "admin", Password: "change-me"})
