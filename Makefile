@@ -51,7 +51,7 @@ all: build
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
 
 ##@ Development
 
@@ -147,13 +147,13 @@ build: manifests generate fmt vet ## Build the manager binary into bin/manager, 
 run: manifests generate fmt vet ## Run the manager (go run .) against the cluster in ~/.kube/config; RUN_ARGS are its flags.
 	go run -ldflags "$(LDFLAGS)" $(MAIN_PKG) $(RUN_ARGS)
 
-.PHONY: docker-push
-docker-push: ## Push the manager image IMG (needs a Docker engine).
-	docker push $(IMG)
-
 .PHONY: docker-build
 docker-build: ## Build the manager image IMG, stamped with VERSION, COMMIT and BUILD_DATE (needs a Docker engine).
 	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(BUILD_DATE) -t $(IMG) .
+
+.PHONY: docker-push
+docker-push: ## Push the manager image IMG (needs a Docker engine).
+	docker push $(IMG)
 
 ##@ Deployment
 
