@@ -1,9 +1,31 @@
 # The operator's build. `make help` lists the targets.
 
-# The image dist/install.yaml names (and `make verify` renders it with); a
-# release bumps it and reruns build-installer. IMG is what deploy uses.
-INSTALLER_IMG ?= ghcr.io/datasource-operator/opensearch-datasource-operator:dev
+# The image dist/install.yaml names (and `make verify` renders it with);
+# `make release` renders its own install.yaml with the release's tag. IMG
+# is what deploy uses.
+IMAGE_REPO ?= ghcr.io/datasource-operator/opensearch-datasource-operator
+INSTALLER_IMG ?= $(IMAGE_REPO):dev
 IMG ?= $(INSTALLER_IMG)
+
+# What the binaries report (manager version, the build_info metric, the
+# User-Agent): the nearest tag without its "v" (or the commit when there
+# is none), the commit and the build time. Each is computed once.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(or $(shell git describe --tags --always --dirty 2>/dev/null | sed 's/^v//'),dev)
+endif
+ifeq ($(origin COMMIT),undefined)
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+endif
+ifeq ($(origin BUILD_DATE),undefined)
+BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+endif
+VERSION_PKG = github.com/datasource-operator/opensearch-datasource-operator/internal/version
+LDFLAGS ?= -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Commit=$(COMMIT) -X $(VERSION_PKG).BuildDate=$(BUILD_DATE)
+# The manager's package: what `make build` builds, `make run` runs and
+# `make verify` checks compiles.
+MAIN_PKG = .
+# The platforms `make verify` builds the Dockerfile's builder stage for.
+DOCKER_PLATFORMS ?= linux/amd64,linux/arm64
 KUBE_VERSION ?= 1.37.2
 ETCD_VERSION ?= 3.6.16
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
@@ -29,7 +51,7 @@ all: build
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
 
 ##@ Development
 
@@ -61,13 +83,17 @@ lint: golangci-lint ## Run golangci-lint.
 # dist/install.yaml is checked as rendered with INSTALLER_IMG, whatever IMG
 # the caller set, so a local `IMG=…` cannot make a fresh tree look stale.
 verify: override IMG = $(INSTALLER_IMG)
-verify: manifests generate build-installer ## Regenerate everything (dist/install.yaml included) and fail if the committed files differ.
+verify: manifests generate build-installer build verify-dockerfile ## Regenerate everything (dist/install.yaml included) and fail if the committed files differ; build the manager as `make run` and the Dockerfile do.
 	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md charts dist)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate build-installer' and commit:"; \
 		git status --porcelain -- api config docs/api-reference.md charts dist; \
 		git --no-pager diff -- api config docs/api-reference.md charts dist | head -100; exit 1; \
 	fi
 	@echo "generated files are up to date"
+
+.PHONY: verify-dockerfile
+verify-dockerfile: ## Build the manager as the Dockerfile's builder stage does (its COPY lines into an empty folder, its go build) for DOCKER_PLATFORMS, with no container engine.
+	go run ./hack/dockerfile-check -platforms $(DOCKER_PLATFORMS)
 
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver and etcd for envtest into bin/k8s/ (skipped when present).
@@ -114,16 +140,20 @@ bench: envtest-assets ## Measure the operator at scale (envtest, fake OpenSearch
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build the manager binary into bin/manager.
-	go build -o $(LOCALBIN)/manager .
+build: manifests generate fmt vet ## Build the manager binary into bin/manager, stamped with VERSION, COMMIT and BUILD_DATE.
+	go build -ldflags "$(LDFLAGS)" -o $(LOCALBIN)/manager $(MAIN_PKG)
 
 .PHONY: run
-run: manifests generate fmt vet ## Run the manager against the cluster in ~/.kube/config.
-	go run ./main.go
+run: manifests generate fmt vet ## Run the manager (go run .) against the cluster in ~/.kube/config; RUN_ARGS are its flags.
+	go run -ldflags "$(LDFLAGS)" $(MAIN_PKG) $(RUN_ARGS)
 
 .PHONY: docker-build
-docker-build: ## Build the manager image (needs a Docker engine).
-	docker build -t $(IMG) .
+docker-build: ## Build the manager image IMG, stamped with VERSION, COMMIT and BUILD_DATE (needs a Docker engine).
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(BUILD_DATE) -t $(IMG) .
+
+.PHONY: docker-push
+docker-push: ## Push the manager image IMG (needs a Docker engine).
+	docker push $(IMG)
 
 ##@ Deployment
 
@@ -149,6 +179,23 @@ build-installer: manifests kustomize ## Render CRDs, admission policy, RBAC, man
 	mkdir -p dist
 	$(render-default) > dist/install.yaml.tmp
 	mv dist/install.yaml.tmp dist/install.yaml
+
+RELEASE_DIR = dist/release/$(VERSION)
+
+# A release's artifacts, for a GitHub release or any file server. The
+# image (make docker-build docker-push IMG=$(IMAGE_REPO):$(VERSION)
+# VERSION=$(VERSION)) is built apart, where there is a container engine.
+.PHONY: release
+release: override IMG = $(IMAGE_REPO):$(VERSION)
+release: manifests kustomize ## Write dist/release/VERSION/: install.yaml with image IMAGE_REPO:VERSION, the Helm chart package (version and appVersion VERSION), SHA256SUMS. Needs VERSION=x.y.z.
+	@if ! echo '$(VERSION)' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$$'; then \
+		echo "make release needs VERSION=x.y.z (SemVer, no v), not '$(VERSION)'"; exit 1; fi
+	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
+	$(render-default) > $(RELEASE_DIR)/install.yaml
+	go run ./hack/chart-package -chart charts/opensearch-datasource-operator -version $(VERSION) \
+		-out $(RELEASE_DIR) -mtime $$(git log -1 --format=%ct)
+	cd $(RELEASE_DIR) && sha256sum install.yaml *.tgz > SHA256SUMS
+	@echo "release $(VERSION) in $(RELEASE_DIR):" && ls -l $(RELEASE_DIR)
 
 .PHONY: deploy
 deploy: manifests kustomize ## Deploy the operator (CRDs, admission policy, RBAC, manager, metrics Service) with image IMG.

@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Command manager runs the OpenSearch data source operator; "manager
-// export" prints a cluster's data sources as DataSource manifests.
+// export" prints a cluster's data sources as DataSource manifests and
+// "manager version" what the build stamped (internal/version).
 package main
 
 import (
@@ -37,6 +38,7 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/version"
 )
 
 // flags are the manager's command line.
@@ -56,6 +58,7 @@ type flags struct {
 	deniedEgress                       []netip.Prefix
 	minResync, maxRequestTimeout       time.Duration
 	zap                                zap.Options
+	version                            bool
 }
 
 func main() {
@@ -64,6 +67,9 @@ func main() {
 	}
 	listThenWatch(os.LookupEnv)
 	f := parseFlags()
+	if code, done := command(flag.CommandLine, f.version, os.Stdout, os.Stderr); done {
+		os.Exit(code)
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&f.zap)))
 	if err := run(f); err != nil {
 		ctrl.Log.WithName("setup").Error(err, "manager stopped")
@@ -108,6 +114,8 @@ func parseFlags() *flags {
 	flag.DurationVar(&f.maxRequestTimeout, "max-request-timeout", 30*time.Second,
 		"Longest spec.requestTimeout a namespaced OpenSearchConnection may set; a longer one is cut to it. 0 allows any.")
 	f.zap.BindFlags(flag.CommandLine) // --zap-log-level, --zap-devel, --zap-encoder, ...
+	flag.BoolVar(&f.version, "version", false, "Print the version, commit and build date, and exit.")
+	flag.CommandLine.Usage = func() { printUsage(flag.CommandLine) }
 	flag.Parse()
 	return f
 }
@@ -142,7 +150,11 @@ func run(f *flags) error {
 	if err != nil {
 		return err
 	}
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), opts)
+	cfg := ctrl.GetConfigOrDie()
+	// The API server's request logs, audit events and managedFields name
+	// the operator and its release rather than the binary's file name.
+	cfg.UserAgent = version.Get().UserAgent()
+	mgr, err := ctrl.NewManager(cfg, opts)
 	if err != nil {
 		return err
 	}

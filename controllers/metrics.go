@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/version"
 )
 
 // operatorMetrics are the operator's own Prometheus metrics. Labels carry
@@ -33,6 +34,7 @@ type operatorMetrics struct {
 	driftCorrected  *prometheus.CounterVec
 	readiness       *readinessCollector
 	watchedSecrets  prometheus.GaugeFunc
+	buildInfo       prometheus.Collector
 
 	// series orders the writes to a connection's series with their
 	// deletion: a write checks that the connection is live and writes
@@ -67,12 +69,25 @@ func newOperatorMetrics(watchedSecrets func() int) *operatorMetrics {
 			Name: "opensearch_datasource_operator_watched_secrets",
 			Help: "Secrets the operator watches: only those its objects reference, never the cluster's others.",
 		}, func() float64 { return float64(watchedSecrets()) }),
+		buildInfo: buildInfo(version.Get()),
 	}
+}
+
+// buildInfo is the usual constant 1 whose labels say which build runs, so
+// a dashboard can join it to the other series and a rollout can be
+// followed replica by replica.
+func buildInfo(v version.Info) prometheus.Collector {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "opensearch_datasource_operator_build_info",
+		Help: "Always 1; the labels name the running build's version, commit, build date and Go version.",
+	}, []string{"version", "commit", "build_date", "go_version"})
+	g.WithLabelValues(v.Version, v.Commit, v.BuildDate, v.GoVersion).Set(1)
+	return g
 }
 
 // Register adds the metrics to reg; it fails if they are registered already.
 func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness, m.watchedSecrets} {
+	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness, m.watchedSecrets, m.buildInfo} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}

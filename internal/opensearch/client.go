@@ -147,7 +147,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("opensearch: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ost, err := newOpenSearchTransport(ctx, u, cfg.Username, cfg.Password, sign, tr)
+	ost, err := newOpenSearchTransport(ctx, u, cfg.Username, cfg.Password, sign, withUserAgent(tr))
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("opensearch: transport: %w", err)

@@ -46,7 +46,10 @@ var allOptions = map[string]any{
 	"crds":             map[string]any{"keep": false},
 	"serviceAccount":   map[string]any{"annotations": map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/ds"}},
 	"rbac":             map[string]any{"aggregateToView": false, "aggregateToEdit": false},
-	"metrics":          map[string]any{"port": 9443, "service": map[string]any{"annotations": map[string]any{"a": "b"}}},
+	"metrics": map[string]any{"port": 9443, "service": map[string]any{"annotations": map[string]any{"a": "b"}},
+		"cert": map[string]any{"secretName": "metrics-tls", "certName": "cert.pem", "keyName": "key.pem"}},
+	"maxRetryAfter":    "2m",
+	"reconcileTimeout": "90s",
 	"serviceMonitor": map[string]any{"enabled": true, "interval": "15s", "scrapeTimeout": "10s", "labels": map[string]any{"release": "prometheus"},
 		"tls": map[string]any{"caSecret": map[string]any{"name": "metrics-ca"}}},
 	"networkPolicy": map[string]any{"enabled": true, "openSearch": map[string]any{

@@ -47,7 +47,14 @@ type Process struct {
 // that kubectl and the manager process can use. Both stop when the test ends.
 func ControlPlane(t *testing.T, root, user string) (*rest.Config, string) {
 	t.Helper()
-	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
+	return ControlPlaneWithCRDs(t, filepath.Join(root, "config", "crd", "bases"), user)
+}
+
+// ControlPlaneWithCRDs is ControlPlane with the CRDs of crdDir, for a
+// suite that starts from the CRDs an earlier release installed.
+func ControlPlaneWithCRDs(t *testing.T, crdDir, user string) (*rest.Config, string) {
+	t.Helper()
+	env := &envtest.Environment{CRDDirectoryPaths: []string{crdDir}, ErrorIfCRDPathMissing: true}
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatalf("starting envtest: %v", err)
@@ -77,11 +84,13 @@ func Start(t *testing.T, root, kubeconfig string, args ...string) *Process {
 }
 
 // Build builds the manager from the repository at root and returns the
-// binary's path, for suites that run several managers.
-func Build(t *testing.T, root string) string {
+// binary's path, for suites that run several managers. buildFlags go to
+// go build before the package, e.g. "-ldflags", "-X …".
+func Build(t *testing.T, root string, buildFlags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "manager")
-	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
+	args := append(append([]string{"build", "-o", bin}, buildFlags...), root)
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin

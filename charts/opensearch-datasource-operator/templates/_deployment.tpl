@@ -7,6 +7,9 @@ single Deployment that reconciles everything.
 {{- $root := .root }}
 {{- $shard := .shard }}
 {{- $watch := include "opensearch-datasource-operator.watchNamespaces" $root }}
+{{- /* dig and default keep `helm upgrade --reuse-values` from an earlier chart, whose values lack these keys, working. */}}
+{{- $cert := dig "cert" dict $root.Values.metrics }}
+{{- $metricsCert := and $root.Values.metrics.enabled $root.Values.metrics.secure $cert.secretName }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -81,6 +84,11 @@ spec:
         {{- if $root.Values.metrics.enabled }}
         - --metrics-bind-address=:{{ $root.Values.metrics.port }}
         - --metrics-secure={{ $root.Values.metrics.secure }}
+        {{- if $metricsCert }}
+        - --metrics-cert-path=/var/run/metrics-certs
+        - {{ printf "--metrics-cert-name=%s" ($cert.certName | default "tls.crt") | quote }}
+        - {{ printf "--metrics-cert-key=%s" ($cert.keyName | default "tls.key") | quote }}
+        {{- end }}
         {{- else }}
         - --metrics-bind-address=0
         {{- end }}
@@ -103,6 +111,8 @@ spec:
         - --max-requests-per-connection={{ $root.Values.maxRequestsPerConnection }}
         - --min-resync-period={{ $root.Values.minResyncPeriod }}
         - --max-request-timeout={{ $root.Values.maxRequestTimeout }}
+        - --max-retry-after={{ $root.Values.maxRetryAfter | default "5m" }}
+        - --reconcile-timeout={{ $root.Values.reconcileTimeout | default "5m" }}
         - --zap-log-level={{ $root.Values.logLevel }}
         {{- range $root.Values.extraArgs }}
         - {{ . }}
@@ -136,6 +146,18 @@ spec:
         resources:
           {{- toYaml . | nindent 10 }}
         {{- end }}
+        {{- if $metricsCert }}
+        volumeMounts:
+        - name: metrics-certs
+          mountPath: /var/run/metrics-certs
+          readOnly: true
+        {{- end }}
+      {{- if $metricsCert }}
+      volumes:
+      - name: metrics-certs
+        secret:
+          secretName: {{ $cert.secretName }}
+      {{- end }}
       # Longer than the manager's graceful shutdown (controllers.GracefulShutdownTimeout,
       # 30s) plus the Lease hand-over, so a stopping leader is never killed mid-release.
       terminationGracePeriodSeconds: 45
