@@ -52,13 +52,22 @@ func TestChartManagerFlags(t *testing.T) {
 			wantMount: "metrics-tls"},
 		{name: "certificate of plain metrics is unused", values: map[string]any{"metrics": map[string]any{"secure": false, "cert": cert}},
 			absent: []string{"--metrics-cert-path"}},
+		{name: "hostile-input bounds", values: map[string]any{"maxRequestsPerConnection": 4, "minResyncPeriod": "30s", "maxRequestTimeout": "1m"},
+			want: []string{"--max-requests-per-connection=4", "--min-resync-period=30s", "--max-request-timeout=1m"}, absent: []string{"--deny-egress-cidrs"}},
+		{name: "bounds of an earlier chart", earlier: true,
+			absent: []string{"--max-requests-per-connection", "--min-resync-period", "--max-request-timeout", "--deny-egress-cidrs"}},
+		{name: "egress deny list", values: map[string]any{"denyEgressCIDRs": []any{"169.254.0.0/16", "10.0.0.0/8"}},
+			want: []string{"--deny-egress-cidrs=169.254.0.0/16,10.0.0.0/8"}},
+		{name: "egress deny list emptied", values: map[string]any{"denyEgressCIDRs": []any{}},
+			want: []string{"--deny-egress-cidrs="}},
 		{name: "certificate with metrics off is unused", values: map[string]any{"metrics": map[string]any{"enabled": false, "cert": cert}},
 			absent: []string{"--metrics-cert-path"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := c
 			if tc.earlier {
-				c = withoutDefaults(t, c, "maxRetryAfter", "reconcileTimeout", "metrics.cert")
+				c = withoutDefaults(t, c, "maxRetryAfter", "reconcileTimeout", "metrics.cert",
+					"maxRequestsPerConnection", "minResyncPeriod", "maxRequestTimeout", "denyEgressCIDRs")
 			}
 			objs, err := render(c, tc.values)
 			if err != nil {

@@ -108,9 +108,19 @@ spec:
         {{- end }}
         - --max-concurrent-reconciles={{ $root.Values.maxConcurrentReconciles }}
         - --default-resync-period={{ $root.Values.defaultResyncPeriod }}
+        {{- /* Values an earlier chart did not have are passed only when set, so that `helm upgrade --reuse-values` keeps the manager's defaults. */}}
+        {{- if hasKey $root.Values "maxRequestsPerConnection" }}
         - --max-requests-per-connection={{ $root.Values.maxRequestsPerConnection }}
+        {{- end }}
+        {{- if hasKey $root.Values "minResyncPeriod" }}
         - --min-resync-period={{ $root.Values.minResyncPeriod }}
+        {{- end }}
+        {{- if hasKey $root.Values "maxRequestTimeout" }}
         - --max-request-timeout={{ $root.Values.maxRequestTimeout }}
+        {{- end }}
+        {{- if kindIs "slice" $root.Values.denyEgressCIDRs }}
+        - {{ printf "--deny-egress-cidrs=%s" (join "," $root.Values.denyEgressCIDRs) | quote }}
+        {{- end }}
         - --max-retry-after={{ $root.Values.maxRetryAfter | default "5m" }}
         - --reconcile-timeout={{ $root.Values.reconcileTimeout | default "5m" }}
         - --zap-log-level={{ $root.Values.logLevel }}
