@@ -60,6 +60,19 @@ func observed(ds *v1alpha1.DataSource) *v1alpha1.DataSource {
 	return ds
 }
 
+// observeWhileRemoved switches ds to Observe, removes its data source name
+// from fake out of band, and returns ds once it reports NotFound.
+func observeWhileRemoved(ds *v1alpha1.DataSource, fake *fakeopensearch.Server, name string) *v1alpha1.DataSource {
+	By("observing it while someone removes it")
+	update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
+	expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
+	ExpectWithOffset(1, fake.Remove(name)).To(BeTrue())
+	// An edit makes it compare with a list newer than the removal.
+	update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = true })
+	update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
+	return expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+}
+
 // allowObserve sets spec.observe Allow on cc.
 func allowObserve(cc *v1alpha1.ClusterOpenSearchConnection) {
 	Eventually(func() error {
@@ -161,13 +174,7 @@ var _ = Describe("managementPolicy Observe", func() {
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(ds.Status.Connection).NotTo(BeNil())
 
-		By("observing it while someone removes it")
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
-		Expect(fake.Remove("metrics")).To(BeTrue())
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = true })
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
-		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+		ds = observeWhileRemoved(ds, fake, "metrics")
 		Expect(ds.Status.Connection).To(BeNil(), "the record of a write whose data source is gone was kept")
 		Expect(ds.Status.LastSyncTime).To(BeNil())
 
@@ -200,13 +207,7 @@ var _ = Describe("managementPolicy Observe", func() {
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(ds.Status.Fingerprint).NotTo(BeEmpty())
 
-		By("observing it while someone removes it")
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
-		Expect(fake.Remove("plain")).To(BeTrue())
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = true })
-		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
-		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
+		ds = observeWhileRemoved(ds, fake, "plain")
 		Expect(ds.Status.Fingerprint).To(BeEmpty(), "the fingerprint of a write whose data source is gone was kept")
 
 		By("someone else making an identical one, then switching back")

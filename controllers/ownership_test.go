@@ -287,21 +287,26 @@ func silentServer() string {
 }
 
 var _ = Describe("Cluster identity", func() {
-	// byName is the fake's URL with its IP replaced by a host name that
-	// resolves to it: another spelling of the same cluster.
-	byName := func(fake *fakeopensearch.Server) string {
-		return strings.Replace(fake.URL(), "127.0.0.1", "localhost", 1)
-	}
-
-	It("does not delete the data source when it moves between two addresses of one cluster", func() {
+	// aliasedConnections makes a namespace with two connections to one
+	// fake: "by-ip" at its URL, and "by-name" at the URL with the IP
+	// replaced by a host name that resolves to it (another spelling of the
+	// same cluster), probed; and the Secret prom-creds.
+	aliasedConnections := func() (string, *fakeopensearch.Server) {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)
 		createConnection(ns, "by-ip", fake, v1alpha1.DialectSQLPlugin, time.Hour)
 		byHost := createConnection(ns, "by-name", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		editConnection(byHost, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Endpoint = byName(fake) })
+		editConnection(byHost, func(c *v1alpha1.OpenSearchConnection) {
+			c.Spec.Endpoint = strings.Replace(fake.URL(), "127.0.0.1", "localhost", 1)
+		})
 		Eventually(func() string { return get(byHost).(*v1alpha1.OpenSearchConnection).Status.ClusterUUID }, timeout, interval).Should(
 			Equal(fake.ClusterUUID()))
 		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		return ns, fake
+	}
+
+	It("does not delete the data source when it moves between two addresses of one cluster", func() {
+		ns, fake := aliasedConnections()
 		ds := prometheusDataSource(ns, "metrics", "by-ip", "prom-creds")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
@@ -316,14 +321,7 @@ var _ = Describe("Cluster identity", func() {
 	})
 
 	It("sees a conflict between two DataSources that reach one cluster through different addresses", func() {
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "by-ip", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		byHost := createConnection(ns, "by-name", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		editConnection(byHost, func(c *v1alpha1.OpenSearchConnection) { c.Spec.Endpoint = byName(fake) })
-		Eventually(func() string { return get(byHost).(*v1alpha1.OpenSearchConnection).Status.ClusterUUID }, timeout, interval).Should(
-			Equal(fake.ClusterUUID()))
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ns, fake := aliasedConnections()
 		first := prometheusDataSource(ns, "first", "by-ip", "prom-creds")
 		first.Spec.Name = "shared"
 		Expect(k8s.Create(ctx, first)).To(Succeed())
