@@ -19,6 +19,7 @@ limitations under the License.
 package managerbin
 
 import (
+	"context"
 	"net"
 	"os"
 	"os/exec"
@@ -26,7 +27,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -116,6 +119,24 @@ func Run(t *testing.T, bin, kubeconfig string, args ...string) *Process {
 		}
 	})
 	return p
+}
+
+// WaitFor waits up to 45 seconds for ok, failing the test early if the
+// manager exits first.
+func (p *Process) WaitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 45*time.Second, true,
+		func(context.Context) (bool, error) {
+			select {
+			case err := <-p.Exited:
+				t.Fatalf("the manager exited (%v) before %s", err, what)
+			default:
+			}
+			return ok(), nil
+		})
+	if err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
+	}
 }
 
 // FreeAddr returns a loopback address nothing listens on right now.

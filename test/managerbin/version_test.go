@@ -32,7 +32,6 @@ import (
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -149,7 +148,7 @@ func TestManagerNamesItsBuild(t *testing.T) {
 	want := `opensearch_datasource_operator_build_info{build_date="` + stampDate + `",commit="` + stampCommit +
 		`",go_version="` + goruntime.Version() + `",version="` + stampVersion + `"} 1`
 	var metrics string
-	poll(t, mgr, "the build_info metric", func() bool {
+	mgr.WaitFor(t, "the build_info metric", func() bool {
 		metrics = get("http://" + mgr.MetricsAddr + "/metrics")
 		return strings.Contains(metrics, want)
 	})
@@ -173,7 +172,7 @@ func TestManagerNamesItsBuild(t *testing.T) {
 	}
 	const agent = "opensearch-datasource-operator"
 	var managers []string
-	poll(t, mgr, "the manager's writes to the DataSource", func() bool {
+	mgr.WaitFor(t, "the manager's writes to the DataSource", func() bool {
 		managers = nil
 		if err := c.Get(context.Background(), client.ObjectKeyFromObject(ds), ds); err != nil {
 			return false
@@ -185,22 +184,6 @@ func TestManagerNamesItsBuild(t *testing.T) {
 	})
 	if !slices.Contains(managers, agent+"/") {
 		t.Errorf("field managers %v: the finalizer was not written as %s", managers, agent)
-	}
-}
-
-func poll(t *testing.T, mgr *managerbin.Process, what string, ok func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 45*time.Second, true,
-		func(context.Context) (bool, error) {
-			select {
-			case err := <-mgr.Exited:
-				t.Fatalf("the manager exited (%v) before %s", err, what)
-			default:
-			}
-			return ok(), nil
-		})
-	if err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
 	}
 }
 

@@ -60,7 +60,7 @@ func TestCapture(t *testing.T) {
 		if obj.GetKind() != "DataSource" {
 			continue
 		}
-		poll(t, mgr, "DataSource "+obj.GetName()+" Ready and its connection recorded", func() bool {
+		mgr.WaitFor(t, "DataSource "+obj.GetName()+" Ready and its connection recorded", func() bool {
 			if err := c.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
 				return false
 			}

@@ -20,7 +20,6 @@ limitations under the License.
 package upgrade
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/url"
@@ -28,11 +27,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/wait"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,7 +37,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
-	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
 func init() { ctrllog.SetLogger(logr.Discard()) }
@@ -139,23 +135,6 @@ func condition(obj *unstructured.Unstructured, typ string) map[string]any {
 		}
 	}
 	return nil
-}
-
-// poll waits up to 45 seconds for ok, failing early if mgr exits.
-func poll(t *testing.T, mgr *managerbin.Process, what string, ok func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 45*time.Second, true,
-		func(context.Context) (bool, error) {
-			select {
-			case err := <-mgr.Exited:
-				t.Fatalf("the manager exited (%v) before %s", err, what)
-			default:
-			}
-			return ok(), nil
-		})
-	if err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
-	}
 }
 
 func abs(t *testing.T, p string) string {

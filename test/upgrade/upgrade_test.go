@@ -81,7 +81,7 @@ func TestUpgradeKeepsWhatAnEarlierReleaseWrote(t *testing.T) {
 		// The earlier release kept Reconciling=False in status; the current
 		// one drops it when it reports, which shows it has taken the object
 		// in hand and written all it was going to write.
-		poll(t, mgr, obj.GetKind()+" "+obj.GetName()+" reconciled by the current manager", func() bool {
+		mgr.WaitFor(t, obj.GetKind()+" "+obj.GetName()+" reconciled by the current manager", func() bool {
 			live := get(t, c, obj)
 			ready := condition(live, "Ready")
 			return condition(live, "Reconciling") == nil && ready != nil && ready["status"] == "True"
