@@ -247,6 +247,22 @@ func (d *listDecoder) str(into *string) error {
 	return nil
 }
 
+// open reads the token that opens a value which must be an object or an
+// array (delim) or null; null says it was null, and anything else is the
+// error notThat.
+func (d *listDecoder) open(delim json.Delim, notThat string) (null bool, err error) {
+	tok, err := d.dec.Token()
+	switch {
+	case err != nil:
+		return false, err
+	case tok == nil:
+		return true, nil
+	case tok != delim:
+		return false, errors.New(notThat)
+	}
+	return false, nil
+}
+
 // skip reads past a field nothing compares.
 func (d *listDecoder) skip() error {
 	_, err := d.raw()
@@ -257,14 +273,8 @@ func (d *listDecoder) skip() error {
 // per-item and per-reply limits. The plugin drops null values from GET; a
 // server that keeps them means the same thing.
 func (d *listDecoder) props(into map[string]string, count *int) error {
-	open, err := d.dec.Token()
-	switch {
-	case err != nil:
+	if null, err := d.open('{', "properties is not an object"); null || err != nil {
 		return err
-	case open == nil:
-		return nil
-	case open != json.Delim('{'):
-		return errors.New("properties is not an object")
 	}
 	for d.dec.More() {
 		key, err := d.key()
@@ -287,7 +297,7 @@ func (d *listDecoder) props(into map[string]string, count *int) error {
 			delete(into, key) // a repeated key's last value wins
 		}
 	}
-	_, err = d.dec.Token() // '}'
+	_, err := d.dec.Token() // '}'
 	return err
 }
 
@@ -312,15 +322,9 @@ func propertyText(raw json.RawMessage) (string, bool) {
 
 // roles decodes allowedRoles, an array of strings or null.
 func (d *listDecoder) roles(into *[]string) error {
-	open, err := d.dec.Token()
-	switch {
-	case err != nil:
-		return err
-	case open == nil:
+	if null, err := d.open('[', "allowedRoles is not an array"); null || err != nil {
 		*into = nil
-		return nil
-	case open != json.Delim('['):
-		return errors.New("allowedRoles is not an array")
+		return err
 	}
 	roles := []string{}
 	for d.dec.More() {
@@ -334,7 +338,7 @@ func (d *listDecoder) roles(into *[]string) error {
 		roles = append(roles, role)
 	}
 	*into = roles
-	_, err = d.dec.Token() // ']'
+	_, err := d.dec.Token() // ']'
 	return err
 }
 
