@@ -108,7 +108,8 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 			a.written, a.writtenTo, a.fingerprint, a.synced = nil, "", "", false
 		})
-		r.observedEvent(s.ds, out, corev1.EventTypeWarning)
+		// patchStatus records the Warning event on entry, as for every
+		// failing reason.
 		return out
 	}
 	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
