@@ -156,7 +156,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	if err != nil {
 		r.probes.forget(v.ID)
 		status.ClusterUUID = ""
-		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
+		verdict := explainProbe(judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle), err, v.Refs, v.Endpoint)
 		logProbeFailure(ctx, v, verdict, err)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
 		if verdict.throttle {

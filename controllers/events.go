@@ -70,5 +70,5 @@ func enteredFailure(prev *metav1.Condition, status metav1.ConditionStatus, reaso
 // connections.
 var connectionFailureEvents = []string{
 	v1alpha1.ReasonSecretNotFound, v1alpha1.ReasonSecretKeyNotFound, v1alpha1.ReasonInvalidSpec,
-	v1alpha1.ReasonForbidden, v1alpha1.ReasonRejected, v1alpha1.ReasonUnavailable,
+	v1alpha1.ReasonForbidden, v1alpha1.ReasonRejected, v1alpha1.ReasonUnavailable, v1alpha1.ReasonTLSFailed,
 }
