@@ -75,7 +75,7 @@ var _ = Describe("Warning events for failures", func() {
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "bad"},
 			Spec: v1alpha1.OpenSearchConnectionSpec{
 				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL(), Dialect: v1alpha1.DialectSQLPlugin},
-				Auth: &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "wrong-auth"}}},
+				Auth:               &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "wrong-auth"}}},
 			},
 		}
 		Expect(k8s.Create(ctx, bad)).To(Succeed())
