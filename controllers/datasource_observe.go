@@ -127,7 +127,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
 	out.observed = &remote
 	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue,
-		Reason: v1alpha1.ReasonDiffers, Message: driftPrefix + strings.Join(fields, ", ")}
+		Reason: v1alpha1.ReasonDiffers, Message: differsPrefix + strings.Join(fields, ", ")}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 	return out
 }

@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -93,5 +94,31 @@ func TestProbeMessagesNameTheFix(t *testing.T) {
 				t.Error("the message holds the password")
 			}
 		})
+	}
+}
+
+// TestUnknownConnectorNamesTheKnownOnes writes a mysql data source to the
+// SQL plugin and reads the Rejected message.
+func TestUnknownConnectorNamesTheKnownOnes(t *testing.T) {
+	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	api, err := opensearch.New(opensearch.Config{Endpoint: fake.URL(), Dialect: opensearch.DialectSQLPlugin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = api.Create(context.Background(), opensearch.DataSource{Name: "orders", Connector: "mysql",
+		Properties: map[string]json.RawMessage{"host": json.RawMessage(`"db"`)}})
+	if err == nil {
+		t.Fatal("the SQL plugin accepted a mysql data source")
+	}
+	v := judge(err, opWrite, time.Minute, time.Minute)
+	want := "OpenSearch rejected the data source: opensearch create: Rejected (400 illegal_argument_exception): " +
+		"No DataSourceType with name mysql found; the SQL plugin knows the connectors prometheus, s3glue, security_lake " +
+		"and opensearch (spark too from 2.9 to 2.19); mysql and other database connectors exist only in the documented API"
+	if v.reason != v1alpha1.ReasonRejected || v.message != want {
+		t.Errorf("Ready = %s: %s\nwant      Rejected: %s", v.reason, v.message, want)
 	}
 }

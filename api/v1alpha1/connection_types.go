@@ -223,8 +223,8 @@ type ConnectionSettings struct {
 	// +kubebuilder:default="10s"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
-	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('5m')",message="requestTimeout must be at most 5m"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) > duration('0s')",message="requestTimeout must be positive"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) <= duration('5m')",message="requestTimeout must be at most 5m"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
 
 	// resyncPeriod is how often the remote state is re-read to detect and
@@ -234,7 +234,7 @@ type ConnectionSettings struct {
 	// +kubebuilder:default="10m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 }
 
