@@ -113,6 +113,9 @@ const (
 	// the DataSource is Stalled.
 	ReasonDrifted = "Drifted"
 	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.
+	// Reserved: this release never sets it, as the first reconcile writes
+	// Ready True or False in one status write. Tools should read any
+	// Ready=Unknown, and an absent Ready, as still in progress.
 	ReasonProbing = "Probing"
 	// ReasonForbidden (Ready=False, connections): OpenSearch refused the
 	// operator's credentials or lacks a permission the operator needs.
