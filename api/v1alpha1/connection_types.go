@@ -164,9 +164,11 @@ type AWSSigV4Auth struct {
 	AWSSigV4Settings `json:",inline"`
 
 	// secretRef is a Secret in the connection's namespace holding an access
-	// key pair; a change to it is applied within seconds. It is required:
-	// an empty key is reported, never replaced by the operator's own
-	// identity.
+	// key pair; a change to it is applied within seconds. Optional in the
+	// schema only so that the message can say why: a rule on awsSigV4
+	// refuses an OpenSearchConnection without it, as only a
+	// ClusterOpenSearchConnection may use the operator's own AWS identity.
+	// An empty key is reported, never replaced by that identity.
 	// +optional
 	SecretRef *AWSCredentialsSecretReference `json:"secretRef,omitempty"`
 }

@@ -343,8 +343,9 @@ type DataSourceStatus struct {
 	// +optional
 	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
 
-	// fingerprint is a hash of what was last applied: the full body with
-	// Secret versions (uid and resourceVersion) in place of secret values.
+	// fingerprint is a hash of what was last applied: the connection and
+	// the full body, with each Secret-derived value replaced by the
+	// Secret's namespace, name, uid, resourceVersion and key.
 	// The operator skips writes that would not change it.
 	// +optional
 	Fingerprint string `json:"fingerprint,omitempty"`
