@@ -48,7 +48,9 @@ func explainProbe(v verdict, err error, refs connsecrets.Refs, endpoint string) 
 		return v
 	}
 	switch {
-	case e.Kind == opensearch.KindForbidden:
+	case e.Kind == opensearch.KindForbidden && e.StatusCode != 0:
+		// Without a status the request was never sent: the operator could
+		// not sign it, and the message already says why.
 		v.message = forbiddenMessage(e, refs)
 	case e.Kind == opensearch.KindUnavailable && e.StatusCode == 0:
 		if msg, ok := tlsMessage(err, endpoint); ok {

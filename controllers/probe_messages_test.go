@@ -122,3 +122,19 @@ func TestUnknownConnectorNamesTheKnownOnes(t *testing.T) {
 		t.Errorf("Ready = %s: %s\nwant      Rejected: %s", v.reason, v.message, want)
 	}
 }
+
+// TestExplainProbeLeavesOthersAlone: a failure explainProbe has nothing to
+// add to keeps judge's verdict, such as a request the operator could not
+// sign (Forbidden without a status) or a 5xx.
+func TestExplainProbeLeavesOthersAlone(t *testing.T) {
+	for _, err := range []error{
+		&opensearch.Error{Kind: opensearch.KindForbidden, Operation: "info", Message: "could not obtain credentials to sign with"},
+		&opensearch.Error{Kind: opensearch.KindUnavailable, StatusCode: 503, Operation: "info", Message: "busy"},
+		&opensearch.Error{Kind: opensearch.KindRejected, StatusCode: 400, Operation: "list", Message: "disabled"},
+	} {
+		v := judge(err, opProbe, time.Minute, time.Minute)
+		if got := explainProbe(v, err, connsecrets.Refs{AWSSigV4: &v1alpha1.AWSSigV4Settings{}}, "https://os:9200"); got != v {
+			t.Errorf("%v: explainProbe = %+v, want %+v", err, got, v)
+		}
+	}
+}
