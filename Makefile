@@ -100,7 +100,7 @@ envtest-assets: ## Build kube-apiserver and etcd for envtest into bin/k8s/ (skip
 	KUBE_VERSION=$(KUBE_VERSION) ETCD_VERSION=$(ETCD_VERSION) ENVTEST_ASSETS_DIR=$(ENVTEST_ASSETS_DIR) hack/envtest-assets.sh
 
 .PHONY: test
-test: manifests generate fmt vet envtest-assets ## Run unit, contract and envtest suites.
+test: manifests generate fmt vet envtest-assets ## Regenerate, then run every test of the module (unit, envtest, and each suite under test/: contract, e2e with the manager binary and kubectl, upgrade, ...) and the Helm chart's tests.
 	KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) go test $(GO_TEST_FLAGS) ./...
 	cd test/helm && KUBEBUILDER_ASSETS=$(ENVTEST_ASSETS_DIR) go test $(GO_TEST_FLAGS) ./...
 
@@ -158,11 +158,11 @@ docker-push: ## Push the manager image IMG (needs a Docker engine).
 ##@ Deployment
 
 .PHONY: install
-install: manifests ## Install the CRDs into the cluster in ~/.kube/config.
+install: manifests ## Install the CRDs and the admission policy (config/policy) into the cluster of the current kubeconfig (KUBECONFIG, else ~/.kube/config).
 	kubectl apply --server-side -k config/crd && kubectl apply --server-side -k config/policy
 
 .PHONY: uninstall
-uninstall: manifests ## Remove the CRDs from the cluster.
+uninstall: manifests ## Remove the admission policy and the CRDs from the cluster of the current kubeconfig.
 	kubectl delete --ignore-not-found -k config/policy && kubectl delete --ignore-not-found -k config/crd
 
 # render-default prints config/default with image IMG. It sets the image with

@@ -24,11 +24,13 @@ import (
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -54,6 +56,8 @@ type ConnectionReconciler struct {
 	Registry *registry.Registry[OpenSearchAPI]
 	// Enqueue asks the connection's DataSources to compare themselves.
 	Enqueue *enqueuer
+	// Recorder records each transition into a failing Ready reason.
+	Recorder events.EventRecorder
 	// DefaultResync applies to connections without spec.resyncPeriod.
 	DefaultResync time.Duration
 	// MaxThrottle bounds how long a server's Retry-After holds a connection.
@@ -95,6 +99,10 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		*view.Status = *status
 		if err := r.Status().Patch(ctx, view.Object, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
 			return ctrl.Result{}, err
+		}
+		if ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady); ready != nil &&
+			enteredFailure(meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionReady), ready.Status, ready.Reason, connectionFailureEvents) {
+			r.Recorder.Eventf(view.Object, nil, corev1.EventTypeWarning, ready.Reason, "Probe", "%s", ready.Message)
 		}
 	}
 	if r.fanouts.due(view, r.Registry.Snapshots.Latest(id, view.Target), r.Now()) {
@@ -148,7 +156,7 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	if err != nil {
 		r.probes.forget(v.ID)
 		status.ClusterUUID = ""
-		verdict := judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle)
+		verdict := explainProbe(judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle), err, v.Refs, v.Endpoint)
 		logProbeFailure(ctx, v, verdict, err)
 		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
 		if verdict.throttle {

@@ -71,7 +71,10 @@ var _ = Describe("OpenSearchConnection", func() {
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
-		Eventually(connReady(c), timeout, interval).Should(Equal("False/Unavailable"), "an unknown CA must not verify")
+		Eventually(connReady(c), timeout, interval).Should(Equal("False/TLSFailed"), "an unknown CA must not verify")
+		Expect(readyConditionOf(get(c)).Message).To(Equal("the TLS certificate of spec.endpoint " + fake.URL() +
+			" is signed by an authority the operator does not trust: set spec.tls.caSecretRef to a Secret holding that CA (PEM)"))
+		expectEvent(c, "Warning TLSFailed", "spec.tls.caSecretRef")
 
 		createSecret(ns, "ca", map[string]string{"ca.crt": string(fake.CACertPEM())})
 		Eventually(func() error {

@@ -23,6 +23,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -205,6 +206,11 @@ func (r *DataSourceReconciler) patchStatus(ctx context.Context, ds *v1alpha1.Dat
 	ds.Status = *status
 	if err := r.Status().Patch(ctx, ds, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
 		return err
+	}
+	// After the patch: one that failed is retried, and the retry finds
+	// the old condition again.
+	if enteredFailure(meta.FindStatusCondition(orig.Status.Conditions, v1alpha1.ConditionReady), out.ready, out.reason, dataSourceFailureEvents) {
+		r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, out.reason, "Reconcile", "%s", out.message)
 	}
 	return nil
 }

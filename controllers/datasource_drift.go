@@ -33,6 +33,11 @@ import (
 
 const driftPrefix = "Changed outside Kubernetes: "
 
+// differsPrefix starts the message of an Observe DataSource's Drifted
+// condition: nothing says the data source was ever written from
+// Kubernetes, so only that it differs is known.
+const differsPrefix = "Differs from the spec: "
+
 // compareWithRemote decides whether a DataSource whose spec and Secrets are
 // already applied needs a write: only when the connection's latest list
 // shows the data source changed or gone. A changed spec goes straight to

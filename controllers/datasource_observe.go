@@ -108,7 +108,8 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 			a.written, a.writtenTo, a.fingerprint, a.synced = nil, "", "", false
 		})
-		r.observedEvent(s.ds, out, corev1.EventTypeWarning)
+		// patchStatus records the Warning event on entry, as for every
+		// failing reason.
 		return out
 	}
 	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
@@ -126,7 +127,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
 	out.observed = &remote
 	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue,
-		Reason: v1alpha1.ReasonDiffers, Message: driftPrefix + strings.Join(fields, ", ")}
+		Reason: v1alpha1.ReasonDiffers, Message: differsPrefix + strings.Join(fields, ", ")}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 	return out
 }

@@ -128,7 +128,7 @@ func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) *metav1.Condit
 	if drift == nil {
 		return nil
 	}
-	fields := strings.TrimPrefix(drift.Message, driftPrefix)
+	fields := strings.TrimPrefix(strings.TrimPrefix(drift.Message, driftPrefix), differsPrefix)
 	r.Metrics.driftCorrection(s.conn.ID.String(), func() bool { return r.Registry.Live(s.conn.ID, s.conn.epoch) })
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
 	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,

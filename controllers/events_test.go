@@ -20,6 +20,7 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -39,5 +40,44 @@ func TestEventsFitTheNoteLimit(t *testing.T) {
 	}
 	if !strings.Contains(got, "OpenSearch rejected the data source: xxx") {
 		t.Errorf("event lost its beginning: %.80q", got)
+	}
+}
+
+// TestEnteredFailure: a Warning event marks each transition into a failing
+// reason, once; retries in the same reason, recoveries and reasons that
+// other code already records stay quiet.
+func TestEnteredFailure(t *testing.T) {
+	cond := func(s metav1.ConditionStatus, reason string) *metav1.Condition {
+		return &metav1.Condition{Type: v1alpha1.ConditionReady, Status: s, Reason: reason, Message: "before"}
+	}
+	f, tr := metav1.ConditionFalse, metav1.ConditionTrue
+	for _, tc := range []struct {
+		name    string
+		prev    *metav1.Condition
+		status  metav1.ConditionStatus
+		reason  string
+		failing []string
+		want    bool
+	}{
+		{"first reconcile fails", nil, f, v1alpha1.ReasonSecretNotFound, dataSourceFailureEvents, true},
+		{"Synced to failing", cond(tr, v1alpha1.ReasonSynced), f, v1alpha1.ReasonConnectionNotReady, dataSourceFailureEvents, true},
+		{"one failure to another", cond(f, v1alpha1.ReasonConnectionNotFound), f, v1alpha1.ReasonConflict, dataSourceFailureEvents, true},
+		{"retry in the same reason", cond(f, v1alpha1.ReasonAdoptionDenied), f, v1alpha1.ReasonAdoptionDenied, dataSourceFailureEvents, false},
+		{"recovery", cond(f, v1alpha1.ReasonSecretKeyNotFound), tr, v1alpha1.ReasonSynced, dataSourceFailureEvents, false},
+		{"not a failure", nil, f, v1alpha1.ReasonSuspended, dataSourceFailureEvents, false},
+		{"Rejected, which failedCall records", nil, f, v1alpha1.ReasonRejected, dataSourceFailureEvents, false},
+		{"InvalidSpec, which failedCall records", nil, f, v1alpha1.ReasonInvalidSpec, dataSourceFailureEvents, false},
+		{"Drifted, which Observe records", cond(tr, v1alpha1.ReasonObserved), f, v1alpha1.ReasonDrifted, dataSourceFailureEvents, false},
+		{"same reason, Unknown before", cond(metav1.ConditionUnknown, v1alpha1.ReasonUnavailable), f, v1alpha1.ReasonUnavailable, dataSourceFailureEvents, true},
+		{"connection refused", cond(tr, v1alpha1.ReasonConnected), f, v1alpha1.ReasonForbidden, connectionFailureEvents, true},
+		{"connection refused again", cond(f, v1alpha1.ReasonForbidden), f, v1alpha1.ReasonForbidden, connectionFailureEvents, false},
+		{"connection rejected", nil, f, v1alpha1.ReasonRejected, connectionFailureEvents, true},
+		{"connection recovers", cond(f, v1alpha1.ReasonUnavailable), tr, v1alpha1.ReasonConnected, connectionFailureEvents, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := enteredFailure(tc.prev, tc.status, tc.reason, tc.failing); got != tc.want {
+				t.Errorf("enteredFailure = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

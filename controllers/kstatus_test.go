@@ -51,6 +51,7 @@ func TestKstatus(t *testing.T) {
 		{v1alpha1.ReasonSecretNotFound, metav1.ConditionFalse, status.InProgressStatus},
 		{v1alpha1.ReasonSecretKeyNotFound, metav1.ConditionFalse, status.InProgressStatus},
 		{v1alpha1.ReasonUnavailable, metav1.ConditionFalse, status.InProgressStatus},
+		{v1alpha1.ReasonTLSFailed, metav1.ConditionFalse, status.InProgressStatus},
 		{v1alpha1.ReasonDeleting, metav1.ConditionFalse, status.InProgressStatus},
 	}
 	for _, tc := range cases {

@@ -133,8 +133,7 @@ var _ = Describe("managementPolicy Observe", func() {
 		d := driftedOf(ds)
 		Expect(d.Status).To(Equal(metav1.ConditionTrue))
 		Expect(d.Reason).To(Equal(v1alpha1.ReasonDiffers))
-		Expect(d.Message).To(ContainSubstring("description"))
-		Expect(d.Message).To(ContainSubstring("properties[team]"))
+		Expect(d.Message).To(Equal("Differs from the spec: description, properties[team] (not in spec)"))
 		Expect(meta.IsStatusConditionTrue(ds.Status.Conditions, v1alpha1.ConditionStalled)).To(BeTrue())
 		expectEvent(ds, "Warning Drifted", "description")
 

@@ -241,6 +241,9 @@ func (r *DataSourceReconciler) checkAdoption(ctx context.Context, s *dataSourceS
 		name, s.conn.Target, s.conn.ID)
 	if s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly {
 		msg += "; managementPolicy UpdateOnly only ever updates existing data sources, so it needs adoption Allow"
+	} else {
+		msg += "; to go on, set spec.adoption: Allow on the connection, delete the data source in OpenSearch, " +
+			"or give a new DataSource another spec.name"
 	}
 	return stop(notReady(v1alpha1.ReasonAdoptionDenied, msg))
 }

@@ -17,6 +17,7 @@ limitations under the License.
 package controllers_test
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -98,6 +99,9 @@ var _ = Describe("Ownership", func() {
 		xFake.ResetCounts()
 		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "x" })
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonAdoptionDenied)
+		Expect(readyOf(ds).Message).To(Equal(fmt.Sprintf("data source \"metrics\" already exists on %s and this DataSource did not create it; "+
+			"OpenSearchConnection/%s/x has spec.adoption Deny; to go on, set spec.adoption: Allow on the connection, "+
+			"delete the data source in OpenSearch, or give a new DataSource another spec.name", xFake.URL(), ns)))
 		// A list from before the other team's create may lead to a POST,
 		// which the server refuses with 409; nothing else may reach it.
 		Expect(overwrites(xFake)).To(BeZero(), "the other team's data source was written over")

@@ -174,9 +174,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		concurrency: opts.MaxConcurrentReconciles, deniedEgress: opts.DeniedEgress,
 		limits: connectionLimits{minResync: opts.MinResyncPeriod, maxRequestTimeout: opts.MaxRequestTimeout}}
 	enqueue := newEnqueuer(mgr.GetClient())
+	recorder := boundedRecorder{mgr.GetEventRecorder("opensearch-datasource-operator")}
 	ds := &DataSourceReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Clients: clients, Registry: reg, Secrets: secrets, Memory: newMemory(),
-		Enqueue: enqueue, Metrics: metrics, Recorder: boundedRecorder{mgr.GetEventRecorder("opensearch-datasource-operator")},
+		Enqueue: enqueue, Metrics: metrics, Recorder: recorder,
 		DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter, ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 	}
 	if err := ds.SetupWithManager(mgr, opts, secrets.Subscribe(kindDataSource, dataSourceEvent)); err != nil {
@@ -185,7 +186,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	for _, kind := range []v1alpha1.ConnectionKind{v1alpha1.KindOpenSearchConnection, v1alpha1.KindClusterOpenSearchConnection} {
 		conn := &ConnectionReconciler{
 			Client: mgr.GetClient(), Kind: kind, Clients: clients, Registry: reg,
-			Enqueue: enqueue, DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter,
+			Enqueue: enqueue, Recorder: recorder, DefaultResync: opts.DefaultResyncPeriod, MaxThrottle: opts.MaxRetryAfter,
 			ReconcileTimeout: opts.ReconcileTimeout, Now: time.Now,
 		}
 		changed := secrets.Subscribe(string(kind), func(nn types.NamespacedName) event.GenericEvent {

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -116,7 +117,23 @@ func judge(err error, op operation, resync, maxThrottle time.Duration) verdict {
 // answer, so the next attempt waits for a change or the next resync.
 func refused(op operation, msg string, resync time.Duration) verdict {
 	what := map[operation]string{opWrite: "the data source", opDelete: "the deletion", opProbe: "the probe"}[op]
-	return verdict{reason: v1alpha1.ReasonRejected, message: "OpenSearch rejected " + what + ": " + msg, requeueAfter: resync}
+	return verdict{reason: v1alpha1.ReasonRejected, message: "OpenSearch rejected " + what + ": " + msg + rejectionHint(msg), requeueAfter: resync}
+}
+
+// unknownConnector starts the SQL plugin's refusal of a connector it does
+// not know.
+const unknownConnector = "No DataSourceType with name "
+
+// rejectionHint adds what a rejection from OpenSearch leaves out, for the
+// refusals a new user meets first: the SQL plugin names the connector it
+// does not know but not the ones it does, and the documented API's
+// examples (mysql) read as if every server had them.
+func rejectionHint(msg string) string {
+	if strings.Contains(msg, unknownConnector) {
+		return "; the SQL plugin knows the connectors prometheus, s3glue, security_lake and opensearch " +
+			"(spark too from 2.9 to 2.19); mysql and other database connectors exist only in the documented API"
+	}
+	return ""
 }
 
 // jittered spreads the ends of throttles set by many DataSources at once

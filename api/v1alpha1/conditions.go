@@ -113,10 +113,20 @@ const (
 	// the DataSource is Stalled.
 	ReasonDrifted = "Drifted"
 	// ReasonProbing (Ready=Unknown): the first reconcile has not finished.
+	// Reserved: this release never sets it, as the first reconcile writes
+	// Ready True or False in one status write. Tools should read any
+	// Ready=Unknown, and an absent Ready, as still in progress.
 	ReasonProbing = "Probing"
 	// ReasonForbidden (Ready=False, connections): OpenSearch refused the
 	// operator's credentials or lacks a permission the operator needs.
 	ReasonForbidden = "Forbidden"
+	// ReasonTLSFailed (Ready=False, connections): the TLS handshake with
+	// spec.endpoint failed: the certificate is signed by an authority the
+	// operator does not trust (set spec.tls.caSecretRef), is not valid
+	// for the host, or the server does not speak TLS on an https://
+	// endpoint. Retried with backoff, as the server's certificate may
+	// change too.
+	ReasonTLSFailed = "TLSFailed"
 	// ReasonConnected (Ready=True, connections): the endpoint answered and
 	// the data source API is present and permitted.
 	ReasonConnected = "Connected"

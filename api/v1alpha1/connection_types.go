@@ -164,9 +164,11 @@ type AWSSigV4Auth struct {
 	AWSSigV4Settings `json:",inline"`
 
 	// secretRef is a Secret in the connection's namespace holding an access
-	// key pair; a change to it is applied within seconds. It is required:
-	// an empty key is reported, never replaced by the operator's own
-	// identity.
+	// key pair; a change to it is applied within seconds. Optional in the
+	// schema only so that the message can say why: a rule on awsSigV4
+	// refuses an OpenSearchConnection without it, as only a
+	// ClusterOpenSearchConnection may use the operator's own AWS identity.
+	// An empty key is reported, never replaced by that identity.
 	// +optional
 	SecretRef *AWSCredentialsSecretReference `json:"secretRef,omitempty"`
 }
@@ -223,8 +225,8 @@ type ConnectionSettings struct {
 	// +kubebuilder:default="10s"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="requestTimeout must be positive"
-	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('5m')",message="requestTimeout must be at most 5m"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) > duration('0s')",message="requestTimeout must be positive"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) <= duration('5m')",message="requestTimeout must be at most 5m"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
 
 	// resyncPeriod is how often the remote state is re-read to detect and
@@ -234,7 +236,7 @@ type ConnectionSettings struct {
 	// +kubebuilder:default="10m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 }
 

@@ -321,7 +321,9 @@ type DataSourceStatus struct {
 	// +optional
 	DataSourceID string `json:"dataSourceId,omitempty"`
 
-	// name is the data source's name as the server reported it.
+	// name is the data source's name as the server reported it, set by
+	// each write and Observe read. `kubectl get` shows it as DATASOURCE:
+	// a column cannot fall back from an empty spec.name to metadata.name.
 	// +optional
 	Name string `json:"name,omitempty"`
 
@@ -341,8 +343,9 @@ type DataSourceStatus struct {
 	// +optional
 	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
 
-	// fingerprint is a hash of what was last applied: the full body with
-	// Secret versions (uid and resourceVersion) in place of secret values.
+	// fingerprint is a hash of what was last applied: the connection and
+	// the full body, with each Secret-derived value replaced by the
+	// Secret's namespace, name, uid, resourceVersion and key.
 	// The operator skips writes that would not change it.
 	// +optional
 	Fingerprint string `json:"fingerprint,omitempty"`
@@ -421,13 +424,16 @@ type WrittenConnection struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=osds,categories=opensearch
-// +kubebuilder:printcolumn:name="DataSource",type=string,JSONPath=`.spec.name`
+// +kubebuilder:printcolumn:name="DataSource",type=string,JSONPath=`.status.name`
+// +kubebuilder:printcolumn:name="Connection",type=string,JSONPath=`.spec.connectionRef.name`
 // +kubebuilder:printcolumn:name="Connector",type=string,JSONPath=`.spec.connector`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.status`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Policy",type=string,JSONPath=`.spec.managementPolicy`,priority=1
+// +kubebuilder:printcolumn:name="Last Sync",type=date,JSONPath=`.status.lastSyncTime`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
 // +kubebuilder:validation:XValidation:rule="has(self.spec.name) || self.metadata.name.matches('^[A-Za-z][A-Za-z0-9_-]*$')",message="metadata.name is not a valid OpenSearch data source name (letters, digits, '_' and '-', starting with a letter); set spec.name"
 // +kubebuilder:validation:XValidation:rule="(has(oldSelf.spec.name) ? oldSelf.spec.name : oldSelf.metadata.name) == (has(self.spec.name) ? self.spec.name : self.metadata.name)",message="spec.name is immutable once set (unset means metadata.name): a new name would be a different data source; create a new DataSource instead",fieldPath=.spec.name
 type DataSource struct {

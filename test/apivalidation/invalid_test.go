@@ -54,6 +54,9 @@ type invalidCase struct {
 	// the message must also contain.
 	field string
 	more  []string
+	// absent are substrings the message must not contain: internals
+	// that tell the user nothing.
+	absent []string
 }
 
 var _ = Describe("invalid manifests", func() {
@@ -81,6 +84,9 @@ var _ = Describe("invalid manifests", func() {
 				err = k8sClient.Update(ctx, obj)
 			}
 			msg := expectInvalid(err, append([]string{c.field}, c.more...)...)
+			for _, a := range c.absent {
+				Expect(msg).NotTo(ContainSubstring(a))
+			}
 			logRejection(CurrentSpecReport().LeafNodeText, msg)
 		},
 
@@ -221,6 +227,12 @@ var _ = Describe("invalid manifests", func() {
 		Entry("OpenSearchConnection resyncPeriod not a duration (ten minutes)", invalidCase{
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: ten minutes\n"),
 			field:    "spec.resyncPeriod",
+			absent:   []string{"type conversion error"},
+		}),
+		Entry("OpenSearchConnection requestTimeout not a duration (5 seconds)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 5 seconds\n"),
+			field:    "spec.requestTimeout",
+			absent:   []string{"type conversion error"},
 		}),
 		Entry("OpenSearchConnection requestTimeout of 0s", invalidCase{
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  requestTimeout: 0s\n"),

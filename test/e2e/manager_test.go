@@ -27,6 +27,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -107,10 +109,23 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 		}
 		expectOnlyUserFields(t, root, sample, live)
 	}
+	// A DataSource whose spec.name defaults to metadata.name still shows
+	// its data source's name, and each row names its connection.
+	run(defaultedName, "apply", "-f", "-")
+	run("", "wait", "--for=condition=Ready", "datasource/defaulted", "--timeout=60s")
 	table := run("", "get", "osds")
-	if !strings.Contains(table, "my_prometheus") || !strings.Contains(table, "Synced") {
-		t.Errorf("kubectl get osds:\n%s", table)
+	expectColumns(t, table, []string{"NAME", "DATASOURCE", "CONNECTION", "CONNECTOR", "STATUS", "READY", "REASON", "AGE"},
+		map[string][]string{
+			"my-prometheus": {"my-prometheus", "my_prometheus", "opensearch", "prometheus", "ACTIVE", "True", "Synced"},
+			"defaulted":     {"defaulted", "defaulted", "opensearch", "prometheus", "ACTIVE", "True", "Synced"},
+		})
+	wide := run("", "get", "osds", "-o", "wide")
+	expectColumns(t, wide, []string{"NAME", "DATASOURCE", "CONNECTION", "CONNECTOR", "STATUS", "READY", "REASON",
+		"POLICY", "LAST SYNC", "AGE", "MESSAGE"}, nil)
+	if !strings.Contains(wide, `Data source "defaulted" on OpenSearchConnection/default/opensearch matches the spec`) {
+		t.Errorf("kubectl get osds -o wide lacks the Ready message:\n%s", wide)
 	}
+	run("", "delete", "datasource/defaulted", "--timeout=60s")
 
 	metrics := httpBody(t, "http://"+metricsAddr+"/metrics")
 	for _, want := range []string{
@@ -185,6 +200,47 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		case <-ctx.Done():
 			t.Fatalf("timed out waiting for %s", what)
 		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// defaultedName is a DataSource that leaves spec.name to default.
+const defaultedName = `apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: DataSource
+metadata:
+  name: defaulted
+spec:
+  connectionRef:
+    name: opensearch
+  connector: prometheus
+  properties:
+    prometheus.uri: http://prometheus.monitoring.svc:9090
+`
+
+// expectColumns checks the header line of a kubectl table and, for each
+// row named in rows, its leading cells (split on runs of spaces, so cells
+// must not contain two spaces in a row).
+func expectColumns(t *testing.T, table string, header []string, rows map[string][]string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	split := func(line string) []string { return regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1) }
+	if got := split(lines[0]); !slices.Equal(got, header) {
+		t.Errorf("kubectl header = %q, want %q\n%s", got, header, table)
+	}
+	for name, want := range rows {
+		found := false
+		for _, line := range lines[1:] {
+			cells := split(line)
+			if cells[0] != name {
+				continue
+			}
+			found = true
+			if len(cells) < len(want) || !slices.Equal(cells[:len(want)], want) {
+				t.Errorf("row %s = %q, want it to start with %q", name, cells, want)
+			}
+		}
+		if !found {
+			t.Errorf("no row %s in\n%s", name, table)
 		}
 	}
 }
