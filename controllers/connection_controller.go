@@ -72,6 +72,8 @@ type ConnectionReconciler struct {
 	// fanouts remembers what each connection's DataSources last compared
 	// themselves with, so that only news enqueues them.
 	fanouts fanouts
+	// failures keeps a failure from being recorded twice.
+	failures failureLog
 }
 
 // Reconcile probes one connection.
@@ -87,6 +89,7 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.Clients.forget(id)
 		r.probes.forget(id)
 		r.fanouts.forget(id)
+		r.failures.forget(id.String())
 		return ctrl.Result{}, r.Enqueue.dataSourcesOf(ctx, id)
 	}
 
@@ -101,7 +104,8 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			return ctrl.Result{}, err
 		}
 		if ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady); ready != nil &&
-			enteredFailure(meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionReady), ready.Status, ready.Reason, connectionFailureEvents) {
+			r.failures.entered(id.String(), meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionReady),
+				ready.Status, ready.Reason, connectionFailureEvents) {
 			r.Recorder.Eventf(view.Object, nil, corev1.EventTypeWarning, ready.Reason, "Probe", "%s", ready.Message)
 		}
 	}

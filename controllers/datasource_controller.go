@@ -53,6 +53,8 @@ type DataSourceReconciler struct {
 	Secrets secretReader
 	// Memory keeps what status cannot show yet.
 	Memory *memory
+	// Failures keeps a failure from being recorded twice.
+	Failures failureLog
 	// APIReader reads past the cache, which holds only this shard's
 	// objects under --watch-label-selector: a connection the cache lacks
 	// may exist outside the shard. Nil reads the cache.
@@ -199,7 +201,10 @@ func (r *DataSourceReconciler) ensureFinalizer(ctx context.Context, ds *v1alpha1
 // from what the object already has: an unchanged DataSource costs no write.
 func (r *DataSourceReconciler) patchStatus(ctx context.Context, ds *v1alpha1.DataSource, out outcome) error {
 	status := computeStatus(ds, out, metav1.NewTime(r.Now()))
+	key := client.ObjectKeyFromObject(ds).String()
 	if equality.Semantic.DeepEqual(&ds.Status, status) {
+		// Nothing changes, but a failure it stays in is one recorded.
+		r.Failures.entered(key, meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady), out.ready, out.reason, dataSourceFailureEvents)
 		return nil
 	}
 	orig := ds.DeepCopy()
@@ -209,7 +214,7 @@ func (r *DataSourceReconciler) patchStatus(ctx context.Context, ds *v1alpha1.Dat
 	}
 	// After the patch: one that failed is retried, and the retry finds
 	// the old condition again.
-	if enteredFailure(meta.FindStatusCondition(orig.Status.Conditions, v1alpha1.ConditionReady), out.ready, out.reason, dataSourceFailureEvents) {
+	if r.Failures.entered(key, meta.FindStatusCondition(orig.Status.Conditions, v1alpha1.ConditionReady), out.ready, out.reason, dataSourceFailureEvents) {
 		r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, out.reason, "Reconcile", "%s", out.message)
 	}
 	return nil
@@ -218,6 +223,7 @@ func (r *DataSourceReconciler) patchStatus(ctx context.Context, ds *v1alpha1.Dat
 // forget drops everything this process holds for a DataSource that is gone.
 func (r *DataSourceReconciler) forget(nn types.NamespacedName) {
 	r.Memory.forget(nn)
+	r.Failures.forget(nn.String())
 	r.Secrets.Retain(secretwatch.Owner{Kind: kindDataSource, NamespacedName: nn}, nil)
 	r.Metrics.readiness.forget(nn)
 }

@@ -19,6 +19,7 @@ package controllers
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -63,6 +64,41 @@ func enteredFailure(prev *metav1.Condition, status metav1.ConditionStatus, reaso
 		return false
 	}
 	return prev == nil || prev.Status != status || prev.Reason != reason
+}
+
+// failureLog remembers, per object, the failing Ready reason last recorded
+// with an event. The status a reconcile starts from is the cache's, which
+// can lag the patch that entered the reason; without this a retry in that
+// moment would record the same failure again. It only saves a repeat, so
+// losing it (a restart) costs at most one event.
+type failureLog struct {
+	mu   sync.Mutex
+	last map[string]string
+}
+
+// entered says whether the reconcile of the object key, ending in
+// Ready=status with reason after prev, entered a failing reason this
+// process has not recorded yet, and remembers what it ended in.
+func (l *failureLog) entered(key string, prev *metav1.Condition, status metav1.ConditionStatus, reason string, failing []string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last == nil {
+		l.last = map[string]string{}
+	}
+	if status != metav1.ConditionFalse || !slices.Contains(failing, reason) {
+		delete(l.last, key)
+		return false
+	}
+	recorded := l.last[key] == reason
+	l.last[key] = reason
+	return !recorded && enteredFailure(prev, status, reason, failing)
+}
+
+// forget drops what is remembered of the object key, which is gone.
+func (l *failureLog) forget(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.last, key)
 }
 
 // connectionFailureEvents are the failing Ready reasons of a connection,

@@ -81,3 +81,34 @@ func TestEnteredFailure(t *testing.T) {
 		})
 	}
 }
+
+// A retry that starts from a cached status older than the patch that
+// entered a failure must not record it again; leaving the failure and
+// entering it again records it again.
+func TestFailureLogRecordsEachEntryOnce(t *testing.T) {
+	failing := []string{v1alpha1.ReasonConflict}
+	ready := &metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonSynced}
+	conflict := &metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonConflict}
+	var l failureLog
+	steps := []struct {
+		name string
+		prev *metav1.Condition
+		out  *metav1.Condition
+		want bool
+	}{
+		{"entering the failure", ready, conflict, true},
+		{"a retry whose cache still shows Ready", ready, conflict, false},
+		{"a retry that sees the failure", conflict, conflict, false},
+		{"leaving it", conflict, ready, false},
+		{"entering it again", ready, conflict, true},
+	}
+	for _, st := range steps {
+		if got := l.entered("ns/ds", st.prev, st.out.Status, st.out.Reason, failing); got != st.want {
+			t.Errorf("%s: entered = %v, want %v", st.name, got, st.want)
+		}
+	}
+	l.forget("ns/ds")
+	if !l.entered("ns/ds", ready, metav1.ConditionFalse, v1alpha1.ReasonConflict, failing) {
+		t.Errorf("an object created again under the name did not record its failure")
+	}
+}
