@@ -330,6 +330,13 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 	if !prev.cluster().same(recordedCluster(old)) {
 		return keep(prev.ID.String() + " points elsewhere now")
 	}
+	// A record written before the cluster's uuid was known says nothing of
+	// aliases; the old connection's own probe may: the same uuid as the new
+	// one is the same cluster, and a DELETE there would take the data
+	// source just written.
+	if prev.cluster().same(s.conn.cluster()) {
+		return nil
+	}
 	api, err := r.Clients.clientFor(ctx, prev)
 	if err != nil {
 		return fmt.Errorf("removing data source %q from %s: %w", name, prev.ID, err)

@@ -324,6 +324,27 @@ var _ = Describe("Cluster identity", func() {
 		Expect(eventsFor(ds)).NotTo(ContainElement(ContainSubstring("Moved")))
 	})
 
+	It("does not delete on a move between aliases when the record predates the cluster's uuid", func() {
+		ns, fake := aliasedConnections()
+		ds := prometheusDataSource(ns, "metrics", "by-ip", "prom-creds")
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		By("making the record look like one an earlier release wrote, without the uuid")
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
+				return err
+			}
+			ds.Status.Connection.ClusterUUID = ""
+			return k8s.Status().Update(ctx, ds)
+		}, timeout, interval).Should(Succeed())
+
+		update(ds, func(ds *v1alpha1.DataSource) { ds.Spec.ConnectionRef.Name = "by-name" })
+		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(ds.Status.Connection.Name).To(Equal("by-name"))
+		Expect(fake.CountMethod("DELETE")).To(BeZero(), "the move deleted the data source it had just written, from the same cluster")
+		stored(fake, "metrics")
+	})
+
 	It("sees a conflict between two DataSources that reach one cluster through different addresses", func() {
 		ns, fake := aliasedConnections()
 		first := prometheusDataSource(ns, "first", "by-ip", "prom-creds")
