@@ -25,11 +25,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -44,17 +44,7 @@ type cluster struct {
 }
 
 func start(t *testing.T) *cluster {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		kubectl = filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubectl, root := testenv.Kubectl(t), testenv.Root(t)
 	_, kubeconfig := managerbin.ControlPlane(t, root, "export")
 	mgr := managerbin.Start(t, root, kubeconfig, "--metrics-secure=false")
 	return &cluster{t: t, kubectl: kubectl, kubeconfig: kubeconfig, manager: mgr.Cmd.Path}
