@@ -522,14 +522,11 @@ var _ = Describe("DataSource on the documented API", func() {
 	})
 
 	It("sees no drift in an unchanged data source, and corrects a real one", func() {
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeDocumented)
-		createConnection(ns, "os", fake, v1alpha1.DialectDocumented, time.Second)
-		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
-		ds := prometheusDataSource(ns, "metrics", "os", "creds")
-		ds.Spec.Properties = map[string]apiextensionsv1.JSON{"port": jsonValue(3306), "tls": jsonValue(true), "ratio": jsonValue(1.5)}
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(withMode(fakeopensearch.ModeDocumented), withResync(time.Second))
+		fake := f.fake
+		ds := f.synced("metrics", func(d *v1alpha1.DataSource) {
+			d.Spec.Properties = map[string]apiextensionsv1.JSON{"port": jsonValue(3306), "tls": jsonValue(true), "ratio": jsonValue(1.5)}
+		})
 		lists := fake.Count(fakeopensearch.OpList)
 		writes := fake.CountMethod("PUT") + fake.CountMethod("POST")
 		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+3))
@@ -541,13 +538,9 @@ var _ = Describe("DataSource on the documented API", func() {
 	})
 
 	It("resolves Auto to Documented from the server's reply", func() {
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeDocumented)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute)
-		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
-		ds := prometheusDataSource(ns, "metrics", "os", "creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(withMode(fakeopensearch.ModeDocumented), withDialect(v1alpha1.DialectAuto))
+		fake, conn := f.fake, f.conn
+		f.synced("metrics")
 		Expect(stored(fake, "metrics").Configuration).NotTo(BeNil())
 		Eventually(func() v1alpha1.Dialect {
 			return get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect

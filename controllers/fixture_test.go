@@ -81,7 +81,9 @@ func withResync(d time.Duration) fixtureOption { return func(c *fixtureConfig) {
 func withLabels(kv ...string) fixtureOption { return func(c *fixtureConfig) { c.labels = kv } }
 
 // withCreds sets the data of the Secret prom-creds.
-func withCreds(data map[string]string) fixtureOption { return func(c *fixtureConfig) { c.creds = data } }
+func withCreds(data map[string]string) fixtureOption {
+	return func(c *fixtureConfig) { c.creds = data }
+}
 
 // newFixture sets up a fixture: by default a new namespace, a new SQL
 // plugin fake, and a connection with dialect SQLPlugin and a one-minute
