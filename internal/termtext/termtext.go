@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package termtext makes text from servers and tenants safe to print on a
 // terminal or in a comment: a data source's name, a property value or an
 // event's note can hold line breaks and escape sequences, which would let
