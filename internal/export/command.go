@@ -245,18 +245,32 @@ func (f *flags) clientConfig(ctx context.Context) (opensearch.Config, error) {
 // kubeClient reads connections and Secrets through the kubeconfig, as
 // kubectl finds it, or in-cluster.
 func (f *flags) kubeClient() (client.Client, error) {
+	c, _, err := KubeClient(f.kubeconfig)
+	return c, err
+}
+
+// KubeClient is a client for the operator's kinds and the core ones,
+// through kubeconfig (empty: KUBECONFIG, ~/.kube/config, or in-cluster, as
+// kubectl finds it), and the namespace that kubeconfig's context selects.
+func KubeClient(kubeconfig string) (client.Client, string, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = f.kubeconfig
-	rest, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	rules.ExplicitPath = kubeconfig
+	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{})
+	rest, err := loader.ClientConfig()
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+	}
+	namespace, _, err := loader.Namespace()
+	if err != nil {
+		return nil, "", fmt.Errorf("kubeconfig: %w", err)
 	}
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return client.New(rest, client.Options{Scheme: scheme})
+	c, err := client.New(rest, client.Options{Scheme: scheme})
+	return c, namespace, err
 }
