@@ -37,7 +37,8 @@ import (
 // Bounds on what one report prints: a hostile or broken server, or a
 // tenant, decides how long its strings and lists are; the report does not.
 const (
-	maxValue      = 200 // characters of one value or message
+	maxValue      = 200 // characters of one value
+	maxMessage    = 800 // characters of one condition or event message, or error
 	maxProperties = 50  // properties of the data source on the server
 	maxEvents     = 10  // latest events
 )
@@ -48,6 +49,10 @@ const DataSourcePermission = "cluster:admin/opensearch/ql/datasources/*"
 
 // text is s escaped and bounded for the terminal.
 func text(s string) string { return termtext.Bounded(s, maxValue) }
+
+// message is s escaped and bounded as a message: the operator's
+// messages are longer than values, and are the point of the report.
+func message(s string) string { return termtext.Bounded(s, maxMessage) }
 
 // quoted is text(s) in double quotes, so that an empty or space-padded
 // value reads as what it is.
@@ -78,7 +83,7 @@ func conditionLines(conds []metav1.Condition, generation int64, now time.Time) [
 			line += fmt.Sprintf(" [of generation %d; the spec is at %d]", c.ObservedGeneration, generation)
 		}
 		if c.Message != "" {
-			line += ": " + text(c.Message)
+			line += ": " + message(c.Message)
 		}
 		lines = append(lines, line)
 	}
@@ -135,7 +140,7 @@ func secretLine(use SecretUse, s SecretState) string {
 	head := fmt.Sprintf("Secret %s/%s (%s): ", text(use.Namespace), text(use.Name), text(use.Field))
 	switch {
 	case s.Err != nil:
-		return head + "cannot be read: " + text(s.Err.Error())
+		return head + "cannot be read: " + message(s.Err.Error())
 	case !s.Found:
 		return head + "MISSING: it does not exist"
 	}
@@ -204,7 +209,7 @@ func writtenLines(st v1alpha1.DataSourceStatus, now time.Time) []string {
 		"last write: " + ago(last, now),
 	}
 	if st.Message != "" {
-		lines = append(lines, "the server's last answer: "+text(st.Message))
+		lines = append(lines, "the server's last answer: "+message(st.Message))
 	}
 	if st.Adopted {
 		lines = append(lines, "adopted: it took over a data source that existed before it")
@@ -224,7 +229,7 @@ func eventLines(events []corev1.Event, now time.Time) []string {
 	}
 	lines := make([]string, 0, len(sorted))
 	for _, e := range sorted {
-		line := fmt.Sprintf("%s %s %s: %s", ago(eventTime(e), now), text(e.Type), text(e.Reason), text(e.Message))
+		line := fmt.Sprintf("%s %s %s: %s", ago(eventTime(e), now), text(e.Type), text(e.Reason), message(e.Message))
 		if e.Count > 1 {
 			line += fmt.Sprintf(" (%d times)", e.Count)
 		}
@@ -334,21 +339,21 @@ func accessLine(err error) string {
 	}
 	var e *opensearch.Error
 	if !errors.As(err, &e) {
-		return "could not ask: " + text(err.Error())
+		return "could not ask: " + message(err.Error())
 	}
 	switch {
 	case e.Kind == opensearch.KindForbidden && e.StatusCode == http.StatusUnauthorized:
 		return "OpenSearch refused the connection's credentials (401): check the Secret of spec.auth; " +
-			"the user also needs the cluster permissions " + DataSourcePermission + " (" + text(e.Message) + ")"
+			"the user also needs the cluster permissions " + DataSourcePermission + " (" + message(e.Message) + ")"
 	case e.Kind == opensearch.KindForbidden && e.StatusCode == http.StatusForbidden:
 		return "the connection's user lacks cluster:admin/opensearch/ql/datasources/read: grant its role the cluster permissions " +
-			DataSourcePermission + " (" + text(e.Message) + ")"
+			DataSourcePermission + " (" + message(e.Message) + ")"
 	case e.Kind == opensearch.KindForbidden:
-		return "the request could not be signed or authorised: " + text(e.Error())
+		return "the request could not be signed or authorised: " + message(e.Error())
 	case e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusBadRequest:
-		return "the data source API did not answer as the SQL plugin does (is the SQL plugin installed?): " + text(e.Error())
+		return "the data source API did not answer as the SQL plugin does (is the SQL plugin installed?): " + message(e.Error())
 	}
-	return "could not ask: " + text(e.Error())
+	return "could not ask: " + message(e.Error())
 }
 
 // propertyKey is the key of a "properties[<key>]" field.

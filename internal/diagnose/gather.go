@@ -255,7 +255,7 @@ func (d *diagnoser) events(ctx context.Context, obj client.Object) []string {
 	var list corev1.EventList
 	if err := d.kube.List(ctx, &list, client.InNamespace(ns),
 		client.MatchingFields{"involvedObject.uid": string(obj.GetUID())}); err != nil {
-		return []string{"cannot be listed: " + text(err.Error())}
+		return []string{"cannot be listed: " + message(err.Error())}
 	}
 	return eventLines(list.Items, d.now)
 }
@@ -266,19 +266,19 @@ func (d *diagnoser) client(ctx context.Context, c *conn) (*opensearch.Client, bo
 	title := "OpenSearch at " + endpointText(c.endpoint) + " (as the user of " + text(c.id) + ")"
 	cfg, err := export.ConnectionConfig(ctx, d.kube, c.kind, c.ns, c.name)
 	if err != nil {
-		d.out.section(title, "not called: "+text(err.Error()))
+		d.out.section(title, "not called: "+message(err.Error()))
 		return nil, false
 	}
 	cfg.RequestTimeout = d.timeout
 	api, err := opensearch.New(cfg)
 	if err != nil {
-		d.out.section(title, "not called: "+text(err.Error()))
+		d.out.section(title, "not called: "+message(err.Error()))
 		return nil, false
 	}
 	info, err := api.Info(ctx)
 	if err != nil {
 		_ = api.Close()
-		d.out.section(title, "does not answer: "+text(err.Error()), "data source API: "+accessLine(err))
+		d.out.section(title, "does not answer: "+message(err.Error()), "data source API: "+accessLine(err))
 		return nil, false
 	}
 	d.out.section(title, fmt.Sprintf("answers: OpenSearch %s, clusterUUID %s", text(info.Version), text(info.ClusterUUID)))
@@ -302,7 +302,7 @@ func (d *diagnoser) server(ctx context.Context, c *conn, ds *v1alpha1.DataSource
 		return
 	case err != nil:
 		d.out.section(fmt.Sprintf("Data source %s on the server", quoted(name)),
-			"cannot be read: "+text(err.Error()), "data source API: "+accessLine(err))
+			"cannot be read: "+message(err.Error()), "data source API: "+accessLine(err))
 		return
 	}
 	fromSecret := map[string]bool{}
@@ -315,7 +315,7 @@ func (d *diagnoser) server(ctx context.Context, c *conn, ds *v1alpha1.DataSource
 	d.out.section(fmt.Sprintf("Data source %s on the server", quoted(name)), remoteLines(remote, fromSecret)...)
 	changes, err := opensearch.Changes(opensearch.Dialect(c.status.Dialect), desiredOf(ds), remote)
 	if err != nil {
-		d.out.section("What a write of the spec would change", "cannot compare: "+text(err.Error()))
+		d.out.section("What a write of the spec would change", "cannot compare: "+message(err.Error()))
 		return
 	}
 	lines := changeLines(withoutKeys(changes, fromSecret), fromSecretKeys)
