@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command kubectl-opensearch is the operator's kubectl plugin: installed on
 // PATH, "kubectl opensearch diagnose ns/name" runs the same diagnosis as
 // "manager diagnose ns/name", without the operator's image.

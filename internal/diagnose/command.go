@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package diagnose explains why a DataSource or a connection is not doing
 // what its owner expects, as one chain printed for a terminal: the object
 // and its conditions, its connection, the Secrets both name (keys, never
