@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connconfig"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
@@ -193,10 +194,10 @@ func (d *diagnoser) connectionSecrets(ctx context.Context, refs connsecrets.Refs
 		field string
 		ref   *connsecrets.Ref
 	}{
-		{"spec.auth.basic.secretRef", refs.Basic},
-		{"spec.auth.awsSigV4.secretRef", refs.AWSKeys},
-		{"spec.tls.caSecretRef", refs.CA},
-		{"spec.tls.clientCertSecretRef", refs.ClientCert},
+		{connconfig.FieldBasic, refs.Basic},
+		{connconfig.FieldAWSSigV4, refs.AWSKeys},
+		{connconfig.FieldCA, refs.CA},
+		{connconfig.FieldClientCert, refs.ClientCert},
 	} {
 		if r.ref != nil {
 			use := SecretUse{Field: r.field, Namespace: r.ref.Namespace, Name: r.ref.Name, Keys: r.ref.Keys}
