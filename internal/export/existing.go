@@ -61,10 +61,9 @@ func Managed(existing []v1alpha1.DataSource, c Cluster) map[string]string {
 		if name == "" {
 			name = specbody.Name(ds)
 		}
-		if _, seen := out[name]; seen || !(recordsCluster(ds, c) || refersTo(ds, c)) {
-			continue
+		if _, seen := out[name]; !seen && (recordsCluster(ds, c) || refersTo(ds, c)) {
+			out[name] = ds.Namespace + "/" + ds.Name
 		}
-		out[name] = ds.Namespace + "/" + ds.Name
 	}
 	return out
 }
