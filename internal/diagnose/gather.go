@@ -270,6 +270,14 @@ func (d *diagnoser) client(ctx context.Context, c *conn) (*opensearch.Client, bo
 		return nil, false
 	}
 	cfg.RequestTimeout = d.timeout
+	// The endpoint is the connection owner's to choose; like the operator,
+	// the command does not call link-local or cloud metadata addresses
+	// with it, wherever it runs.
+	cfg.DeniedEgress, err = opensearch.ParsePrefixes(opensearch.DefaultDeniedEgress)
+	if err != nil {
+		d.out.section(title, "not called: "+message(err.Error()))
+		return nil, false
+	}
 	api, err := opensearch.New(cfg)
 	if err != nil {
 		d.out.section(title, "not called: "+message(err.Error()))

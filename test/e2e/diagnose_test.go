@@ -156,6 +156,12 @@ func TestDiagnose(t *testing.T) {
 		"OpenSearch data source API\n  data source API: the connection's user lacks cluster:admin/opensearch/ql/datasources/read: "+
 			"grant its role the cluster permissions cluster:admin/opensearch/ql/datasources/*",
 	)
+	// The command, like the operator, never calls a cloud metadata
+	// address with a connection's settings.
+	expect("metadata endpoint", diagnose(plugin, "connection", "default/metadata"),
+		`  does not answer: opensearch info: Unavailable: "GET" "http://169.254.169.254/": dial tcp 169.254.169.254:80: `+
+			"the operator does not connect to 169.254.169.254: it is in 169.254.0.0/16",
+	)
 	expect("healthy connection", diagnose(manager, "connection", "good"),
 		"  data source API: the connection's user may read the data source API",
 		"  2 data sources on the server",
@@ -199,6 +205,12 @@ metadata: {name: denied}
 spec:
   endpoint: DENIED_URL
   auth: {basic: {secretRef: {name: good-creds}}}
+---
+apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: OpenSearchConnection
+metadata: {name: metadata}
+spec:
+  endpoint: http://169.254.169.254
 ---
 apiVersion: opensearch.datasource-operator.io/v1alpha1
 kind: DataSource
