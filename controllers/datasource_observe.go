@@ -111,16 +111,16 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		// failing reason.
 		return out
 	}
-	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
+	changes, err := opensearch.Changes(s.api.Dialect(), s.desired.DataSource, remote)
 	if err != nil {
 		return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
 	}
-	if d.Empty() {
+	if len(changes) == 0 {
 		out := observedMatch(name, s.conn, &remote)
 		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
 		return out
 	}
-	fields := append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+	fields := planEntries(changes, propertiesFromKeys(&s.ds.Spec))
 	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
 		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))

@@ -30,6 +30,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/specbody"
 )
 
 // desiredState is a DataSource as it must be in OpenSearch.
@@ -43,12 +44,7 @@ type desiredState struct {
 }
 
 // dataSourceName is the data source's name in OpenSearch.
-func dataSourceName(ds *v1alpha1.DataSource) string {
-	if ds.Spec.Name != "" {
-		return ds.Spec.Name
-	}
-	return ds.Name
-}
+func dataSourceName(ds *v1alpha1.DataSource) string { return specbody.Name(ds) }
 
 // referencedSecrets lists the names of the Secrets (in the DataSource's
 // namespace) the spec reads, sorted and without repeats.
@@ -101,28 +97,7 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 }
 
 // specBody is the body from the spec alone, defaults applied.
-func specBody(ds *v1alpha1.DataSource) opensearch.DataSource {
-	spec := &ds.Spec
-	body := opensearch.DataSource{
-		Name:         dataSourceName(ds),
-		Description:  spec.Description,
-		Connector:    spec.Connector,
-		ResultIndex:  spec.ResultIndex,
-		Status:       string(spec.Status),
-		AllowedRoles: append([]string{}, spec.AllowedRoles...),
-		Properties:   make(map[string]json.RawMessage, len(spec.Properties)+len(spec.PropertiesFrom)),
-	}
-	if body.ResultIndex == "" {
-		body.ResultIndex = opensearch.DefaultResultIndex(body.Name)
-	}
-	if body.Status == "" {
-		body.Status = string(v1alpha1.StateActive)
-	}
-	for k, v := range spec.Properties {
-		body.Properties[k] = json.RawMessage(v.Raw)
-	}
-	return body
-}
+func specBody(ds *v1alpha1.DataSource) opensearch.DataSource { return specbody.Body(ds) }
 
 // checkPropertiesFrom refuses a key given twice, which the admission policy
 // also refuses where it is installed.

@@ -120,7 +120,7 @@ var _ = Describe("managementPolicy Observe", func() {
 		Expect(stored(fake, "metrics").Properties["prometheus.auth.password"]).To(Equal("by-hand-pass"))
 	})
 
-	It("names the differing fields under Drifted, writing nothing", func() {
+	It("names the differing fields under Drifted, with their values from → to, writing nothing", func() {
 		seedPrometheus(fake, "metrics")
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) {
 			d.Description = "edited by hand"
@@ -129,11 +129,12 @@ var _ = Describe("managementPolicy Observe", func() {
 		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonDrifted)
-		Expect(readyOf(ds).Message).To(ContainSubstring("description, properties[team] (not in spec)"))
+		plan := `description ("edited by hand" → "cluster metrics"), properties[team] (not in spec; "sre")`
+		Expect(readyOf(ds).Message).To(ContainSubstring(plan))
 		d := driftedOf(ds)
 		Expect(d.Status).To(Equal(metav1.ConditionTrue))
 		Expect(d.Reason).To(Equal(v1alpha1.ReasonDiffers))
-		Expect(d.Message).To(Equal("Differs from the spec: description, properties[team] (not in spec)"))
+		Expect(d.Message).To(Equal("Differs from the spec: " + plan))
 		Expect(meta.IsStatusConditionTrue(ds.Status.Conditions, v1alpha1.ConditionStalled)).To(BeTrue())
 		expectEvent(ds, "Warning Drifted", "description")
 
