@@ -17,12 +17,12 @@ limitations under the License.
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -40,14 +40,8 @@ const (
 // with a wrong password, an observed one that differs from its spec, and a
 // connection whose user may not read the data source API.
 func TestDiagnose(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	kubectl := findKubectl(t)
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubectl := testenv.Kubectl(t)
+	root := testenv.Root(t)
 	_, kubeconfig := managerbin.ControlPlane(t, root, "e2e-diagnose")
 	fake, err := fakeopensearch.Start(fakeopensearch.Options{Username: "admin", Password: canaryConnection})
 	if err != nil {
