@@ -185,3 +185,15 @@ func TestHousekeeperInterval(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A URI java.net.URI refuses is told from a host that does not resolve
+// by URISyntaxException's words, which name the index.
+func TestURISyntaxAsJava(t *testing.T) {
+	s := start(t, Options{})
+	body := `{"name":"p","connector":"prometheus","properties":{"prometheus.uri":"http://exa mple:9090"}}`
+	resp, out := call(t, nil, "POST", s.URL()+BasePath, body)
+	want := "Invalid URI in prometheus properties: Illegal character in authority at index 10: http://exa mple:9090"
+	if _, details := pluginDetails(t, out); resp.StatusCode != 400 || details != want {
+		t.Fatalf("%d %s, want 400 %q", resp.StatusCode, out, want)
+	}
+}

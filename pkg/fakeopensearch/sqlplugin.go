@@ -696,10 +696,31 @@ func (s *Server) validateGlue(props map[string]*string) *apiError {
 	return nil
 }
 
+// javaURISyntax words a character java.net.URI refuses as its
+// URISyntaxException does: "Illegal character in authority at index 10:
+// http://exa mple:9090" (the component is authority before the path, path
+// after it).
+func javaURISyntax(uri string) (string, bool) {
+	i := strings.IndexAny(uri, " <>\"{}|\\^`")
+	if i < 0 {
+		return "", false
+	}
+	component := "path"
+	if rest, ok := strings.CutPrefix(uri, "http://"); ok && !strings.Contains(rest[:i-len("http://")], "/") {
+		component = "authority"
+	} else if rest, ok := strings.CutPrefix(uri, "https://"); ok && !strings.Contains(rest[:i-len("https://")], "/") {
+		component = "authority"
+	}
+	return fmt.Sprintf("Illegal character in %s at index %d: %s", component, i, uri), true
+}
+
 // checkHost parses uri, resolves its host with the injected resolver and
 // reports whether any resulting address is denylisted. A URI without a host
 // resolves to loopback, as in Java.
 func (s *Server) checkHost(uri string) (bool, error) {
+	if msg, bad := javaURISyntax(uri); bad {
+		return false, errors.New(msg)
+	}
 	u, err := url.Parse(uri)
 	if err != nil {
 		var ue *url.Error
