@@ -392,6 +392,26 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Expect(stored(fake, "metrics").Description).To(Equal("still suspended"))
 	})
 
+	It("says a cluster connection's unreadable allowedNamespaces.selector is the connection's fault", func() {
+		cc := clusterConnection(fake, newNamespace(), nil)
+		Eventually(func() error {
+			get(cc)
+			// The CRD checks the operators; a label key it cannot check
+			// reaches the operator.
+			cc.Spec.AllowedNamespaces.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"team a!": "x"}}
+			return k8s.Update(ctx, cc)
+		}, timeout, interval).Should(Succeed())
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "unreadable", cc.Name, "prom-creds")
+		ds.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		Eventually(func() string { return conditionStateWithMessage(ds, v1alpha1.ConditionReady) }, timeout, interval).Should(And(
+			HavePrefix("False/InvalidSpec: ClusterOpenSearchConnection/"+cc.Name+": spec.allowedNamespaces.selector is not a valid label selector ("),
+			HaveSuffix("); an administrator must fix the connection")))
+		_, ok := fake.Stored("unreadable")
+		Expect(ok).To(BeFalse())
+	})
+
 	It("refuses a cluster connection from a namespace it does not allow", func() {
 		other := newNamespace()
 		cc := clusterConnection(fake, other, nil)

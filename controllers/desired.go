@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -156,11 +157,11 @@ func (b *bodyBuilder) addCredentials(c *v1alpha1.DataSourceConfiguration) *block
 		return nil
 	}
 	ref := c.Credentials.SecretRef
-	user, userVer, p := b.lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials", false)
+	user, userVer, p := b.lookup(ref.Name, cmp.Or(ref.UsernameKey, "username"), "spec.configuration.credentials", false)
 	if p != nil {
 		return p
 	}
-	pass, passVer, p := b.lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials", true)
+	pass, passVer, p := b.lookup(ref.Name, cmp.Or(ref.PasswordKey, "password"), "spec.configuration.credentials", true)
 	if p != nil {
 		return p
 	}
@@ -212,13 +213,6 @@ const minSensitiveLen = 4
 func jsonString(s string) json.RawMessage {
 	b, _ := json.Marshal(s)
 	return b
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // keysOf lists a Secret's keys (never its values) for error messages.

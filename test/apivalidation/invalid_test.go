@@ -285,6 +285,22 @@ var _ = Describe("invalid manifests", func() {
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: 500ms\n"),
 			field:    "spec.resyncPeriod",
 		}),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector with an unknown operator (Matches)", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  allowedNamespaces:\n    selector:\n"+
+				"      matchExpressions:\n      - {key: team, operator: Matches, values: [a]}\n"),
+			field: "spec.allowedNamespaces.selector",
+			more:  []string{"operator In or NotIn with at least one value, or Exists or DoesNotExist without values"},
+		}),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector In without values", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  allowedNamespaces:\n    selector:\n"+
+				"      matchExpressions:\n      - {key: team, operator: In}\n"),
+			field: "spec.allowedNamespaces.selector",
+		}),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector Exists with values", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  allowedNamespaces:\n    selector:\n"+
+				"      matchExpressions:\n      - {key: team, operator: Exists, values: [a]}\n"),
+			field: "spec.allowedNamespaces.selector",
+		}),
 		Entry("ClusterOpenSearchConnection Secret reference without namespace", invalidCase{
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  auth:\n    basic:\n      secretRef:\n        name: admin\n"),
 			field:    "spec.auth.basic.secretRef.namespace",
