@@ -120,13 +120,32 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
 		return out
 	}
-	fields := append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+	fields := planNotes(&s.ds.Spec, s.desired.DataSource, append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...))
 	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
 		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
 	out.observed = &remote
 	out.drift = driftFinding{kind: driftDiffers, fields: fields}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
+	return out
+}
+
+// planNotes adds to the differing fields of an observed data source
+// (the plan of a switch to CreateOrUpdate) what applying them would cost
+// beyond the field itself: setting status DISABLED on a connector where
+// that stops the data source's Flint indices refreshing, and properties
+// that only a re-create spec.recreatePolicy forbids could remove.
+func planNotes(spec *v1alpha1.DataSourceSpec, desired opensearch.DataSource, fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f
+		switch {
+		case f == "status" && strings.EqualFold(desired.Status, string(v1alpha1.StateDisabled)) && opensearch.DisableEffect(desired.Connector) != "":
+			out[i] = "status (writing DISABLED: " + opensearch.DisableEffect(desired.Connector) + ")"
+		case strings.HasSuffix(f, "] (not in spec)") && !mayRecreate(spec):
+			out[i] = strings.TrimSuffix(f, ")") + "; removing it needs a re-create, which spec.recreatePolicy forbids)"
+		}
+	}
 	return out
 }
 

@@ -196,4 +196,10 @@ func TestURISyntaxAsJava(t *testing.T) {
 	if _, details := pluginDetails(t, out); resp.StatusCode != 400 || details != want {
 		t.Fatalf("%d %s, want 400 %q", resp.StatusCode, out, want)
 	}
+	body = `{"name":"p","connector":"prometheus","properties":{"prometheus.uri":"http://[fe80::1:9090"}}`
+	resp, out = call(t, nil, "POST", s.URL()+BasePath, body)
+	want = "Invalid URI in prometheus properties: Expected closing bracket for IPv6 address at index 20: http://[fe80::1:9090"
+	if _, details := pluginDetails(t, out); resp.StatusCode != 400 || details != want {
+		t.Fatalf("%d %s, want 400 %q", resp.StatusCode, out, want)
+	}
 }

@@ -723,11 +723,11 @@ func (s *Server) checkHost(uri string) (bool, error) {
 	}
 	u, err := url.Parse(uri)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return false, fmt.Errorf("%w: %s", ue.Err, uri)
+		// java.net.URI words every refusal with the index where it broke.
+		if strings.Contains(uri, "[") && !strings.Contains(uri, "]") {
+			return false, fmt.Errorf("Expected closing bracket for IPv6 address at index %d: %s", len(uri), uri)
 		}
-		return false, err
+		return false, fmt.Errorf("Malformed URI at index 0: %s", uri)
 	}
 	host := u.Hostname()
 	var ips []net.IP

@@ -1,0 +1,74 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+)
+
+func TestPoliciesByConnector(t *testing.T) {
+	cases := []struct {
+		connector    string
+		deletion     v1alpha1.DeletionPolicy
+		recreate     v1alpha1.RecreatePolicy
+		wantDeletion v1alpha1.DeletionPolicy
+		wantRecreate bool
+	}{
+		{"prometheus", "", "", v1alpha1.DeletionDelete, true},
+		{"s3glue", "", "", v1alpha1.DeletionRetain, false},
+		{"SECURITY_LAKE", "", "", v1alpha1.DeletionRetain, false},
+		{"s3glue", v1alpha1.DeletionDelete, v1alpha1.RecreateAllow, v1alpha1.DeletionDelete, true},
+		{"prometheus", v1alpha1.DeletionRetain, v1alpha1.RecreateNever, v1alpha1.DeletionRetain, false},
+	}
+	for _, tc := range cases {
+		spec := &v1alpha1.DataSourceSpec{Connector: tc.connector, DeletionPolicy: tc.deletion, RecreatePolicy: tc.recreate}
+		if got := deletionPolicy(spec); got != tc.wantDeletion {
+			t.Errorf("%s %q: deletionPolicy = %s, want %s", tc.connector, tc.deletion, got, tc.wantDeletion)
+		}
+		if got := mayRecreate(spec); got != tc.wantRecreate {
+			t.Errorf("%s %q: mayRecreate = %v, want %v", tc.connector, tc.recreate, got, tc.wantRecreate)
+		}
+	}
+	if why := retainReason(&v1alpha1.DataSourceSpec{Connector: "s3glue"}); !strings.Contains(why, "default for connector s3glue") {
+		t.Errorf("retainReason = %q", why)
+	}
+}
+
+// An observed data source's plan says what writing it would cost besides
+// the field: disabling stops an s3glue's Flint indices refreshing, and a
+// property only a forbidden re-create could remove stays.
+func TestPlanNotes(t *testing.T) {
+	fields := []string{"description", "status", "properties[glue.x] (not in spec)"}
+	glue := &v1alpha1.DataSourceSpec{Connector: "s3glue"}
+	got := planNotes(glue, opensearch.DataSource{Connector: "s3glue", Status: "DISABLED"}, fields)
+	if got[0] != "description" || !strings.HasPrefix(got[1], "status (writing DISABLED: ") || !strings.Contains(got[1], "Flint") ||
+		got[2] != "properties[glue.x] (not in spec; removing it needs a re-create, which spec.recreatePolicy forbids)" {
+		t.Errorf("s3glue plan = %q", got)
+	}
+	prom := &v1alpha1.DataSourceSpec{Connector: "prometheus"}
+	if got := planNotes(prom, opensearch.DataSource{Connector: "prometheus", Status: "DISABLED"}, fields); !slices.Equal(got, fields) {
+		t.Errorf("prometheus plan = %q, want the fields alone", got)
+	}
+	if got := planNotes(glue, opensearch.DataSource{Connector: "s3glue", Status: "ACTIVE"}, fields[:2]); !slices.Equal(got, fields[:2]) {
+		t.Errorf("re-activating plan = %q, want the fields alone", got)
+	}
+}
