@@ -723,11 +723,13 @@ func (s *Server) checkHost(uri string) (bool, error) {
 	}
 	u, err := url.Parse(uri)
 	if err != nil {
-		// java.net.URI words every refusal with the index where it broke.
+		// java.net.URI words every refusal with the index where it broke
+		// (the plugin's text, hence the capital letters).
+		msg := fmt.Sprintf("Malformed URI at index 0: %s", uri)
 		if strings.Contains(uri, "[") && !strings.Contains(uri, "]") {
-			return false, fmt.Errorf("Expected closing bracket for IPv6 address at index %d: %s", len(uri), uri)
+			msg = fmt.Sprintf("Expected closing bracket for IPv6 address at index %d: %s", len(uri), uri)
 		}
-		return false, fmt.Errorf("Malformed URI at index 0: %s", uri)
+		return false, errors.New(msg)
 	}
 	host := u.Hostname()
 	var ips []net.IP
