@@ -246,9 +246,10 @@ type ConnectionSettings struct {
 	// since its last write, even when nothing the operator can see
 	// differs. OpenSearch never returns credential values, so a credential
 	// changed outside Kubernetes, or lost with a new master key, is
-	// otherwise not corrected until its Secret changes. Each such write
-	// sends the credentials to OpenSearch. Unset (the default): never. At
-	// least 1m.
+	// otherwise not corrected until its Secret changes. Checked at each
+	// resyncPeriod, so a rewrite comes up to one resyncPeriod late. Each
+	// such write sends the credentials to OpenSearch. Unset (the
+	// default): never. At least 1m.
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
