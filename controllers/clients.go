@@ -161,6 +161,13 @@ func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owne
 	return out, nil
 }
 
+// patcher is a client that can change a data source without resending
+// its credentials (PATCH, SQL plugin 2.12+); the production client is one.
+type patcher interface {
+	SupportsPatch() bool
+	Patch(ctx context.Context, ds opensearch.DataSource) (opensearch.WriteResult, error)
+}
+
 // versioned is a client that shapes its bodies to the server's release; the
 // production client is one. The version is learned by the connection's
 // probe.

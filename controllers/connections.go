@@ -57,6 +57,9 @@ type connectionView struct {
 	Dialect        v1alpha1.Dialect
 	RequestTimeout time.Duration
 	ResyncPeriod   time.Duration
+	// CredentialRewritePeriod is spec.credentialRewritePeriod; zero never
+	// rewrites credentials that nothing shows changed.
+	CredentialRewritePeriod time.Duration
 	// Refs are the Secrets and keys for authentication and TLS, as
 	// connsecrets resolves them for the export too.
 	connsecrets.Refs
@@ -168,16 +171,17 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 func newConnectionView(obj client.Object, s *v1alpha1.ConnectionSettings, status *v1alpha1.ConnectionStatus,
 	defaultResync time.Duration) *connectionView {
 	return &connectionView{
-		ID:             registry.ID{Namespace: obj.GetNamespace(), Name: obj.GetName()},
-		Object:         obj,
-		Endpoint:       s.Endpoint,
-		Target:         normalizeEndpoint(s.Endpoint),
-		Dialect:        s.Dialect,
-		RequestTimeout: durationOr(s.RequestTimeout, 10*time.Second),
-		ResyncPeriod:   durationOr(s.ResyncPeriod, defaultResync),
-		Status:         status,
-		Generation:     obj.GetGeneration(),
-		ClusterUUID:    probedClusterUUID(status, obj.GetGeneration()),
+		ID:                      registry.ID{Namespace: obj.GetNamespace(), Name: obj.GetName()},
+		Object:                  obj,
+		Endpoint:                s.Endpoint,
+		Target:                  normalizeEndpoint(s.Endpoint),
+		Dialect:                 s.Dialect,
+		RequestTimeout:          durationOr(s.RequestTimeout, 10*time.Second),
+		ResyncPeriod:            durationOr(s.ResyncPeriod, defaultResync),
+		CredentialRewritePeriod: durationOr(s.CredentialRewritePeriod, 0),
+		Status:                  status,
+		Generation:              obj.GetGeneration(),
+		ClusterUUID:             probedClusterUUID(status, obj.GetGeneration()),
 	}
 }
 

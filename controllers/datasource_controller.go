@@ -91,6 +91,9 @@ type dataSourceScope struct {
 	// driftFields are the fields the drift check found changed outside
 	// Kubernetes.
 	driftFields []string
+	// rewriteCredentials says the write is due only to the connection's
+	// credentialRewritePeriod: it must resend the credentials (PUT).
+	rewriteCredentials bool
 
 	// priorIntent is status.pendingCreate as this reconcile found it: a
 	// create an earlier reconcile (perhaps of another process) sent and

@@ -85,7 +85,7 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Expect(conn.Status.Version).To(Equal(fakeopensearch.DefaultVersion))
 	})
 
-	It("writes every field change with a complete PUT", func() {
+	It("writes every field change completely, with PATCH while the credentials stand", func() {
 		f := newFixture(inNamespace(ns), onFake(fake))
 		ds := f.synced("metrics")
 
@@ -116,13 +116,15 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		}
 		for _, c := range changes {
 			By("changing " + c.what)
-			puts := fake.Count(fakeopensearch.OpUpdate)
+			patches := fake.Count(fakeopensearch.OpPatch)
 			update(ds, c.change)
 			expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 			Eventually(func() bool { doc, _ := fake.Stored("metrics"); return c.check(doc) }, timeout, interval).Should(BeTrue(), c.what)
-			Expect(fake.Count(fakeopensearch.OpUpdate)).To(BeNumerically(">", puts))
+			// No credential changed, so the write is a PATCH (SQL plugin
+			// 2.12+), which keeps the stored credentials without resending
+			// them.
+			Expect(fake.Count(fakeopensearch.OpPatch)).To(BeNumerically(">", patches))
 			doc, _ := fake.Stored("metrics")
-			// Every write is complete: the credentials are resent each time.
 			Expect(doc.Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
 		}
 		Expect(ds.Status.Status).To(Equal("DISABLED"))
@@ -202,7 +204,7 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		Eventually(func() string { return conditionState(ds, v1alpha1.ConditionDrifted) }, timeout, interval).Should(Equal("False/Corrected"))
 
 		By("keeping Drifted True while a correction fails")
-		fake.Forbid(fakeopensearch.ActionUpdate)
+		fake.Forbid(fakeopensearch.ActionUpdate, fakeopensearch.ActionPatch)
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "changed again" })
 		Eventually(func() string { return conditionStateWithMessage(ds, v1alpha1.ConditionDrifted) }, timeout, interval).Should(
 			Equal("True/RemoteChanged: Changed outside Kubernetes: description"))

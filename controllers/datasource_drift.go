@@ -43,6 +43,14 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		r.useLatestList(s)
 		return nil
 	}
+	if credentialRewriteDue(s, r.Now()) {
+		// OpenSearch never shows credentials: only writing them again
+		// undoes a change made to them there.
+		log.FromContext(ctx).Info("rewriting credentials", "period", s.conn.CredentialRewritePeriod.String())
+		s.rewriteCredentials = true
+		r.useLatestList(s)
+		return nil
+	}
 	settled := readyReason(s.ds) == v1alpha1.ReasonSynced || s.applied.synced
 	name := s.desired.DataSource.Name
 	snap, err := r.snapshotToCheck(ctx, s, !settled)
@@ -76,6 +84,15 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 	r.driftDetected(ctx, s.ds, changed)
 	s.driftFields = changed
 	return nil
+}
+
+// credentialRewriteDue says whether the connection's
+// credentialRewritePeriod has passed since the DataSource's last write and
+// the DataSource carries credentials to write again.
+func credentialRewriteDue(s *dataSourceScope, now time.Time) bool {
+	period, last := s.conn.CredentialRewritePeriod, s.ds.Status.LastSyncTime
+	carries := len(s.credentialKeys) > 0 || s.desired.DataSource.Configuration != nil
+	return period > 0 && carries && last != nil && now.Sub(last.Time) >= period
 }
 
 // useLatestList lets the connection's latest list stand in for a read

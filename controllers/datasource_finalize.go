@@ -99,8 +99,8 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 		// Observe adds no finalizer; one left from an earlier policy is
 		// released without a call.
 		return r.leave(ctx, s, corev1.EventTypeNormal, "managementPolicy Observe never deletes")
-	case s.ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
-		return r.leave(ctx, s, corev1.EventTypeNormal, "deletionPolicy is Retain")
+	case deletionPolicy(&s.ds.Spec) == v1alpha1.DeletionRetain:
+		return r.leave(ctx, s, corev1.EventTypeNormal, retainReason(&s.ds.Spec))
 	case s.ds.Spec.Suspend:
 		return r.leave(ctx, s, corev1.EventTypeWarning, "the DataSource is suspended, so no call is made")
 	case deletionRecord(s.ds) == nil:

@@ -19,6 +19,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -120,7 +121,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
 		return out
 	}
-	fields := planEntries(changes, propertiesFromKeys(&s.ds.Spec))
+	fields := planNotes(&s.ds.Spec, s.desired.DataSource, changes, planEntries(changes, propertiesFromKeys(&s.ds.Spec)))
 	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
 		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
@@ -128,6 +129,32 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 	out.drift = driftFinding{kind: driftDiffers, fields: fields}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 	return out
+}
+
+// planNotes adds to the plan entries of an observed data source (one per
+// change, see planEntries) what applying them would cost beyond the field
+// itself: setting status DISABLED on a connector where that stops the data
+// source's Flint indices refreshing, and properties that only a re-create
+// spec.recreatePolicy forbids could remove.
+func planNotes(spec *v1alpha1.DataSourceSpec, desired opensearch.DataSource, changes []opensearch.Change, entries []string) []string {
+	out := slices.Clone(entries)
+	for i, c := range changes {
+		switch {
+		case c.Field == "status" && strings.EqualFold(desired.Status, string(v1alpha1.StateDisabled)) && opensearch.DisableEffect(desired.Connector) != "":
+			out[i] = withNote(out[i], "writing DISABLED: "+opensearch.DisableEffect(desired.Connector))
+		case c.NotDesired && strings.HasPrefix(c.Field, "properties[") && !mayRecreate(spec):
+			out[i] = withNote(out[i], "removing it needs a re-create, which spec.recreatePolicy forbids")
+		}
+	}
+	return out
+}
+
+// withNote adds note inside the parenthesis a plan entry ends with.
+func withNote(entry, note string) string {
+	if strings.HasSuffix(entry, ")") {
+		return strings.TrimSuffix(entry, ")") + "; " + note + ")"
+	}
+	return entry + " (" + note + ")"
 }
 
 // observedMatch is the outcome of an observed data source that matches its

@@ -244,7 +244,7 @@ func (r *DataSourceReconciler) failedCall(ctx context.Context, s *dataSourceScop
 	case v.throttle:
 		r.Registry.Throttle(s.conn.ID, registry.Throttle{Until: r.Now().Add(jittered(v.requeueAfter)), Message: v.message})
 	case v.backoff:
-		log.FromContext(ctx).Info("OpenSearch unavailable; retrying with backoff", "connection", s.conn.ID.String(), "error", err.Error())
+		log.FromContext(ctx).Info("Write failed; retrying with backoff", "reason", v.reason, "connection", s.conn.ID.String(), "error", err.Error())
 	}
 	return failed(v, err)
 }

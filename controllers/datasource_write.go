@@ -63,6 +63,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	written, werr := opensearch.AsWritten(s.api.Dialect(), s.desired.DataSource)
 	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 		a.checked, a.fingerprint, a.credentialKeys = r.Now(), s.desired.Fingerprint, s.credentialKeys
+		a.credentialPrint = s.desired.CredentialPrint
 		a.written, a.writtenTo = nil, ""
 		if werr == nil {
 			a.written, a.writtenTo = &written, claimKey(s.conn.cluster(), name)
@@ -138,8 +139,11 @@ func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (o
 		Absent:                s.absent,
 		MayCreate:             s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly,
 		DroppedCredentialKeys: droppedCredentialKeys(s.ds, s.applied.credentialKeys, s.credentialKeys),
+		Patch:                 mayPatch(s),
+		NoRecreate:            !mayRecreate(&s.ds.Spec),
 	}
 	var last opensearch.WriteResult
+	warned := false
 	for range maxWriteRequests {
 		step, err := opensearch.NextWriteStep(s.desired.DataSource, st)
 		switch {
@@ -151,11 +155,16 @@ func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (o
 		case step.Op == opensearch.OpDone:
 			return last, st.Done, nil
 		}
+		writes := step.Op == opensearch.OpUpdate || step.Op == opensearch.OpPatch || step.Op == opensearch.OpCreate
+		if writes && !warned {
+			warned = true
+			r.warnDisabling(s, st.Remote)
+		}
 		res, err := r.send(ctx, s, step, &st)
 		if err != nil {
 			return last, nil, err
 		}
-		if step.Op == opensearch.OpUpdate || step.Op == opensearch.OpCreate {
+		if writes {
 			last = res
 		}
 	}
@@ -177,6 +186,15 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 		}
 	case opensearch.OpUpdate:
 		res, err = s.api.Update(ctx, desired)
+	case opensearch.OpPatch:
+		res, err = s.api.(patcher).Patch(ctx, desired)
+		if errors.Is(err, opensearch.ErrPatchUnsupported) || opensearch.KindOf(err) == opensearch.KindForbidden {
+			// The server changed under the client, or the operator's user
+			// lacks cluster:admin/opensearch/ql/datasources/patch (roles
+			// made before the operator used PATCH): the plan turns to PUT.
+			st.Patch = false
+			return res, nil
+		}
 	case opensearch.OpCreate:
 		if err = r.recordCreateIntent(ctx, s); err != nil {
 			return res, err
@@ -199,7 +217,7 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 		if step.Op == opensearch.OpDelete {
 			st.Absent, st.Remote = true, nil
 		}
-	case opensearch.IsNotFound(err) && (step.Op == opensearch.OpRead || step.Op == opensearch.OpUpdate):
+	case opensearch.IsNotFound(err) && (step.Op == opensearch.OpRead || step.Op == opensearch.OpUpdate || step.Op == opensearch.OpPatch):
 		st.Absent, st.Remote, err = true, nil, nil
 	case opensearch.IsAlreadyExists(err) && step.Op == opensearch.OpCreate:
 		// Created since the list that said it was missing: whether it may
@@ -211,6 +229,31 @@ func (r *DataSourceReconciler) send(ctx context.Context, s *dataSourceScope, ste
 		st.Absent, st.Remote, err = false, nil, nil
 	}
 	return res, err
+}
+
+// mayPatch says whether the write may be a PATCH, which leaves the stored
+// credentials alone: the server takes it, the credentials in the spec and
+// Secrets are those this process last wrote there, and the write is not
+// the periodic rewrite of credentials. PATCH and PUT then leave the same
+// data source; after a restart, with nothing remembered, it is a PUT.
+func mayPatch(s *dataSourceScope) bool {
+	p, ok := s.api.(patcher)
+	return ok && p.SupportsPatch() && !s.rewriteCredentials &&
+		s.applied.credentialPrint != "" && s.applied.credentialPrint == s.desired.CredentialPrint
+}
+
+// warnDisabling records, before a write that sets status DISABLED on a
+// data source not known to be DISABLED already, what that turns off
+// besides queries where it is more (see opensearch.DisableEffect).
+func (r *DataSourceReconciler) warnDisabling(s *dataSourceScope, remote *opensearch.RemoteDataSource) {
+	desired := s.desired.DataSource
+	effect := opensearch.DisableEffect(desired.Connector)
+	if effect == "" || !strings.EqualFold(desired.Status, string(v1alpha1.StateDisabled)) ||
+		remote != nil && strings.EqualFold(remote.Status, string(v1alpha1.StateDisabled)) {
+		return
+	}
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "Disabling", "Disable",
+		"Setting data source %q to DISABLED (spec.status): %s", desired.Name, effect)
 }
 
 // without returns the items of all that are not in keep.

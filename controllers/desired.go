@@ -41,6 +41,9 @@ type desiredState struct {
 	// values, so it can be stored in status and compared without revealing
 	// or re-reading any secret.
 	Fingerprint string
+	// CredentialPrint hashes the credentials alone, the same way: while it
+	// is unchanged a write need not resend them (see opensearch.Client.Patch).
+	CredentialPrint string
 }
 
 // dataSourceName is the data source's name in OpenSearch.
@@ -93,7 +96,26 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 	if err != nil {
 		return desiredState{}, &blocked{v1alpha1.ReasonInvalidSpec, "spec cannot be encoded: " + err.Error()}
 	}
-	return desiredState{DataSource: b.body, Fingerprint: fp}, nil
+	cp, err := fingerprint(connectionID, credentialsOf(b.printed))
+	if err != nil {
+		return desiredState{}, &blocked{v1alpha1.ReasonInvalidSpec, "spec cannot be encoded: " + err.Error()}
+	}
+	return desiredState{DataSource: b.body, Fingerprint: fp, CredentialPrint: cp}, nil
+}
+
+// credentialsOf keeps of a body only what OpenSearch never returns: the
+// configuration's credentials and the credential-named properties.
+func credentialsOf(printed opensearch.DataSource) opensearch.DataSource {
+	out := opensearch.DataSource{Properties: map[string]json.RawMessage{}}
+	if c := printed.Configuration; c != nil {
+		out.Configuration = &opensearch.Configuration{Username: c.Username, Password: c.Password}
+	}
+	for k, v := range printed.Properties {
+		if opensearch.SecretPropertyKey(k) {
+			out.Properties[k] = v
+		}
+	}
+	return out
 }
 
 // specBody is the body from the spec alone, defaults applied.

@@ -50,6 +50,8 @@ var dataSourceFailureEvents = []string{
 	v1alpha1.ReasonSecretNotFound, v1alpha1.ReasonSecretKeyNotFound, v1alpha1.ReasonConnectionNotFound,
 	v1alpha1.ReasonConnectionNotReady, v1alpha1.ReasonNamespaceNotAllowed, v1alpha1.ReasonAdoptionDenied,
 	v1alpha1.ReasonObserveDenied, v1alpha1.ReasonConflict, v1alpha1.ReasonNotFound, v1alpha1.ReasonUnavailable,
+	v1alpha1.ReasonMasterKeyMissing, v1alpha1.ReasonHostUnresolvable, v1alpha1.ReasonHostDenied, v1alpha1.ReasonLimitReached,
+	v1alpha1.ReasonAPIDisabled, v1alpha1.ReasonRecreateRequired,
 }
 
 // enteredFailure says whether a reconcile ending in Ready=status with
@@ -107,4 +109,5 @@ func (l *failureLog) forget(key string) {
 var connectionFailureEvents = []string{
 	v1alpha1.ReasonSecretNotFound, v1alpha1.ReasonSecretKeyNotFound, v1alpha1.ReasonInvalidSpec,
 	v1alpha1.ReasonForbidden, v1alpha1.ReasonRejected, v1alpha1.ReasonUnavailable, v1alpha1.ReasonTLSFailed,
+	v1alpha1.ReasonAPIDisabled,
 }

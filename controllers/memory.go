@@ -46,6 +46,11 @@ type applied struct {
 	// server that merges properties); this copy covers the time before the
 	// cache shows that status.
 	credentialKeys []string
+	// credentialPrint is desiredState.CredentialPrint of the last write:
+	// while the spec's credentials still hash to it, a write may be a
+	// PATCH that does not resend them. Lost on restart, which costs one
+	// PUT.
+	credentialPrint string
 	// written is the data source as this process last wrote it to
 	// writtenTo (claimKey of target and name), as a list right after would
 	// show it. Until a newer list, it stands in for a read: what a merging

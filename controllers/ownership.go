@@ -323,8 +323,8 @@ func (r *DataSourceReconciler) releasePrevious(ctx context.Context, s *dataSourc
 		return nil
 	}
 	switch {
-	case s.ds.Spec.DeletionPolicy == v1alpha1.DeletionRetain:
-		return keep("deletionPolicy is Retain")
+	case deletionPolicy(&s.ds.Spec) == v1alpha1.DeletionRetain:
+		return keep(retainReason(&s.ds.Spec))
 	case s.ds.Status.Adopted:
 		return keep("this DataSource did not create it there")
 	}

@@ -78,13 +78,19 @@ type verdict struct {
 func judge(err error, op operation, resync, maxThrottle time.Duration) verdict {
 	var stop *blocked
 	var invalid *opensearch.InvalidSpecError
+	var recreate *opensearch.RecreateRefusedError
 	switch {
 	case errors.As(err, &stop):
 		return verdict{reason: stop.Reason, message: stop.Message}
 	case errors.As(err, &invalid):
 		return verdict{reason: v1alpha1.ReasonInvalidSpec, message: invalid.Message}
+	case errors.As(err, &recreate):
+		return verdict{reason: v1alpha1.ReasonRecreateRequired, message: recreateRequired(recreate.Stale), requeueAfter: resync}
 	case isAPIServerError(err):
 		return verdict{reason: v1alpha1.ReasonUnavailable, message: "the Kubernetes API failed: " + err.Error(), backoff: true}
+	}
+	if v, ok := settingVerdict(err, resync); ok {
+		return v
 	}
 	msg := err.Error()
 	switch opensearch.KindOf(err) {
@@ -111,6 +117,47 @@ func judge(err error, op operation, resync, maxThrottle time.Duration) verdict {
 		return verdict{reason: v1alpha1.ReasonUnavailable, message: msg, backoff: true}
 	}
 	return verdict{reason: v1alpha1.ReasonUnavailable, message: "OpenSearch is unavailable: " + msg, backoff: true}
+}
+
+// settingVerdict is the verdict on the SQL plugin's 400s that come from
+// the cluster's settings rather than the data source: each names the
+// setting and who must act. A host that does not resolve is retried with
+// backoff: the Service it names often appears a little later.
+func settingVerdict(err error, resync time.Duration) (verdict, bool) {
+	msg := err.Error()
+	cause := opensearch.CauseOf(err)
+	var reason, fix string
+	switch cause {
+	case opensearch.CauseMasterKeyMissing:
+		reason, fix = v1alpha1.ReasonMasterKeyMissing, "OpenSearch cannot store the data source's credentials: its nodes have no "+
+			cause.Setting()+"; a cluster administrator must set it (16, 24 or 32 characters) in opensearch.yml on every node "+
+			"and restart them (data sources without credentials are not affected)"
+	case opensearch.CauseHostUnresolvable:
+		return verdict{reason: v1alpha1.ReasonHostUnresolvable, backoff: true, message: "the OpenSearch node could not resolve the host " +
+			"of the connector's URI (prometheus.uri or glue.indexstore.opensearch.uri); retrying with backoff until it resolves " +
+			"from the OpenSearch nodes (a Service that does not exist yet, or a name only another cluster's DNS knows): " + msg}, true
+	case opensearch.CauseHostDenied:
+		reason, fix = v1alpha1.ReasonHostDenied, "the host of the connector's URI resolves to an address on the cluster's "+
+			cause.Setting()+"; point the URI at an allowed address, or have a cluster administrator change the setting"
+	case opensearch.CauseLimitReached:
+		reason, fix = v1alpha1.ReasonLimitReached, "the cluster already holds the most data sources "+cause.Setting()+
+			" allows (20 by default); delete a data source you no longer need, or have a cluster administrator raise the setting"
+	case opensearch.CauseAPIDisabled:
+		reason, fix = v1alpha1.ReasonAPIDisabled, "the cluster setting "+cause.Setting()+
+			" is false, which turns the data source API off; a cluster administrator must set it to true"
+	default:
+		return verdict{}, false
+	}
+	return verdict{reason: reason, message: fix + ": " + msg, requeueAfter: resync}, true
+}
+
+// recreateRequired words a re-create that spec.recreatePolicy forbids.
+func recreateRequired(stale []string) string {
+	return fmt.Sprintf("properties %s were removed from the spec but remain in OpenSearch, which keeps removed properties on update; "+
+		"removing them needs the data source deleted and created again, which spec.recreatePolicy forbids (Never is the default for "+
+		"s3glue and security_lake: OpenSearch drops a deleted data source's Flint indices, and re-creating it does not bring them back); "+
+		"everything else was written. Put the properties back in the spec, or set spec.recreatePolicy: Allow to delete and re-create it",
+		strings.Join(stale, ", "))
 }
 
 // refused is the verdict on a 4xx: retrying at once would get the same

@@ -118,6 +118,66 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestJudgeCauses: the SQL plugin answers 400 for each of its settings;
+// each gets its own reason, and the message names the setting (or field)
+// and the fix, followed by OpenSearch's own words.
+func TestJudgeCauses(t *testing.T) {
+	const resync = 10 * time.Minute
+	caused := func(c opensearch.Cause, msg string) *opensearch.Error {
+		return &opensearch.Error{Kind: opensearch.KindRejected, Cause: c, StatusCode: 400, Operation: "create", Message: msg}
+	}
+	cases := []struct {
+		name  string
+		err   error
+		op    operation
+		want  verdict
+		names []string
+	}{
+		{"master key", caused(opensearch.CauseMasterKeyMissing, "Master key is a required config"), opWrite,
+			verdict{reason: v1alpha1.ReasonMasterKeyMissing, requeueAfter: resync},
+			[]string{"plugins.query.datasources.encryption.masterkey", "opensearch.yml", "every node"}},
+		{"host that does not resolve backs off", caused(opensearch.CauseHostUnresolvable, "Invalid flint host in properties."), opWrite,
+			verdict{reason: v1alpha1.ReasonHostUnresolvable, backoff: true},
+			[]string{"prometheus.uri", "glue.indexstore.opensearch.uri", "retrying with backoff"}},
+		{"denylisted host", caused(opensearch.CauseHostDenied, "Disallowed hostname in the uri."), opWrite,
+			verdict{reason: v1alpha1.ReasonHostDenied, requeueAfter: resync},
+			[]string{"plugins.query.datasources.uri.hosts.denylist"}},
+		{"limit", caused(opensearch.CauseLimitReached, "domain concurrent datasources can not exceed 20"), opWrite,
+			verdict{reason: v1alpha1.ReasonLimitReached, requeueAfter: resync},
+			[]string{"plugins.query.datasources.limit", "delete"}},
+		{"API switched off, on a write", caused(opensearch.CauseAPIDisabled, "plugins.query.datasources.enabled setting is false"), opWrite,
+			verdict{reason: v1alpha1.ReasonAPIDisabled, requeueAfter: resync},
+			[]string{"plugins.query.datasources.enabled", "true"}},
+		{"API switched off, on a probe", caused(opensearch.CauseAPIDisabled, "plugins.query.datasources.enabled setting is false"), opProbe,
+			verdict{reason: v1alpha1.ReasonAPIDisabled, requeueAfter: resync},
+			[]string{"plugins.query.datasources.enabled"}},
+		{"a duplicate stays a refusal", caused(opensearch.CauseDuplicate, "A datasource already exists with name: x"), opWrite,
+			verdict{reason: v1alpha1.ReasonRejected, requeueAfter: resync}, nil},
+		{"re-create refused", fmt.Errorf("writing: %w", &opensearch.RecreateRefusedError{Stale: []string{"glue.x", "glue.y"}}), opWrite,
+			verdict{reason: v1alpha1.ReasonRecreateRequired, requeueAfter: resync},
+			[]string{"glue.x, glue.y", "spec.recreatePolicy", "Allow", "Flint"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := judge(tc.err, tc.op, resync, time.Minute)
+			msg := got.message
+			got.message = ""
+			if got != tc.want {
+				t.Errorf("judge = %+v, want %+v", got, tc.want)
+			}
+			for _, n := range tc.names {
+				if !strings.Contains(msg, n) {
+					t.Errorf("message %q does not name %q", msg, n)
+				}
+			}
+			var osErr *opensearch.Error
+			if errors.As(tc.err, &osErr) && !strings.HasSuffix(msg, tc.err.Error()) {
+				t.Errorf("message = %q, want OpenSearch's own text %q at its end", msg, tc.err.Error())
+			}
+		})
+	}
+}
+
 // TestFailedKeepsErrorOnlyForBackoff checks that only a backoff verdict
 // hands the error to the controller (which then retries with backoff);
 // every other verdict requeues after its delay or waits for a change.

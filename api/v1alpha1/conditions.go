@@ -55,6 +55,7 @@ const (
 var StalledReasons = []string{
 	ReasonInvalidSpec, ReasonRejected, ReasonConflict, ReasonNamespaceNotAllowed, ReasonNotFound, ReasonForbidden, ReasonAdoptionDenied,
 	ReasonDrifted, ReasonObserveDenied,
+	ReasonMasterKeyMissing, ReasonHostDenied, ReasonLimitReached, ReasonAPIDisabled, ReasonRecreateRequired,
 }
 
 // Reasons of the Ready condition. The vocabulary is fixed: tools and alerts
@@ -131,6 +132,37 @@ const (
 	// endpoint. Retried with backoff, as the server's certificate may
 	// change too.
 	ReasonTLSFailed = "TLSFailed"
+	// ReasonMasterKeyMissing (Ready=False): the data source carries
+	// credentials and the OpenSearch nodes have no
+	// plugins.query.datasources.encryption.masterkey in opensearch.yml
+	// (required from 2.9), so OpenSearch cannot store them. Data sources
+	// without credentials still work. A cluster administrator must set
+	// the key on every node and restart them.
+	ReasonMasterKeyMissing = "MasterKeyMissing"
+	// ReasonHostUnresolvable (Ready=False): the OpenSearch node could not
+	// resolve the host of the connector's URI (prometheus.uri,
+	// glue.indexstore.opensearch.uri). Often transient, for example while
+	// the Service it names does not exist yet: retried with backoff.
+	ReasonHostUnresolvable = "HostUnresolvable"
+	// ReasonHostDenied (Ready=False): the connector URI's host resolves to
+	// an address on the cluster's
+	// plugins.query.datasources.uri.hosts.denylist. Point the URI
+	// elsewhere, or have the setting changed.
+	ReasonHostDenied = "HostDenied"
+	// ReasonLimitReached (Ready=False): the cluster already holds
+	// plugins.query.datasources.limit data sources (20 by default), so
+	// this one cannot be created. Delete one, or raise the setting.
+	ReasonLimitReached = "LimitReached"
+	// ReasonAPIDisabled (Ready=False): the cluster setting
+	// plugins.query.datasources.enabled is false (2.16+), which turns
+	// the whole data source API off.
+	ReasonAPIDisabled = "APIDisabled"
+	// ReasonRecreateRequired (Ready=False): applying the spec needs the
+	// data source deleted and created again (the SQL plugin keeps
+	// properties removed from the spec), and spec.recreatePolicy (Never
+	// by default for s3glue and security_lake) forbids it. Everything
+	// else was written; the message names the properties that remain.
+	ReasonRecreateRequired = "RecreateRequired"
 	// ReasonConnected (Ready=True, connections): the endpoint answered and
 	// the data source API is present and permitted.
 	ReasonConnected = "Connected"

@@ -238,6 +238,23 @@ type ConnectionSettings struct {
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) >= duration('1s')",message="resyncPeriod must be at least 1s"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
+
+	// credentialRewritePeriod, when set, writes each DataSource on this
+	// connection that carries credentials (spec.configuration.credentials,
+	// or a propertiesFrom key ending in auth.username, auth.password,
+	// auth.access_key or auth.secret_key) again once this long has passed
+	// since its last write, even when nothing the operator can see
+	// differs. OpenSearch never returns credential values, so a credential
+	// changed outside Kubernetes, or lost with a new master key, is
+	// otherwise not corrected until its Secret changes. Checked at each
+	// resyncPeriod, so a rewrite comes up to one resyncPeriod late. Each
+	// such write sends the credentials to OpenSearch. Unset (the
+	// default): never. At least 1m.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$') || duration(self) >= duration('1m')",message="credentialRewritePeriod must be at least 1m"
+	CredentialRewritePeriod *metav1.Duration `json:"credentialRewritePeriod,omitempty"`
 }
 
 // OpenSearchConnectionSpec says how to reach one OpenSearch cluster.

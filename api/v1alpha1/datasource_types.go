@@ -71,6 +71,21 @@ const (
 	DeletionRetain DeletionPolicy = "Retain"
 )
 
+// RecreatePolicy says whether the operator may delete a data source and
+// create it again to apply a change OpenSearch cannot make in place.
+// +kubebuilder:validation:Enum=Allow;Never
+type RecreatePolicy string
+
+const (
+	// RecreateAllow deletes and re-creates the data source when a change
+	// needs it, with a Recreating and a Recreated event.
+	RecreateAllow RecreatePolicy = "Allow"
+	// RecreateNever never deletes the data source to apply a change; the
+	// DataSource reports Ready=False with reason RecreateRequired instead,
+	// naming what is left and the manual step.
+	RecreateNever RecreatePolicy = "Never"
+)
+
 // ConnectionReference names the connection (OpenSearch cluster) to manage a
 // data source on.
 type ConnectionReference struct {
@@ -204,11 +219,14 @@ type DataSourceSpec struct {
 	// connector is the connector type, for example prometheus, s3glue,
 	// security_lake or opensearch (the SQL plugin's connectors), or any
 	// connector a server of the documented API supports, such as mysql.
-	// Compared case-insensitively.
+	// Compared case-insensitively. Immutable (a change of case aside):
+	// OpenSearch never compares the old and new connector and keeps the old
+	// one's properties, so another connector is another data source.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[A-Za-z][A-Za-z0-9_]*$`
+	// +kubebuilder:validation:XValidation:rule="self.lowerAscii() == oldSelf.lowerAscii()",message="spec.connector is immutable: OpenSearch keeps the old connector's properties under a new connector; create a new DataSource (with another spec.name) for the other connector, and delete this one"
 	Connector string `json:"connector"`
 
 	// resultIndex is the index where query results from this data source are
@@ -286,11 +304,26 @@ type DataSourceSpec struct {
 	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 
 	// deletionPolicy says what happens in OpenSearch when the DataSource is
-	// deleted: Delete (default) removes the data source, Retain leaves it.
-	// Ignored under UpdateOnly and Observe, which never delete.
+	// deleted: Delete removes the data source, Retain leaves it. Unset:
+	// Retain for the s3glue and security_lake connectors, whose Flint
+	// indices OpenSearch drops once their data source is gone, and Delete
+	// for every other connector. Ignored under UpdateOnly and Observe,
+	// which never delete.
 	// +optional
-	// +kubebuilder:default=Delete
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// recreatePolicy says whether the operator may delete the data source
+	// and create it again when a change cannot be made in place: the SQL
+	// plugin's update keeps properties that were removed from the spec.
+	// Allow deletes and re-creates it (with Recreating and Recreated
+	// events); Never leaves it and reports Ready=False with reason
+	// RecreateRequired, naming the properties that remain. Unset: Never
+	// for the s3glue and security_lake connectors, whose Flint indices
+	// (skipping and covering indices, materialized views) OpenSearch drops
+	// when their data source is deleted, even if it is created again;
+	// Allow for every other connector.
+	// +optional
+	RecreatePolicy RecreatePolicy `json:"recreatePolicy,omitempty"`
 
 	// suspend, when true, stops the operator from making any call to
 	// OpenSearch for this DataSource until it is set back to false.

@@ -37,6 +37,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
@@ -46,7 +47,8 @@ type flags struct {
 	addr, dialect, username, password, version, caFile, deny, seed string
 	passwordFile, sigv4Region, sigv4Service                        string
 	limit                                                          int
-	useTLS, bare                                                   bool
+	useTLS, bare, noMasterKey                                      bool
+	housekeeper                                                    time.Duration
 }
 
 func parseFlags() flags {
@@ -62,6 +64,10 @@ func parseFlags() flags {
 	flag.BoolVar(&f.useTLS, "tls", false, "serve HTTPS with a self-signed certificate")
 	flag.StringVar(&f.caFile, "ca-file", "", "with --tls: write the self-signed certificate (PEM) to this file")
 	flag.StringVar(&f.deny, "denylist", "", "comma-separated IPs/CIDRs for plugins.query.datasources.uri.hosts.denylist")
+	flag.BoolVar(&f.noMasterKey, "no-master-key", false,
+		"play a cluster without plugins.query.datasources.encryption.masterkey: from 2.9, writes carrying credentials fail with 400")
+	flag.DurationVar(&f.housekeeper, "housekeeper-interval", 0,
+		"run the Flint streaming-job housekeeper on this period (the plugin's default is 15m); 0 never runs it")
 	flag.BoolVar(&f.bare, "bare-text-bodies", false, "emulate 2.7-2.10 unquoted success bodies")
 	flag.StringVar(&f.seed, "seed", "", "JSON file: an array of data source create bodies stored before serving")
 	flag.StringVar(&f.sigv4Region, "sigv4-region", "", "require AWS SigV4 signatures scoped to this region instead of basic auth (Amazon OpenSearch Service)")
@@ -101,6 +107,7 @@ func (f flags) options() (fakeopensearch.Options, error) {
 		Mode: mode, Version: f.version, Limit: f.limit,
 		Username: f.username, Password: f.password,
 		TLS: f.useTLS, BareTextBodies: f.bare,
+		NoMasterKey: f.noMasterKey, HousekeeperInterval: f.housekeeper,
 	}
 	if f.deny != "" {
 		opts.DenyList = strings.Split(f.deny, ",")

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseSeed(t *testing.T) {
@@ -90,6 +91,17 @@ func TestFlagsOptions(t *testing.T) {
 				t.Fatalf("mode %q with %d denied, want %q with %d", opts.Mode, len(opts.DenyList), tc.mode, tc.deny)
 			}
 		})
+	}
+}
+
+// The cluster settings a pipeline may need to play reach the fake.
+func TestFlagsPassClusterSettings(t *testing.T) {
+	opts, err := flags{dialect: "sqlplugin", noMasterKey: true, housekeeper: 2 * time.Minute}.options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opts.NoMasterKey || opts.HousekeeperInterval != 2*time.Minute {
+		t.Fatalf("NoMasterKey %v, HousekeeperInterval %s; want true and 2m", opts.NoMasterKey, opts.HousekeeperInterval)
 	}
 }
 

@@ -73,9 +73,9 @@ type Config struct {
 
 // RequestRecord describes one HTTP request for the Observer.
 type RequestRecord struct {
-	// Method is GET, POST, PUT or DELETE.
+	// Method is GET, POST, PUT, PATCH or DELETE.
 	Method string
-	// Operation is "info", "list", "get", "create", "update" or "delete".
+	// Operation is "info", "list", "get", "create", "update", "patch" or "delete".
 	Operation string
 	// Outcome is "success" or the failure's ErrorKind.
 	Outcome string

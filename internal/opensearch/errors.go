@@ -47,9 +47,12 @@ const (
 type Error struct {
 	// Kind classifies the failure.
 	Kind ErrorKind
+	// Cause names the plugin's setting or rule that refused the request,
+	// when its answer says (see Cause); CauseNone otherwise.
+	Cause Cause
 	// StatusCode is the HTTP status, or 0 when no response arrived.
 	StatusCode int
-	// Operation is "info", "list", "get", "create", "update" or "delete".
+	// Operation is "info", "list", "get", "create", "update", "patch" or "delete".
 	Operation string
 	// Type is the OpenSearch error type, e.g. "illegal_argument_exception".
 	Type string

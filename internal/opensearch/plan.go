@@ -32,6 +32,9 @@ const (
 	OpRead WriteOp = "Read"
 	// OpUpdate replaces the data source with the complete body (PUT).
 	OpUpdate WriteOp = "Update"
+	// OpPatch changes the data source without resending its credentials
+	// (PATCH, SQL plugin 2.12+): see WriteState.Patch.
+	OpPatch WriteOp = "Patch"
 	// OpCreate adds the data source (POST).
 	OpCreate WriteOp = "Create"
 	// OpDelete removes the data source so that it can be created again
@@ -62,8 +65,31 @@ type WriteState struct {
 	// and no longer desired. The server never shows them, so only this
 	// record says they are there to remove.
 	DroppedCredentialKeys []string
+	// Patch says the server takes PATCH (Client.SupportsPatch) and no
+	// credential changed since the last write, so the write is a PATCH in
+	// place of the PUT: the same end state, without sending a secret.
+	Patch bool
+	// NoRecreate forbids deleting and creating the data source again to
+	// remove properties: for connectors whose data goes with the data
+	// source (see LosesDataOnDelete) unless the user allowed it. The write
+	// then stops with a *RecreateRefusedError.
+	NoRecreate bool
 	// Done lists the requests that succeeded so far, in order.
 	Done []WriteOp
+}
+
+// RecreateRefusedError says a write needs to delete and create the data
+// source again, to remove properties a merging server keeps, and the
+// caller forbade it (WriteState.NoRecreate). Everything else was written.
+type RecreateRefusedError struct {
+	// Stale are the property keys that remain on the server, sorted.
+	Stale []string
+}
+
+// Error names the keys.
+func (e *RecreateRefusedError) Error() string {
+	return fmt.Sprintf("properties %s were removed from the spec but remain in OpenSearch, which merges properties on update; "+
+		"removing them needs a delete and re-create, which is not allowed for this data source", strings.Join(e.Stale, ", "))
 }
 
 // ErrMayNotCreate says the data source does not exist and the write may
@@ -95,7 +121,10 @@ func NextWriteStep(desired DataSource, s WriteState) (WriteStep, error) {
 		return WriteStep{Op: OpUpdate}, nil
 	case s.Remote == nil:
 		return WriteStep{Op: OpRead}, nil
-	case !slices.Contains(s.Done, OpUpdate):
+	case !slices.Contains(s.Done, OpUpdate) && !slices.Contains(s.Done, OpPatch):
+		if s.Patch && s.Dialect == DialectSQLPlugin {
+			return WriteStep{Op: OpPatch}, nil
+		}
 		return WriteStep{Op: OpUpdate}, nil
 	}
 	stale, err := leftBehind(desired, s)
@@ -109,6 +138,8 @@ func NextWriteStep(desired DataSource, s WriteState) (WriteStep, error) {
 			"properties %s were removed from the spec but remain in OpenSearch, which merges properties on update; "+
 				"removing them needs a delete and re-create, which managementPolicy UpdateOnly does not allow",
 			strings.Join(stale, ", "))}
+	case s.NoRecreate:
+		return WriteStep{}, &RecreateRefusedError{Stale: stale}
 	}
 	return WriteStep{Op: OpDelete, Stale: stale}, nil
 }

@@ -103,6 +103,30 @@ func TestNextWriteStep(t *testing.T) {
 		{"sqlplugin, POST answered 409: read again", WriteState{Dialect: DialectSQLPlugin, MayCreate: true},
 			WriteStep{Op: OpRead}, nil, false},
 
+		// PATCH in place of PUT where the caller says so (SQL plugin only).
+		{"sqlplugin, remote known, patch allowed: PATCH", WriteState{Dialect: DialectSQLPlugin, Remote: planRemote(), MayCreate: true, Patch: true},
+			WriteStep{Op: OpPatch}, nil, false},
+		{"sqlplugin, PATCH done, nothing stale", WriteState{Dialect: DialectSQLPlugin, Remote: planRemote(), MayCreate: true, Patch: true, Done: done(OpRead, OpPatch)},
+			WriteStep{Op: OpDone}, nil, false},
+		{"sqlplugin, PATCH done, stale keys: DELETE",
+			WriteState{Dialect: DialectSQLPlugin, Remote: planRemote("old"), MayCreate: true, Patch: true, Done: done(OpRead, OpPatch)},
+			WriteStep{Op: OpDelete, Stale: []string{"old"}}, nil, false},
+		{"documented ignores patch", WriteState{Dialect: DialectDocumented, Remote: planRemote(), MayCreate: true, Patch: true},
+			WriteStep{Op: OpUpdate}, nil, false},
+		{"auto ignores patch", WriteState{Dialect: DialectAuto, Remote: planRemote(), MayCreate: true, Patch: true},
+			WriteStep{Op: OpUpdate}, nil, false},
+
+		// A data source whose data goes with it is not re-created.
+		{"sqlplugin, stale keys, no re-create: refused",
+			WriteState{Dialect: DialectSQLPlugin, Remote: planRemote("b", "a"), MayCreate: true, NoRecreate: true, Done: done(OpRead, OpUpdate)},
+			WriteStep{}, &RecreateRefusedError{}, false},
+		{"sqlplugin, nothing stale, no re-create: done",
+			WriteState{Dialect: DialectSQLPlugin, Remote: planRemote(), MayCreate: true, NoRecreate: true, Done: done(OpRead, OpUpdate)},
+			WriteStep{Op: OpDone}, nil, false},
+		{"sqlplugin, missing, no re-create: POST (a first create destroys nothing)",
+			WriteState{Dialect: DialectSQLPlugin, Absent: true, MayCreate: true, NoRecreate: true},
+			WriteStep{Op: OpCreate}, nil, false},
+
 		// Auto: the first write resolves the dialect, the plan follows it.
 		{"auto, unknown remote: GET", WriteState{Dialect: DialectAuto, MayCreate: true}, WriteStep{Op: OpRead}, nil, false},
 		{"auto, remote known: PUT", WriteState{Dialect: DialectAuto, Remote: planRemote("old"), MayCreate: true},
@@ -125,6 +149,13 @@ func TestNextWriteStep(t *testing.T) {
 				}
 				return
 			case tc.wantErr != nil:
+				var refused *RecreateRefusedError
+				if errors.As(tc.wantErr, &refused) {
+					if !errors.As(err, &refused) || !slices.Equal(refused.Stale, []string{"a", "b"}) {
+						t.Fatalf("err = %#v, want *RecreateRefusedError naming a and b", err)
+					}
+					return
+				}
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
 				}

@@ -114,6 +114,7 @@ func newHTTPError(op string, res *http.Response, body []byte, red redactor) *Err
 	}
 	e := &Error{
 		Kind:       classify(res.StatusCode, info),
+		Cause:      causeOf(res.StatusCode, info),
 		StatusCode: res.StatusCode,
 		Operation:  op,
 		Type:       truncate(red.redact(info.typ), 256),

@@ -114,6 +114,19 @@ type Options struct {
 	Resolver func(host string) ([]net.IP, error)
 	// DenyList is plugins.query.datasources.uri.hosts.denylist: IPs or CIDRs.
 	DenyList []string
+	// NoMasterKey plays a cluster whose opensearch.yml does not set
+	// plugins.query.datasources.encryption.masterkey (a node setting, so it
+	// cannot change while the server runs). From 2.9, which removed the
+	// default key, a write that carries a credential property (a key ending
+	// in auth.username, auth.password, auth.access_key or auth.secret_key)
+	// then fails with 400 IllegalStateException, and so do GET and PATCH of
+	// a stored data source that holds one; data sources without
+	// credentials work.
+	NoMasterKey bool
+	// HousekeeperInterval, when positive, runs RunHousekeeper on that
+	// period while the server is serving (the plugin's default is
+	// DefaultHousekeeperInterval). Zero runs it only when a test calls it.
+	HousekeeperInterval time.Duration
 	// BareTextBodies emulates 2.7–2.10: create/update success bodies are
 	// unquoted text instead of JSON string literals. A Version before 2.11
 	// implies it.
@@ -208,6 +221,7 @@ type Server struct {
 	mu        sync.Mutex
 	failDice  *randv2.Rand // FailRate's; mu guards it
 	docs      map[string]*Document
+	flint     map[string]*FlintIndex // by index name
 	counts    map[Op]int
 	methods   map[string]int
 	enabled   bool
@@ -222,11 +236,12 @@ type Server struct {
 	outage    *Fault
 
 	// listener state (Start / Serve)
-	httpSrv *http.Server
-	lis     net.Listener
-	url     string
-	caPEM   []byte
-	tlsConf *tls.Config
+	stopHousekeeper chan struct{}
+	httpSrv         *http.Server
+	lis             net.Listener
+	url             string
+	caPEM           []byte
+	tlsConf         *tls.Config
 }
 
 // New returns a fake that is not listening; use Handler, Serve or Start.
@@ -326,6 +341,10 @@ func (s *Server) Serve(l net.Listener) error {
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
 	srv := s.httpSrv
+	if s.opts.HousekeeperInterval > 0 {
+		s.stopHousekeeper = make(chan struct{})
+		go s.runHousekeeperEvery(s.opts.HousekeeperInterval, s.stopHousekeeper)
+	}
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(l) }()
 	return nil
@@ -349,6 +368,10 @@ func (s *Server) CACertPEM() []byte {
 func (s *Server) Close() {
 	s.mu.Lock()
 	srv := s.httpSrv
+	if s.stopHousekeeper != nil {
+		close(s.stopHousekeeper)
+		s.stopHousekeeper = nil
+	}
 	s.mu.Unlock()
 	if srv != nil {
 		_ = srv.Close()
@@ -359,6 +382,7 @@ func (s *Server) Close() {
 
 func (s *Server) resetLocked() {
 	s.docs = map[string]*Document{}
+	s.flint = map[string]*FlintIndex{}
 	s.counts = map[Op]int{}
 	s.methods = map[string]int{}
 	s.enabled = true
@@ -376,7 +400,7 @@ func (s *Server) resetLocked() {
 	s.outage = nil
 }
 
-// Reset clears data, counts, faults, latency and Forbid, re-enables the API
+// Reset clears data (Flint indices too), counts, faults, latency and Forbid, re-enables the API
 // and restores the configured limit.
 func (s *Server) Reset() {
 	s.mu.Lock()
@@ -474,7 +498,9 @@ func (s *Server) ResetCounts() {
 	s.methods = map[string]int{}
 }
 
-// SetEnabled flips plugins.query.datasources.enabled.
+// SetEnabled flips plugins.query.datasources.enabled. The SQL plugin has
+// the setting from 2.16; an older release played in ModeSQLPlugin ignores
+// it, as the real one does not know it.
 func (s *Server) SetEnabled(enabled bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

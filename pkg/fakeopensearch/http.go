@@ -351,7 +351,7 @@ func (s *Server) readBody(r *http.Request) ([]byte, *apiError) {
 	s.mu.Lock()
 	enabled := s.enabled
 	s.mu.Unlock()
-	if !enabled {
+	if !enabled && (s.mode == ModeDocumented || s.release.hasEnabledSwitch()) {
 		return nil, badRequest("OpenSearchStatusException", "plugins.query.datasources.enabled setting is false")
 	}
 	return body, nil

@@ -28,8 +28,9 @@ type release struct {
 	major, minor int
 }
 
-// current stands for any release from 2.13 on, where nothing below applies.
-var current = release{major: 2, minor: 13}
+// current stands for the newest releases (3.x), played when the version
+// cannot be placed.
+var current = release{major: 3, minor: 0}
 
 // parseRelease reads "2.12.0", "2.12.0-SNAPSHOT" or "2.12"; anything else
 // (including a 7.10.2 compatibility-mode version) plays the current release.
@@ -70,6 +71,38 @@ func (r release) hasLimit() bool { return r.atLeast(12) }
 // missing data source, and GET hiding every property whose key contains
 // "auth".
 func (r release) legacy() bool { return !r.atLeast(11) }
+
+// hasEnabledSwitch: plugins.query.datasources.enabled came in 2.16; before
+// it the setting does not exist and the API is always on.
+func (r release) hasEnabledSwitch() bool { return r.atLeast(16) }
+
+// requiresMasterKey: 2.7 and 2.8 shipped a default master key; from 2.9 on
+// a data source that carries credentials cannot be stored without one.
+func (r release) requiresMasterKey() bool { return r.atLeast(9) }
+
+// hasHousekeeper: from 2.13 FlintStreamingJobHouseKeeperTask stops the
+// streaming jobs of deleted and disabled data sources.
+func (r release) hasHousekeeper() bool { return r.atLeast(13) }
+
+// knowsConnector reports whether the release registers a connector (upper
+// case): S3GLUE came in 2.11, SECURITY_LAKE in 2.17, SPARK lived from 2.9
+// to 2.19 and was removed in 3.0.
+func (r release) knowsConnector(c string) bool {
+	switch c {
+	case "PROMETHEUS", "OPENSEARCH":
+		return true
+	case "S3GLUE":
+		return r.atLeast(11)
+	case "SECURITY_LAKE":
+		return r.atLeast(17)
+	case "SPARK":
+		return r.major == 2 && r.minor >= 9
+	}
+	return false
+}
+
+// hasLakeFormation: the Lake Formation rules on glue properties came in 2.17.
+func (r release) hasLakeFormation() bool { return r.atLeast(17) }
 
 // hiddenOnGet reports whether GET leaves property key out: credentials
 // always, and in 2.7 to 2.10 anything with "auth" in its key.

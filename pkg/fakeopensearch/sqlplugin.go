@@ -33,7 +33,6 @@ const reservedName = "@opensearch"
 var (
 	nameRE        = regexp.MustCompile(`^[@*A-Za-z]+?[*a-zA-Z_\-0-9]*$`)
 	resultIndexRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	connectorSet  = map[string]bool{"PROMETHEUS": true, "OPENSEARCH": true, "S3GLUE": true, "SECURITY_LAKE": true}
 	secretSuffix  = []string{"auth.username", "auth.password", "auth.access_key", "auth.secret_key"}
 )
 
@@ -66,7 +65,7 @@ func parseSQLBody(body []byte, patch bool, rel release) (*sqlBody, *apiError) {
 			return nil, illegalArg("Unknown field: " + f.key)
 		}
 		b.present[f.key] = true
-		if e := b.set(body, f, patch); e != nil {
+		if e := b.set(body, f, patch, rel); e != nil {
 			return nil, e
 		}
 	}
@@ -83,7 +82,7 @@ func parseSQLBody(body []byte, patch bool, rel release) (*sqlBody, *apiError) {
 }
 
 // set reads one top-level member of a SQL-plugin body into b.
-func (b *sqlBody) set(body []byte, f field, patch bool) *apiError {
+func (b *sqlBody) set(body []byte, f field, patch bool, rel release) *apiError {
 	var e *apiError
 	switch f.key {
 	case "name":
@@ -107,7 +106,7 @@ func (b *sqlBody) set(body []byte, f field, patch bool) *apiError {
 				`Cannot invoke "String.toUpperCase()" because "name" is null`)
 		}
 		up := strings.ToUpper(*t)
-		if !connectorSet[up] {
+		if !rel.knowsConnector(up) {
 			return illegalArg(fmt.Sprintf("No DataSourceType with name %s found", *t))
 		}
 		b.connector = &up
@@ -210,6 +209,9 @@ func (s *Server) sqlCreate(w http.ResponseWriter, body []byte) *apiError {
 	if e != nil {
 		return e
 	}
+	if e := s.checkMasterKey(b.props); e != nil {
+		return e
+	}
 	doc := Document{
 		Name:         *b.name,
 		Description:  deref(b.description),
@@ -245,6 +247,9 @@ func (s *Server) sqlUpdate(w http.ResponseWriter, body []byte) *apiError {
 	// Validation runs on the request (before the existence check).
 	injected, e := s.validateConnector(*b.connector, b.props)
 	if e != nil {
+		return e
+	}
+	if e := s.checkMasterKey(b.props); e != nil {
 		return e
 	}
 	s.mu.Lock()
@@ -287,12 +292,12 @@ func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
 	if !ok {
 		return notFoundGet(name)
 	}
-	patchMetadata(&cur, b)
-	merged := map[string]*string{}
-	for k, v := range cur.Properties {
-		sv := fmt.Sprint(v)
-		merged[k] = &sv
+	// PATCH merges into the decrypted stored metadata.
+	if e := s.checkMasterKey(storedProps(cur)); e != nil {
+		return e
 	}
+	patchMetadata(&cur, b)
+	merged := storedProps(cur)
 	for k, v := range b.props {
 		merged[k] = v
 	}
@@ -305,6 +310,9 @@ func (s *Server) sqlPatch(w http.ResponseWriter, body []byte) *apiError {
 	}
 	injected, e := s.validateConnector(strings.ToUpper(cur.Connector), merged)
 	if e != nil {
+		return e
+	}
+	if e := s.checkMasterKey(merged); e != nil {
 		return e
 	}
 	cur.Properties = mergeProps(nil, merged, injected)
@@ -355,6 +363,10 @@ func (s *Server) getOne(w http.ResponseWriter, name string) *apiError {
 	}
 	if !ok {
 		return notFoundGet(name)
+	}
+	// GET of one data source decrypts its credentials before it strips them.
+	if e := s.checkMasterKey(storedProps(c)); e != nil {
+		return e
 	}
 	writeJSON(w, http.StatusOK, s.render(&c))
 	return nil
@@ -527,6 +539,41 @@ func javaToBoolean(v string, ok bool) bool {
 	return false
 }
 
+// masterKeyMsg is EncryptorImpl's refusal to encrypt or decrypt without a
+// master key (no space after the first full stop, as in the plugin).
+const masterKeyMsg = "Master key is a required config for using create and update datasource APIs." +
+	"Please set plugins.query.datasources.encryption.masterkey config in opensearch.yml in all the cluster nodes. " +
+	"More details can be found here: https://github.com/opensearch-project/sql/blob/main/docs/user/ppl/admin/datasources.rst" +
+	"#master-key-config-for-encrypting-credential-information"
+
+// checkMasterKey refuses to encrypt or decrypt credentials on a cluster
+// without a master key. props holds the values to encrypt or decrypt.
+func (s *Server) checkMasterKey(props map[string]*string) *apiError {
+	if !s.opts.NoMasterKey || !s.release.requiresMasterKey() {
+		return nil
+	}
+	for k, v := range props {
+		if v != nil && isSecretKey(k) {
+			return badRequest("IllegalStateException", masterKeyMsg)
+		}
+	}
+	return nil
+}
+
+// storedProps is a stored document's properties as the parser's map.
+func storedProps(d Document) map[string]*string {
+	out := make(map[string]*string, len(d.Properties))
+	for k, v := range d.Properties {
+		if v == nil {
+			out[k] = nil
+			continue
+		}
+		sv := fmt.Sprint(v)
+		out[k] = &sv
+	}
+	return out
+}
+
 const (
 	denyMsg         = "Disallowed hostname in the uri. Validate with plugins.query.datasources.uri.hosts.denylist config"
 	flintInvalidMsg = "Invalid flint host in properties."
@@ -587,8 +634,34 @@ func (s *Server) validateConnector(connector string, props map[string]*string) (
 			return nil, e
 		}
 		return injected, nil
+	case "SPARK":
+		return nil, validateSpark(props)
 	}
 	return nil, nil // OPENSEARCH checks nothing
+}
+
+// validateSpark mirrors SparkStorageFactory (2.9 to 2.19): an EMR cluster
+// reached with static AWS keys. Inferred from the code; no test of the
+// plugin quotes these messages.
+func validateSpark(props map[string]*string) *apiError {
+	if v, _ := get(props, "spark.connector"); v != "emr" {
+		return badRequest("InvalidParameterException", "Spark connector type is invalid.")
+	}
+	cluster, okCluster := get(props, "emr.cluster")
+	auth, okAuth := get(props, "emr.auth.type")
+	switch {
+	case !okCluster || cluster == "" || !okAuth:
+		return badRequest("IllegalArgumentException", "EMR config properties are missing.")
+	case auth != "awssigv4":
+		return badRequest("IllegalArgumentException", "Invalid auth type.")
+	}
+	if _, ok := get(props, "emr.auth.access_key"); !ok {
+		return badRequest("IllegalArgumentException", "EMR auth keys are missing.")
+	}
+	if _, ok := get(props, "emr.auth.secret_key"); !ok {
+		return badRequest("IllegalArgumentException", "EMR auth keys are missing.")
+	}
+	return nil
 }
 
 func (s *Server) validateGlue(props map[string]*string) *apiError {
@@ -612,7 +685,7 @@ func (s *Server) validateGlue(props map[string]*string) *apiError {
 	} else if denied {
 		return badRequest("IllegalArgumentException", denyMsg)
 	}
-	if javaToBoolean(get(props, "glue.lakeformation.enabled")) {
+	if s.release.hasLakeFormation() && javaToBoolean(get(props, "glue.lakeformation.enabled")) {
 		if !javaToBoolean(get(props, "glue.iceberg.enabled")) {
 			return badRequest("IllegalArgumentException", "Lake Formation can only be enabled when Iceberg is enabled.")
 		}
@@ -623,17 +696,40 @@ func (s *Server) validateGlue(props map[string]*string) *apiError {
 	return nil
 }
 
+// javaURISyntax words a character java.net.URI refuses as its
+// URISyntaxException does: "Illegal character in authority at index 10:
+// http://exa mple:9090" (the component is authority before the path, path
+// after it).
+func javaURISyntax(uri string) (string, bool) {
+	i := strings.IndexAny(uri, " <>\"{}|\\^`")
+	if i < 0 {
+		return "", false
+	}
+	component := "path"
+	if rest, ok := strings.CutPrefix(uri, "http://"); ok && !strings.Contains(rest[:i-len("http://")], "/") {
+		component = "authority"
+	} else if rest, ok := strings.CutPrefix(uri, "https://"); ok && !strings.Contains(rest[:i-len("https://")], "/") {
+		component = "authority"
+	}
+	return fmt.Sprintf("Illegal character in %s at index %d: %s", component, i, uri), true
+}
+
 // checkHost parses uri, resolves its host with the injected resolver and
 // reports whether any resulting address is denylisted. A URI without a host
 // resolves to loopback, as in Java.
 func (s *Server) checkHost(uri string) (bool, error) {
+	if msg, bad := javaURISyntax(uri); bad {
+		return false, errors.New(msg)
+	}
 	u, err := url.Parse(uri)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return false, fmt.Errorf("%w: %s", ue.Err, uri)
+		// java.net.URI words every refusal with the index where it broke
+		// (the plugin's text, hence the capital letters).
+		msg := fmt.Sprintf("Malformed URI at index 0: %s", uri)
+		if strings.Contains(uri, "[") && !strings.Contains(uri, "]") {
+			msg = fmt.Sprintf("Expected closing bracket for IPv6 address at index %d: %s", len(uri), uri)
 		}
-		return false, err
+		return false, errors.New(msg)
 	}
 	host := u.Hostname()
 	var ips []net.IP

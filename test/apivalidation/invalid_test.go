@@ -124,6 +124,18 @@ var _ = Describe("invalid manifests", func() {
 			field: "spec.name",
 			more:  []string{"immutable"},
 		}),
+		Entry("spec.connector changed on update (prometheus to s3glue)", invalidCase{
+			manifest: dataSource("reconnect", validDSBase),
+			update: func(u *unstructured.Unstructured) {
+				Expect(unstructured.SetNestedField(u.Object, "s3glue", "spec", "connector")).To(Succeed())
+			},
+			field: "spec.connector",
+			more:  []string{"immutable", "create a new DataSource"},
+		}),
+		Entry("spec.recreatePolicy unknown (Always)", invalidCase{
+			manifest: dataSource("bad-recreate", validDSBase+"  recreatePolicy: Always\n"),
+			field:    "spec.recreatePolicy",
+		}),
 		Entry("metadata.name not a valid OpenSearch name while spec.name is unset (my.ds)", invalidCase{
 			manifest: dataSource("my.ds", validDSBase),
 			field:    "metadata.name",
@@ -223,6 +235,15 @@ var _ = Describe("invalid manifests", func() {
 		Entry("OpenSearchConnection resyncPeriod below 1s (500ms)", invalidCase{
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: 500ms\n"),
 			field:    "spec.resyncPeriod",
+		}),
+		Entry("OpenSearchConnection credentialRewritePeriod below 1m (30s)", invalidCase{
+			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  credentialRewritePeriod: 30s\n"),
+			field:    "spec.credentialRewritePeriod",
+			more:     []string{"at least 1m"},
+		}),
+		Entry("ClusterOpenSearchConnection credentialRewritePeriod not a duration (daily)", invalidCase{
+			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  credentialRewritePeriod: daily\n"),
+			field:    "spec.credentialRewritePeriod",
 		}),
 		Entry("OpenSearchConnection resyncPeriod not a duration (ten minutes)", invalidCase{
 			manifest: connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: ten minutes\n"),

@@ -177,15 +177,18 @@ var _ = Describe("valid manifests", func() {
 			c.check(createAndReadBack(obj, ns))
 		},
 
-		Entry("DataSource, minimal: connectionRef.kind, status, managementPolicy and deletionPolicy defaulted", validCase{
+		Entry("DataSource, minimal: connectionRef.kind, status and managementPolicy defaulted", validCase{
 			manifest: minimalDataSource,
 			check: func(got *unstructured.Unstructured) {
 				Expect(str(got, "spec", "connectionRef", "name")).To(Equal("opensearch"))
 				Expect(str(got, "spec", "connectionRef", "kind")).To(Equal("OpenSearchConnection"))
 				Expect(str(got, "spec", "status")).To(Equal("ACTIVE"))
 				Expect(str(got, "spec", "managementPolicy")).To(Equal("CreateOrUpdate"))
-				Expect(str(got, "spec", "deletionPolicy")).To(Equal("Delete"))
 				Expect(str(got, "spec", "connector")).To(Equal("prometheus"))
+				// deletionPolicy and recreatePolicy default by connector, in
+				// the operator: Retain and Never for s3glue and security_lake.
+				absent(got, "spec", "deletionPolicy")
+				absent(got, "spec", "recreatePolicy")
 				// spec.name and resultIndex default in the operator, not at admission:
 				// the user's spec is left as written.
 				absent(got, "spec", "name")
@@ -236,7 +239,7 @@ var _ = Describe("valid manifests", func() {
 				Expect(typed.Spec.AllowedRoles).To(Equal([]string{"analyst_role", "admin_role", "reporting_role"}))
 				Expect(typed.Spec.ConnectionRef.Kind).To(Equal(v1alpha1.KindOpenSearchConnection))
 				Expect(typed.Spec.ManagementPolicy).To(Equal(v1alpha1.ManagementCreateOrUpdate))
-				Expect(typed.Spec.DeletionPolicy).To(Equal(v1alpha1.DeletionDelete))
+				Expect(typed.Spec.DeletionPolicy).To(BeEmpty())
 			},
 		}),
 
@@ -363,5 +366,21 @@ var _ = Describe("valid manifests", func() {
 		trackForCleanup(unnamed)
 		Expect(unstructured.SetNestedField(unnamed.Object, "minimal", "spec", "name")).To(Succeed())
 		Expect(k8sClient.Update(ctx, unnamed)).To(Succeed(), "setting spec.name for the first time was refused")
+	})
+
+	It("accepts a change of the connector's case only, and the policies and rewrite period", func() {
+		ds := fromYAML(minimalDataSource)
+		ds.SetNamespace(ns)
+		Expect(k8sClient.Create(ctx, ds)).To(Succeed())
+		trackForCleanup(ds)
+		Expect(unstructured.SetNestedField(ds.Object, "Prometheus", "spec", "connector")).To(Succeed())
+		Expect(unstructured.SetNestedField(ds.Object, "Allow", "spec", "recreatePolicy")).To(Succeed())
+		Expect(unstructured.SetNestedField(ds.Object, "Retain", "spec", "deletionPolicy")).To(Succeed())
+		Expect(k8sClient.Update(ctx, ds)).To(Succeed(), "the same connector in another case was refused")
+
+		conn := fromYAML(connection("OpenSearchConnection", "  endpoint: https://opensearch:9200\n  credentialRewritePeriod: 24h\n"))
+		conn.SetNamespace(ns)
+		Expect(k8sClient.Create(ctx, conn)).To(Succeed(), "credentialRewritePeriod of 24h was refused")
+		trackForCleanup(conn)
 	})
 })

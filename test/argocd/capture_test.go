@@ -19,6 +19,7 @@ package argocd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -85,13 +86,17 @@ func TestCaptureTestdata(t *testing.T) {
 	cfg, scheme, k8s := cp.Config, testenv.Scheme(), cp.Client(t)
 
 	// One fake for most objects. Host blocked.example resolves into a
-	// denied range, so a data source pointing there is refused with 400.
+	// denied range, so a data source pointing there is refused with 400;
+	// a Service that is not deployed yet does not resolve.
 	fake, err := fakeopensearch.Start(fakeopensearch.Options{
 		Username: "admin", Password: "admin-password",
 		DenyList: []string{"10.0.0.0/8"},
 		Resolver: func(host string) ([]net.IP, error) {
-			if host == "blocked.example" {
+			switch host {
+			case "blocked.example":
 				return []net.IP{net.IPv4(10, 1, 2, 3)}, nil
+			case "prometheus.not-deployed-yet.svc":
+				return nil, errors.New(host + ": Name or service not known")
 			}
 			return []net.IP{fakeopensearch.DefaultResolvedIP}, nil
 		},
@@ -168,6 +173,8 @@ func TestCaptureTestdata(t *testing.T) {
 		{"invalid-spec", "False", v1alpha1.ReasonInvalidSpec},
 		{"not-found", "False", v1alpha1.ReasonNotFound},
 		{"rejected", "False", v1alpha1.ReasonRejected},
+		{"host-denied", "False", v1alpha1.ReasonHostDenied},
+		{"host-unresolvable", "False", v1alpha1.ReasonHostUnresolvable},
 		{"conflict", "False", v1alpha1.ReasonConflict},
 		{"unavailable", "False", v1alpha1.ReasonUnavailable},
 		{"edited", "True", v1alpha1.ReasonSynced},
@@ -204,7 +211,7 @@ func TestCaptureTestdata(t *testing.T) {
 	for _, name := range []string{
 		"synced", "suspended", "connection-not-found", "connection-not-ready", "secret-not-found",
 		"secret-key-not-found", "namespace-not-allowed", "invalid-spec", "not-found", "rejected",
-		"conflict", "unavailable",
+		"host-denied", "host-unresolvable", "conflict", "unavailable",
 	} {
 		add("DataSource", "team-a", name, name, "")
 	}

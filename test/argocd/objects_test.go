@@ -376,8 +376,39 @@ spec:
   connectionRef:
     name: opensearch
   connector: prometheus
+  resultIndex: customer_data_results
+  configuration:
+    endpoint: http://prometheus.monitoring.svc:9090
+    credentials:
+      secretRef:
+        name: prometheus-credentials
+---
+apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: DataSource
+metadata:
+  name: host-denied
+  namespace: team-a
+spec:
+  connectionRef:
+    name: opensearch
+  connector: prometheus
   configuration:
     endpoint: http://blocked.example:9090
+    credentials:
+      secretRef:
+        name: prometheus-credentials
+---
+apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: DataSource
+metadata:
+  name: host-unresolvable
+  namespace: team-a
+spec:
+  connectionRef:
+    name: opensearch
+  connector: prometheus
+  configuration:
+    endpoint: http://prometheus.not-deployed-yet.svc:9090
     credentials:
       secretRef:
         name: prometheus-credentials

@@ -35,6 +35,9 @@ type tcase struct {
 	fakeOpts  func(*fos.Options)
 	fake      func(*fos.Server)
 	setup     []exchange
+	// checkFake inspects the fake after the exchange (fakeOnly cases):
+	// what the data source API never shows. It returns a complaint or "".
+	checkFake func(srv *fos.Server, vars map[string]string) string
 
 	method, path, body string
 	noAuth             bool
@@ -404,6 +407,94 @@ var cases = []tcase{
 		method: "POST", path: base, body: promMin, wantStatus: 429, wantShape: shapePlugin, wantHeader: map[string]string{"Retry-After": "2"}},
 	{name: "unsupported content type", modes: both, method: "POST", path: base, body: promMin, contentType: "text/plain",
 		wantStatus: 406, wantShape: shapeSimple, wantMsg: "Content-Type header [text/plain] is not supported"},
+
+	// ---------- settings and releases (the reference's §10 and the 2.x-3.x behaviours) ----------
+	{name: "no master key: credentials refused", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.NoMasterKey = true },
+		method:   "POST", path: base, body: promBasic, wantStatus: 400, wantShape: shapePlugin, wantType: "IllegalStateException",
+		wantMsg: "Master key is a required config for using create and update datasource APIs.Please set plugins.query.datasources.encryption.masterkey config"},
+	{name: "no master key: no credentials, no problem", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.NoMasterKey = true },
+		method:   "POST", path: base, body: promMin, wantStatus: 201},
+	{name: "no master key: patch needs no key when nothing is secret", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.NoMasterKey = true },
+		setup:    []exchange{create(promMin)},
+		method:   "PATCH", path: base, body: `{"name":"{{name}}","description":"d"}`, wantStatus: 200},
+	{name: "no master key before 2.9: the default key", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.NoMasterKey, o.Version = true, "2.8.0" },
+		method:   "POST", path: base, body: `{"name":"{{name}}","connector":"prometheus","properties":{"prometheus.uri":"` + promURI +
+			`","prometheus.auth.type":"basicauth","prometheus.auth.username":"u","prometheus.auth.password":"p"}}`, wantStatus: 201},
+	{name: "API switch does not exist before 2.16", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.15.0" }, fake: func(s *fos.Server) { s.SetEnabled(false) },
+		method: "GET", path: base, wantStatus: 200},
+	{name: "API switch from 2.16", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.16.0" }, fake: func(s *fos.Server) { s.SetEnabled(false) },
+		method: "POST", path: base, body: promMin, wantStatus: 400, wantShape: shapePlugin, wantType: "OpenSearchStatusException",
+		wantMsg: "plugins.query.datasources.enabled setting is false"},
+	{name: "no limit before 2.12", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.11.1" }, fake: func(s *fos.Server) { s.SetLimit(1) },
+		setup:  []exchange{create(promMin2)},
+		method: "POST", path: base, body: promMin, wantStatus: 201, wantBody: `"Created DataSource with name {{name}}"`},
+	{name: "no PATCH before 2.12", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.11.1" },
+		method:   "PATCH", path: base, body: `{"name":"{{name}}"}`, wantStatus: 405, wantShape: shapeSimple, wantMsg: "allowed: [GET, POST, PUT]"},
+	{name: "no security_lake before 2.17", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.16.0" },
+		method:   "POST", path: base, body: withConnector("security_lake", glueProps+`,"glue.lakeformation.session_tag":"tag"`),
+		wantStatus: 400, wantShape: shapeCore, wantType: "illegal_argument_exception", wantMsg: "No DataSourceType with name security_lake found"},
+	{name: "no s3glue before 2.11", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.10.0" },
+		method:   "POST", path: base, body: withConnector("s3glue", glueProps),
+		wantStatus: 400, wantShape: shapeCore, wantType: "illegal_argument_exception", wantMsg: "No DataSourceType with name s3glue found"},
+	{name: "spark until 2.19", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "2.19.1" },
+		method:   "POST", path: base, body: withConnector("spark", `"spark.connector":"emr","emr.cluster":"j-1","emr.auth.type":"awssigv4","emr.auth.access_key":"a","emr.auth.secret_key":"s"`),
+		wantStatus: 201},
+	{name: "no spark from 3.0", modes: sqlOnly, fakeOnly: true,
+		fakeOpts: func(o *fos.Options) { o.Version = "3.0.0" },
+		method:   "POST", path: base, body: withConnector("spark", `"spark.connector":"emr"`),
+		wantStatus: 400, wantShape: shapeCore, wantType: "illegal_argument_exception", wantMsg: "No DataSourceType with name spark found"},
+	{name: "housekeeper: a re-created s3glue has lost its Flint indices", modes: sqlOnly, fakeOnly: true,
+		setup: []exchange{
+			{method: "POST", path: base, body: withConnector("s3glue", glueProps), wantStatus: 201,
+				then: func(s *fos.Server, v map[string]string) {
+					s.AddFlintIndex(v["name"], "flint_"+v["name"]+"_default_logs_skipping_index")
+				}},
+			{method: "DELETE", path: one, wantStatus: 204, then: func(s *fos.Server, _ map[string]string) { s.RunHousekeeper() }},
+		},
+		method: "POST", path: base, body: withConnector("s3glue", glueProps), wantStatus: 201,
+		checkFake: func(s *fos.Server, v map[string]string) string {
+			if got := s.FlintIndices(v["name"]); len(got) != 0 {
+				return "the re-created data source still has its Flint indices"
+			}
+			return ""
+		}},
+	{name: "housekeeper: re-activating does not restore auto-refresh", modes: sqlOnly, fakeOnly: true,
+		setup: []exchange{
+			{method: "POST", path: base, body: withConnector("security_lake", glueProps+`,"glue.lakeformation.session_tag":"tag"`), wantStatus: 201,
+				then: func(s *fos.Server, v map[string]string) {
+					s.AddFlintIndex(v["name"], "flint_"+v["name"]+"_default_logs_mv")
+				}},
+			{method: "PATCH", path: base, body: `{"name":"{{name}}","status":"disabled"}`, wantStatus: 200,
+				then: func(s *fos.Server, _ map[string]string) { s.RunHousekeeper() }},
+		},
+		method: "PATCH", path: base, body: `{"name":"{{name}}","status":"active"}`, wantStatus: 200,
+		checkFake: func(s *fos.Server, v map[string]string) string {
+			s.RunHousekeeper()
+			if got := s.FlintIndices(v["name"]); len(got) != 1 || got[0].AutoRefresh {
+				return "want one Flint index with auto-refresh still off"
+			}
+			return ""
+		}},
+	{name: "patch keeps the stored credentials", modes: sqlOnly, fakeOnly: true,
+		setup:  []exchange{create(promBasic)},
+		method: "PATCH", path: base, body: `{"name":"{{name}}","description":"d","status":"ACTIVE"}`, wantStatus: 200,
+		checkFake: func(s *fos.Server, v map[string]string) string {
+			if d, ok := s.Stored(v["name"]); !ok || d.Properties["prometheus.auth.password"] != "s3cret" {
+				return "the password did not survive the PATCH"
+			}
+			return ""
+		}},
 
 	// ---------- documented dialect ----------
 	{name: "documented create with configuration", modes: docOnly, method: "POST", path: base, body: docFull,

@@ -52,6 +52,10 @@ type exchange struct {
 	// capture stores top-level string fields of the JSON response into
 	// variables usable as {{var}} in later steps: var name -> field name.
 	capture map[string]string
+	// then runs after the step against the fake (cases that use it are
+	// fakeOnly): what happens on the cluster between two requests, such
+	// as a background task's run.
+	then func(srv *fakeopensearch.Server, vars map[string]string)
 }
 
 // target is where a case runs: a fresh in-process fake, or a real cluster.
@@ -180,8 +184,9 @@ func (tg *target) do(t *testing.T, method, path, body string, noAuth bool, conte
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-// runCase executes one table row against tg.
-func runCase(t *testing.T, tg *target, idx int, c tcase) {
+// runCase executes one table row against tg; srv is the fake behind tg,
+// nil for a real cluster.
+func runCase(t *testing.T, tg *target, srv *fakeopensearch.Server, idx int, c tcase) {
 	vars := map[string]string{
 		"name":  fmt.Sprintf("ct%s_%02d", runID, idx),
 		"name2": fmt.Sprintf("ct%s_%02db", runID, idx),
@@ -209,6 +214,9 @@ func runCase(t *testing.T, tg *target, idx int, c tcase) {
 			}
 			vars[v] = s
 		}
+		if ex.then != nil && srv != nil {
+			ex.then(srv, vars)
+		}
 	}
 	r := tg.do(t, c.method, expand(c.path, vars), expand(c.body, vars), c.noAuth, c.contentType)
 	fail := func(format string, args ...any) {
@@ -234,6 +242,11 @@ func runCase(t *testing.T, tg *target, idx int, c tcase) {
 			fail("not a {error:string,status} body: %v", err)
 		} else if b.Status != r.status || !strings.Contains(b.Error, wantMsg) {
 			fail("want error containing %q and status %d", wantMsg, r.status)
+		}
+	}
+	if c.checkFake != nil && srv != nil {
+		if complaint := c.checkFake(srv, vars); complaint != "" {
+			fail("%s", complaint)
 		}
 	}
 	if c.wantEmpty && len(r.body) != 0 {
@@ -448,8 +461,8 @@ func TestContract(t *testing.T) {
 				}
 				ran++
 				t.Run(c.name, func(t *testing.T) {
-					tg, _ := startFake(t, mode, c)
-					runCase(t, tg, i, c)
+					tg, srv := startFake(t, mode, c)
+					runCase(t, tg, srv, i, c)
 				})
 			}
 			t.Logf("%d cases in %s mode", ran, mode)
@@ -472,7 +485,7 @@ func TestContract(t *testing.T) {
 				if c.needsAuth && tg.user == "" {
 					t.Skip("needs OPENSEARCH_USERNAME/OPENSEARCH_PASSWORD")
 				}
-				runCase(t, tg, i, c)
+				runCase(t, tg, nil, i, c)
 			})
 		}
 	})

@@ -15,13 +15,15 @@
 -- a sync wave must not wait forever on a state it cannot leave by itself.
 
 -- Reasons that resolve once something else appears or finishes: the
--- connection or Secret is created, the connection becomes Ready, or a
--- deletion is retried.
+-- connection or Secret is created, the connection becomes Ready, the
+-- Service a connector URI names is deployed (and resolves from the
+-- OpenSearch nodes), or a deletion is retried.
 local transient = {
   ConnectionNotFound = true,
   ConnectionNotReady = true,
   SecretNotFound = true,
   SecretKeyNotFound = true,
+  HostUnresolvable = true,
   Deleting = true,
 }
 
