@@ -84,9 +84,13 @@ func (r *DataSourceSetReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return r.reconcileDelete(ctx, set)
 	}
 	if !controllerutil.ContainsFinalizer(set, v1alpha1.DataSourceSetFinalizer) {
+		// Carry on after the patch: it changes no generation, so no
+		// event brings the set back.
 		patch := client.MergeFromWithOptions(set.DeepCopy(), client.MergeFromWithOptimisticLock{})
 		controllerutil.AddFinalizer(set, v1alpha1.DataSourceSetFinalizer)
-		return ctrl.Result{}, r.Patch(ctx, set, patch)
+		if err := r.Patch(ctx, set, patch); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	orig := set.DeepCopy()
 	sel, err := metav1.LabelSelectorAsSelector(&set.Spec.ConnectionSelector)

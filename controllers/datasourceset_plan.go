@@ -403,7 +403,7 @@ func verdictOf(s setSummary, p rolloutPlan) setVerdict {
 	case p.Held != nil && p.Status.Updated < s.Targets:
 		h := p.Held
 		return setVerdict{Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonRolloutHeld,
-			Message: fmt.Sprintf("wave %d of %d is held: DataSource %s (%s) is not Ready: %s: %s; it holds the later waves until it is Ready, "+
+			Message: fmt.Sprintf("the rollout is held at wave %d of %d: DataSource %s (%s) is not Ready: %s: %s; it holds the later waves until it is Ready, "+
 				"the template changes, or the annotation %s is given a new value",
 				p.Status.Wave+1, p.Status.Waves, h.Name, h.Target, h.Reason, opensearch.Truncate(h.Message, maxFailingMessage),
 				v1alpha1.AnnotationResumeRollout),
