@@ -18,6 +18,7 @@ package controllers_test
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -248,6 +249,12 @@ var _ = Describe("DataSourceSet", func() {
 		Expect(set.Status.Failing).To(BeEquivalentTo(1))
 		Expect(set.Status.FailingChildren).To(ConsistOf(HaveField("Name", held)))
 		Expect(set.Status.Rollout.ResumedWith).To(Equal("1"))
+		// The children's password is a canary: nothing the set reports
+		// may carry it, whatever the children's messages say.
+		status, err := json.Marshal(set.Status)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(status)).NotTo(ContainSubstring("prom-pass"))
+		Expect(joined(eventsFor(set))).NotTo(ContainSubstring("prom-pass"))
 
 		By("the failing cluster recovering completes the rollout")
 		fakes[1].Forbid()
