@@ -41,6 +41,13 @@ const setConnections = 200
 // setBatch is the rollout's wave size: four waves of 50.
 const setBatch = "25%"
 
+// setResync is the connections' resyncPeriod (the manager's minimum), and
+// setResyncPeriods how many of them the steady window lasts.
+const (
+	setResync        = 10 * time.Second
+	setResyncPeriods = 3
+)
+
 // setPhase is one measured step of the set scenario.
 type setPhase struct {
 	Name    string   `json:"name"`
@@ -56,6 +63,9 @@ type setPhase struct {
 	Summary     string    `json:"summary"`
 	Failing     int32     `json:"failing"`
 	Listed      int       `json:"failingChildrenListed"`
+	// ListsPerPeriod is the steady window's lists per connection per
+	// resync period; 0 in the other phases.
+	ListsPerPeriod float64 `json:"listsPerConnectionPerPeriod,omitempty"`
 }
 
 // setTable runs one DataSourceSet over setConnections connections, each to
@@ -64,10 +74,11 @@ type setPhase struct {
 // status must stay bounded).
 func (b *bench) setTable(ctx context.Context) table {
 	t := table{Scenario: "set",
-		Title:  fmt.Sprintf("DataSourceSet: one set over %d connections, waves of %s", setConnections, setBatch),
-		Target: "one OpenSearch write per cluster per change; status at most 10 failing children and 8 KiB whatever fails",
+		Title: fmt.Sprintf("DataSourceSet: one set over %d connections, waves of %s", setConnections, setBatch),
+		Target: "one OpenSearch write per cluster per change, one list per connection per resync and no write at rest; " +
+			"status at most 10 failing children and 8 KiB whatever fails",
 		Header: []string{"PHASE", "TIME", "SYNCED/TARGETS", "FAILING (LISTED)", "OPENSEARCH REQUESTS", "WRITES/CLUSTER (MIN-MAX)",
-			"STATUS BYTES", "SET RECONCILES", "API WRITES"}}
+			"LISTS/CONNECTION/PERIOD", "STATUS BYTES", "SET RECONCILES", "API WRITES"}}
 	phases, err := b.setPhases(ctx)
 	if err != nil {
 		t.Err = err.Error()
@@ -75,20 +86,36 @@ func (b *bench) setTable(ctx context.Context) table {
 	}
 	t.Data = phases
 	for _, p := range phases {
+		lists := "-"
+		if p.Name == steadyPhase {
+			lists = num(p.ListsPerPeriod)
+		}
 		t.Rows = append(t.Rows, []string{p.Name, dur(p.Seconds), p.Summary, fmt.Sprintf("%d (%d)", p.Failing, p.Listed), p.Ops.String(),
-			fmt.Sprintf("%d-%d", p.MinWrites, p.MaxWrites), fmt.Sprint(p.StatusBytes), num(p.API.Reconciles["datasourceset"]),
+			fmt.Sprintf("%d-%d", p.MinWrites, p.MaxWrites), lists, fmt.Sprint(p.StatusBytes), num(p.API.Reconciles["datasourceset"]),
 			num(p.API.writes())})
 		t.Checks = append(t.Checks,
-			exactly(p.Name+": fewest writes to one cluster", float64(p.MinWrites), 1),
-			exactly(p.Name+": most writes to one cluster", float64(p.MaxWrites), 1),
 			atMost(p.Name+": failing children listed", float64(p.Listed), v1alpha1.MaxFailingChildren),
 			atMost(p.Name+": status bytes", float64(p.StatusBytes), 8<<10))
+		if p.Name == steadyPhase {
+			slack := 1.0 / setResyncPeriods
+			t.Checks = append(t.Checks,
+				atLeast(p.Name+": lists per connection per period", p.ListsPerPeriod, 1-slack),
+				atMost(p.Name+": lists per connection per period", p.ListsPerPeriod, 1+slack),
+				exactly(p.Name+": OpenSearch writes", float64(p.Ops.writes()), 0),
+				exactly(p.Name+": manager API writes", p.API.writes(), 0))
+			continue
+		}
+		t.Checks = append(t.Checks,
+			exactly(p.Name+": fewest writes to one cluster", float64(p.MinWrites), 1),
+			exactly(p.Name+": most writes to one cluster", float64(p.MaxWrites), 1))
 	}
+	t.Notes = append(t.Notes, fmt.Sprintf("the steady window is %d resync periods of %s; the ±1/%d slack is where the window cuts a period",
+		setResyncPeriods, setResync, setResyncPeriods))
 	return t
 }
 
 func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
-	spec := fleetSpec{namespace: b.namespace("set"), connections: setConnections}
+	spec := fleetSpec{namespace: b.namespace("set"), connections: setConnections, resync: setResync}
 	f, err := newFleet(ctx, b.cl.c, spec)
 	if err != nil {
 		return nil, err
@@ -113,6 +140,14 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 		{"template change", func() error {
 			return b.editSet(ctx, set, func(s *v1alpha1.DataSourceSet) { s.Spec.Template.Spec.Description = "second" })
 		}, v1alpha1.ReasonSynced},
+		{steadyPhase, func() error {
+			// One period for the resyncs the change started to pass.
+			settle(ctx, setResync)
+			for _, fake := range f.fakes {
+				fake.ResetCounts()
+			}
+			return nil
+		}, v1alpha1.ReasonSynced},
 		{"change every cluster refuses", func() error {
 			for _, fake := range f.fakes {
 				fake.Forbid(fakeopensearch.ActionUpdate)
@@ -135,7 +170,12 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 	return phases, nil
 }
 
-// setPhase makes one change and waits until the set says want for it.
+// steadyPhase is the name of the phase that changes nothing and counts
+// what resyncs cost.
+const steadyPhase = "at rest"
+
+// setPhase makes one change and waits until the set says want for it; the
+// steady phase then watches setResyncPeriods resync periods.
 func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set *v1alpha1.DataSourceSet,
 	name string, change func() error, want string) (setPhase, error) {
 	for _, fake := range f.fakes {
@@ -167,9 +207,23 @@ func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set
 	}
 	p := setPhase{Name: name, Seconds: seconds(time.Since(start)), Summary: set.Status.Summary, Failing: set.Status.Failing,
 		Listed: len(set.Status.FailingChildren), MinWrites: -1}
-	// Let the last status writes land before counting.
-	settle(ctx, settleTime)
+	if name == steadyPhase {
+		before, err = mgr.counts(ctx)
+		if err != nil {
+			return setPhase{}, err
+		}
+		for _, fake := range f.fakes {
+			fake.ResetCounts()
+		}
+		start = time.Now()
+		settle(ctx, setResyncPeriods*setResync)
+		p.Seconds = seconds(time.Since(start))
+	} else {
+		// Let the last status writes land before counting.
+		settle(ctx, settleTime)
+	}
 	p.Ops = countOps(f.fakes)
+	p.ListsPerPeriod = ratio(float64(p.Ops[fakeopensearch.OpList]), float64(setConnections*setResyncPeriods))
 	for _, fake := range f.fakes {
 		w := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
 		if p.MinWrites < 0 || w < p.MinWrites {
