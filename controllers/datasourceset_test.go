@@ -26,8 +26,11 @@ import (
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
+	kstatus "sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -102,6 +105,16 @@ func setCondition(set *v1alpha1.DataSourceSet, typ string) string {
 		return absentCondition
 	}
 	return string(c.Status) + "/" + c.Reason + ": " + c.Message
+}
+
+// kstatusOf is what kstatus (Flux, kubectl-style waits) makes of set, as
+// the API server holds it now.
+func kstatusOf(set *v1alpha1.DataSourceSet) kstatus.Status {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(get(set))
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	res, err := kstatus.Compute(&unstructured.Unstructured{Object: obj})
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return res.Status
 }
 
 func labelledClusterConnection(fake *fakeopensearch.Server, ns, name string) *v1alpha1.ClusterOpenSearchConnection {
@@ -232,6 +245,7 @@ var _ = Describe("DataSourceSet", func() {
 				ContainSubstring("OpenSearchConnection c2")))
 		Expect(setCondition(set, v1alpha1.ConditionStalled)).To(HavePrefix("True/"), "a child refused by OpenSearch needs a person: %s", setCondition(set, v1alpha1.ConditionReady))
 		expectEvent(set, "Warning RolloutHeld", held)
+		Expect(kstatusOf(set)).To(Equal(kstatus.FailedStatus), "Flux must see a held rollout as failed")
 		Consistently(func() string { return description(fakes[2]) }, 3*time.Second, interval).Should(Equal("v1"),
 			"the wave after the failing cluster was written")
 		Expect(fakes[0].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the first cluster got more than one write for one change")
@@ -260,6 +274,7 @@ var _ = Describe("DataSourceSet", func() {
 		fakes[1].Forbid()
 		Eventually(func() string { return description(fakes[1]) }, timeout, interval).Should(Equal("v2"))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
+		Expect(kstatusOf(set)).To(Equal(kstatus.CurrentStatus))
 	})
 
 	It("deletes its children, and through them their data sources, when it is deleted", func() {
