@@ -280,13 +280,22 @@ func (r *DataSourceSetReconciler) createChild(ctx context.Context, s *setScope, 
 	err := r.Create(ctx, child)
 	switch {
 	case apierrors.IsAlreadyExists(err):
-		// Ours, not in the cache yet, is fine; another object's name is
-		// a failing target until it goes.
+		// Ours but not listed: not in the cache yet (fine), or someone
+		// removed its set label, which writing it puts back. Another
+		// object's name is a failing target until it goes.
 		var other v1alpha1.DataSource
-		if getErr := r.Get(ctx, client.ObjectKeyFromObject(child), &other); getErr == nil && !metav1.IsControlledBy(&other, s.set) {
-			states[t] = childState{Name: child.Name, Target: t, Settled: true, Stalled: true, Reason: "NameTaken",
-				Message: fmt.Sprintf("a DataSource named %s that this set does not own already exists", child.Name)}
+		if getErr := r.Get(ctx, client.ObjectKeyFromObject(child), &other); getErr != nil {
+			return client.IgnoreNotFound(getErr)
 		}
+		if metav1.IsControlledBy(&other, s.set) {
+			if other.Labels[v1alpha1.LabelSet] == child.Labels[v1alpha1.LabelSet] {
+				return nil
+			}
+			s.children[t] = &other
+			return r.writeChild(ctx, s, t)
+		}
+		states[t] = childState{Name: child.Name, Target: t, Settled: true, Stalled: true, Reason: "NameTaken",
+			Message: fmt.Sprintf("a DataSource named %s that this set does not own already exists", child.Name)}
 		return nil
 	case err != nil:
 		return fmt.Errorf("creating DataSource %s for %s: %w", child.Name, t, err)

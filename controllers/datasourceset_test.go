@@ -212,6 +212,18 @@ var _ = Describe("DataSourceSet", func() {
 
 		Eventually(func() []string { return childKeys(set) }, timeout, interval).Should(Equal([]string{"OpenSearchConnection/c"}))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 1/1"))
+
+		By("a child whose set label is removed gets it back")
+		child := childrenOf(set)["OpenSearchConnection/c"]
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(&child), &child); err != nil {
+				return err
+			}
+			delete(child.Labels, v1alpha1.LabelSet)
+			return k8s.Update(ctx, &child)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() map[string]string { return get(&child).GetLabels() }, timeout, interval).Should(
+			HaveKeyWithValue(v1alpha1.LabelSet, set.Name))
 	})
 
 	It("rolls a template change out in waves, holds it at a failing cluster, and resumes on the annotation", func() {
