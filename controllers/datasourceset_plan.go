@@ -349,6 +349,8 @@ type setSummary struct {
 	Waiting int32
 	// Retrying: some failing child is retried without anyone's help.
 	Retrying bool
+	// Suspended counts the failing children that are only suspended.
+	Suspended int32
 }
 
 // maxFailingMessage bounds each failing child's message in the set's
@@ -370,6 +372,10 @@ func summarize(targets []setTarget, children map[setTarget]childState) setSummar
 		if ok && c.failing() {
 			s.Failing++
 			failing = append(failing, c)
+			if c.Reason == v1alpha1.ReasonSuspended {
+				s.Suspended++
+				continue
+			}
 			s.Retrying = s.Retrying || !c.Stalled
 		}
 	}
@@ -413,6 +419,10 @@ func verdictOf(s setSummary, p rolloutPlan) setVerdict {
 			Message: fmt.Sprintf("%d of %d children synced, wave %d of %d; waiting for %d", s.Synced, s.Targets,
 				p.Status.Wave+1, p.Status.Waves, s.Waiting),
 			Reconciling: true}
+	case s.Failing > 0 && s.Suspended == s.Failing:
+		// As a suspended DataSource is: neither converging nor stuck.
+		return setVerdict{Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonSuspended,
+			Message: fmt.Sprintf("%d of %d children are suspended (spec.template.spec.suspend)", s.Suspended, s.Targets)}
 	case s.Failing > 0:
 		first := s.FailingChildren[0]
 		return setVerdict{Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonChildrenNotReady,

@@ -341,6 +341,10 @@ func TestSummaryIsBoundedWhateverFails(t *testing.T) {
 	if !s.Retrying {
 		t.Error("Unavailable children retry by themselves")
 	}
+	targets, children = fleet(3, childState{Current: true, Settled: true, Reason: v1alpha1.ReasonSuspended})
+	if s := summarize(targets, children); s.Suspended != 3 || s.Failing != 3 || s.Retrying {
+		t.Errorf("suspended children: %+v, want 3 failing, 3 suspended, none retrying", s)
+	}
 }
 
 func TestVerdictOf(t *testing.T) {
@@ -364,6 +368,9 @@ func TestVerdictOf(t *testing.T) {
 		{"a retrying child after the rollout", setSummary{Targets: 2, Synced: 1, Failing: 1, Retrying: true,
 			FailingChildren: []v1alpha1.FailingChild{{Name: "b", Reason: v1alpha1.ReasonUnavailable}}},
 			rolloutPlan{Status: v1alpha1.RolloutStatus{Updated: 2}}, "False/ChildrenNotReady", true, false, "b"},
+		{"every failing child suspended", setSummary{Targets: 2, Synced: 0, Failing: 2, Suspended: 2,
+			FailingChildren: []v1alpha1.FailingChild{{Name: "a", Reason: v1alpha1.ReasonSuspended}, {Name: "b", Reason: v1alpha1.ReasonSuspended}}},
+			rolloutPlan{Status: v1alpha1.RolloutStatus{Updated: 2}}, "False/Suspended", false, false, "2 of 2 children are suspended"},
 		{"a child only a person can fix after the rollout", setSummary{Targets: 2, Synced: 1, Failing: 1,
 			FailingChildren: []v1alpha1.FailingChild{{Name: "b", Reason: v1alpha1.ReasonRejected}}},
 			rolloutPlan{Status: v1alpha1.RolloutStatus{Updated: 2}}, "False/ChildrenNotReady", false, true, "Rejected"},

@@ -261,6 +261,13 @@ func (h *harness) captureSets() []captured {
 		capture("fresh", "no-status", "Created with the label "+frozenLabel+", which the manager's cache excludes: never reconciled."),
 		capture("edited", "generation-ahead",
 			"Synced, then labelled "+frozenLabel+" (out of the manager's sight) and its template edited: status describes generation 1."),
+		derive("DataSourceSet", "suspended", synced.obj, "synced.yaml",
+			"Ready set to Suspended, as spec.template.spec.suspend makes it: the envtest specs of controllers/ cover the operator's side.",
+			func(ready map[string]any) {
+				ready["status"] = "False"
+				ready["reason"] = v1alpha1.ReasonSuspended
+				ready["message"] = "2 of 2 children are suspended (spec.template.spec.suspend)"
+			}),
 		derive("DataSourceSet", "rolling-out", synced.obj, "synced.yaml",
 			"Ready set to RollingOut: waves pass in moments against the fake, too fast to capture one under way.",
 			func(ready map[string]any) {

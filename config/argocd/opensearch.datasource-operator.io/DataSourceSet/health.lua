@@ -8,6 +8,8 @@
 --   no status yet, or status older than the spec  -> Progressing
 --   Ready=True (Synced, NoTargets)                 -> Healthy
 --   Ready=False, RollingOut (waves under way)      -> Progressing
+--   Ready=False, Suspended (the template suspends
+--     every child)                                 -> Suspended
 --   Ready=False, anything else (a child fails and
 --     holds the rollout, or fails after it, or the
 --     spec is invalid)                             -> Degraded
@@ -63,6 +65,9 @@ end
 
 if ready.status == "True" then
   hs.status = "Healthy"
+  hs.message = text(ready.message)
+elseif ready.status == "False" and ready.reason == "Suspended" then
+  hs.status = "Suspended"
   hs.message = text(ready.message)
 elseif ready.status == "False" and ready.reason ~= "RollingOut" then
   hs.status = "Degraded"
