@@ -263,13 +263,24 @@ var _ = Describe("DataSourceSet", func() {
 		Expect(fakes[0].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the first cluster got more than one write for one change")
 		Expect(get(set).(*v1alpha1.DataSourceSet).Status.Rollout.Wave).To(BeEquivalentTo(1))
 
+		By("a new template starts again from the first wave, and is held at the same cluster")
+		Eventually(func() error {
+			get(set)
+			set.Spec.Template.Spec.Description = "v3"
+			return k8s.Update(ctx, set)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() string { return description(fakes[0]) }, timeout, interval).Should(Equal("v3"))
+		Eventually(func() string { return setCondition(set, v1alpha1.ConditionReady) }, timeout, interval).Should(
+			SatisfyAll(HavePrefix("False/RolloutHeld"), ContainSubstring("wave 2 of 3"), ContainSubstring(held)))
+		Consistently(func() string { return description(fakes[2]) }, 2*time.Second, interval).Should(Equal("v1"))
+
 		By("the resume annotation releases the next wave")
 		Eventually(func() error {
 			get(set)
 			set.Annotations = map[string]string{v1alpha1.AnnotationResumeRollout: "1"}
 			return k8s.Update(ctx, set)
 		}, timeout, interval).Should(Succeed())
-		Eventually(func() string { return description(fakes[2]) }, timeout, interval).Should(Equal("v2"))
+		Eventually(func() string { return description(fakes[2]) }, timeout, interval).Should(Equal("v3"))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 2/3"))
 		get(set)
 		Expect(set.Status.Failing).To(BeEquivalentTo(1))
@@ -284,7 +295,7 @@ var _ = Describe("DataSourceSet", func() {
 
 		By("the failing cluster recovering completes the rollout")
 		fakes[1].Forbid()
-		Eventually(func() string { return description(fakes[1]) }, timeout, interval).Should(Equal("v2"))
+		Eventually(func() string { return description(fakes[1]) }, timeout, interval).Should(Equal("v3"))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
 		Expect(kstatusOf(set)).To(Equal(kstatus.CurrentStatus))
 	})
