@@ -61,7 +61,8 @@ help: ## Show this help.
 .PHONY: manifests
 manifests: controller-gen crd-ref-docs ## Generate the CRDs and RBAC under config/, and docs/api-reference.md, from the Go types and markers.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
-	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
+	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml \
+		config/crd/bases/opensearch.datasource-operator.io_datasourcesets.yaml
 	go run ./hack/chart-gen -root . -chart charts/opensearch-datasource-operator
 	$(CRD_REF_DOCS) --log-level=WARN --source-path=./api --config=hack/api-docs/config.yaml \
 		--renderer=markdown --output-path=docs/api-reference.md

@@ -145,7 +145,7 @@ const (
 	indexDataSourceName = "spec.name(effective)"
 )
 
-// Setup adds the operator's three controllers, its Secret watcher and its
+// Setup adds the operator's controllers, its Secret watcher and its
 // metrics to mgr. The same call serves the manager binary and in-process
 // managers in tests and benchmarks.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
@@ -196,7 +196,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return err
 		}
 	}
-	return nil
+	sets := &DataSourceSetReconciler{Client: mgr.GetClient(), Recorder: recorder, Now: time.Now}
+	return sets.SetupWithManager(mgr, opts)
 }
 
 func addIndexes(ctx context.Context, mgr ctrl.Manager) error {

@@ -29,11 +29,12 @@ import (
 )
 
 // WatchLabelSelector limits opts' cache to the DataSources,
-// OpenSearchConnections and ClusterOpenSearchConnections whose labels match
-// selector (label-selector syntax, as kubectl -l takes it), so that several
-// managers with disjoint selectors split a fleet between them. Objects that
-// do not match are not even cached: the manager neither lists nor watches
-// them, so it cannot touch them. Secrets and Namespaces are not filtered: a
+// OpenSearchConnections, ClusterOpenSearchConnections and DataSourceSets
+// (whose children need the label too: see spec.template.metadata.labels)
+// whose labels match selector (label-selector syntax, as kubectl -l takes
+// it), so that several managers with disjoint selectors split a fleet
+// between them. Objects that do not match are not even cached: the manager
+// neither lists nor watches them, so it cannot touch them. Secrets and Namespaces are not filtered: a
 // shard's connections and DataSources may name any Secret. An empty
 // selector leaves opts as they are.
 func WatchLabelSelector(opts ctrl.Options, selector string) (ctrl.Options, error) {
@@ -44,7 +45,7 @@ func WatchLabelSelector(opts ctrl.Options, selector string) (ctrl.Options, error
 	if err != nil {
 		return opts, fmt.Errorf("--watch-label-selector %q: %w", selector, err)
 	}
-	byObject := make(map[client.Object]cache.ByObject, len(opts.Cache.ByObject)+3)
+	byObject := make(map[client.Object]cache.ByObject, len(opts.Cache.ByObject)+4)
 	filtered := map[reflect.Type]bool{}
 	for obj, c := range opts.Cache.ByObject {
 		if shardedKind(obj) {
@@ -66,7 +67,7 @@ func WatchLabelSelector(opts ctrl.Options, selector string) (ctrl.Options, error
 
 // shardedObjects are the kinds a shard's selector filters.
 func shardedObjects() []client.Object {
-	return []client.Object{&v1alpha1.DataSource{}, &v1alpha1.OpenSearchConnection{}, &v1alpha1.ClusterOpenSearchConnection{}}
+	return []client.Object{&v1alpha1.DataSource{}, &v1alpha1.OpenSearchConnection{}, &v1alpha1.ClusterOpenSearchConnection{}, &v1alpha1.DataSourceSet{}}
 }
 
 func shardedKind(obj client.Object) bool {

@@ -18,7 +18,9 @@ limitations under the License.
 // DataSource, which declares one data source of the OpenSearch SQL/PPL
 // plugin's /_plugins/_query/_datasources API, and the two kinds that say
 // which OpenSearch cluster to manage it on, OpenSearchConnection
-// (namespaced) and ClusterOpenSearchConnection (cluster-scoped).
+// (namespaced) and ClusterOpenSearchConnection (cluster-scoped); and
+// DataSourceSet, which declares one data source for every connection its
+// selector matches.
 //
 // +kubebuilder:object:generate=true
 // +groupName=opensearch.datasource-operator.io
@@ -47,7 +49,8 @@ func addKnownTypes(s *runtime.Scheme) error {
 	s.AddKnownTypes(GroupVersion,
 		&DataSource{}, &DataSourceList{},
 		&OpenSearchConnection{}, &OpenSearchConnectionList{},
-		&ClusterOpenSearchConnection{}, &ClusterOpenSearchConnectionList{})
+		&ClusterOpenSearchConnection{}, &ClusterOpenSearchConnectionList{},
+		&DataSourceSet{}, &DataSourceSetList{})
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil
 }

@@ -27,9 +27,10 @@ limitations under the License.
 //
 // Scenarios: cold start against an ideal controller measured in the same
 // run (the floor), steady state, a connection edit, rotation of a shared
-// Secret, memory, and a large fleet. -only runs some of them; -manager-args
-// passes flags to every manager (for example to compare concurrency
-// settings). The exit status is 1 when a target fails.
+// Secret, memory, a large fleet, and a DataSourceSet over 200 clusters.
+// -only runs some of them; -manager-args passes flags to every manager
+// (for example to compare concurrency settings). The exit status is 1 when
+// a target fails.
 package main
 
 import (
@@ -58,7 +59,7 @@ import (
 
 // scenarios in the order they run; memory comes last because its
 // unrelated Secrets weigh on the API server for whatever follows.
-var scenarios = []string{"cold", "steady", "rotation", "large", "memory"}
+var scenarios = []string{"cold", "steady", "rotation", "large", "set", "memory"}
 
 func main() {
 	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (under 3 minutes)")
@@ -229,6 +230,8 @@ func (b *bench) tables(ctx context.Context, only []string) []table {
 			out = append(out, b.rotationTable(ctx))
 		case "large":
 			out = append(out, b.largeTable(ctx))
+		case "set":
+			out = append(out, b.setTable(ctx))
 		case "memory":
 			out = append(out, b.memoryTable(ctx))
 		}

@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Command crd-scalar-properties makes the DataSource CRD refuse objects and
-// arrays as spec.properties values.
+// arrays as spec.properties values, and the DataSourceSet CRD as
+// spec.template.spec.properties values.
 //
 // The values are schemaless (string, number or boolean), and Kubernetes can
 // neither give a structural schema a union type nor run CEL over schemaless
@@ -26,7 +27,8 @@ limitations under the License.
 // controller-gen refuses these markers on an untyped schema, so
 // `make manifests` runs this after it.
 //
-//	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
+//	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml \
+//		config/crd/bases/opensearch.datasource-operator.io_datasourcesets.yaml
 package main
 
 import (
@@ -44,14 +46,42 @@ const valueDescription = "A property value: a string (at most 4096 characters), 
 const maxValueLength = 4096
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: crd-scalar-properties <datasources CRD file>")
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: crd-scalar-properties <CRD file>...")
 		os.Exit(2)
 	}
-	if err := patch(os.Args[1]); err != nil {
-		fmt.Fprintln(os.Stderr, "crd-scalar-properties:", err)
-		os.Exit(1)
+	for _, path := range os.Args[1:] {
+		if err := patch(path); err != nil {
+			fmt.Fprintln(os.Stderr, "crd-scalar-properties:", err)
+			os.Exit(1)
+		}
 	}
+}
+
+// propertiesMap finds the data source spec's properties map in a CRD's
+// schema: spec.properties (DataSource) or spec.template.spec.properties
+// (DataSourceSet, whose children get it as it is). The schemas along the
+// way are copies, but the value schema is reached through pointers the
+// copies share, so changing it changes the CRD.
+func propertiesMap(root *apiextensionsv1.JSONSchemaProps) (*apiextensionsv1.JSONSchemaProps, error) {
+	for _, path := range [][]string{{"spec", "properties"}, {"spec", "template", "spec", "properties"}} {
+		if s, ok := walk(*root, path); ok && s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
+			return &s, nil
+		}
+	}
+	return nil, fmt.Errorf("no spec.properties or spec.template.spec.properties map")
+}
+
+// walk follows path through the schema's properties.
+func walk(s apiextensionsv1.JSONSchemaProps, path []string) (apiextensionsv1.JSONSchemaProps, bool) {
+	for _, name := range path {
+		child, ok := s.Properties[name]
+		if !ok {
+			return s, false
+		}
+		s = child
+	}
+	return s, true
 }
 
 func patch(path string) error {
@@ -68,13 +98,9 @@ func patch(path string) error {
 		if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
 			return fmt.Errorf("%s: version %s has no schema", path, v.Name)
 		}
-		spec, ok := v.Schema.OpenAPIV3Schema.Properties["spec"]
-		if !ok {
-			return fmt.Errorf("%s: version %s has no spec", path, v.Name)
-		}
-		props, ok := spec.Properties["properties"]
-		if !ok || props.AdditionalProperties == nil || props.AdditionalProperties.Schema == nil {
-			return fmt.Errorf("%s: version %s has no spec.properties map", path, v.Name)
+		props, err := propertiesMap(v.Schema.OpenAPIV3Schema)
+		if err != nil {
+			return fmt.Errorf("%s: version %s: %w", path, v.Name, err)
 		}
 		value := props.AdditionalProperties.Schema
 		zero, one := int64(0), int64(1)
@@ -83,8 +109,6 @@ func patch(path string) error {
 		value.MinItems, value.MaxItems = &one, &zero
 		maxLength := int64(maxValueLength)
 		value.MaxLength = &maxLength
-		spec.Properties["properties"] = props
-		v.Schema.OpenAPIV3Schema.Properties["spec"] = spec
 	}
 	// Round-trip through a map to drop the empty status and creation
 	// timestamp the typed object would add, so the file stays as

@@ -64,6 +64,7 @@ var _ = Describe("CRDs install", func() {
 			Expect(crd.Status.AcceptedNames.Kind).To(Equal(kind))
 		},
 		Entry("DataSource", "datasources", "DataSource", apiextensionsv1.NamespaceScoped, "osds"),
+		Entry("DataSourceSet", "datasourcesets", "DataSourceSet", apiextensionsv1.NamespaceScoped, "osdss"),
 		Entry("OpenSearchConnection", "opensearchconnections", "OpenSearchConnection", apiextensionsv1.NamespaceScoped, "osconn"),
 		Entry("ClusterOpenSearchConnection", "clusteropensearchconnections", "ClusterOpenSearchConnection", apiextensionsv1.ClusterScoped, "cosconn"),
 	)

@@ -196,6 +196,7 @@ func TestCaptureTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitReady("DataSource", "team-a", "retiring", "False", v1alpha1.ReasonDeleting)
+	sets := h.captureSets()
 
 	const real = "Captured from the operator in envtest by TestCaptureTestdata (test/argocd)."
 	var all []captured
@@ -249,6 +250,7 @@ func TestCaptureTestdata(t *testing.T) {
 		"Ready's reason replaced by one this operator version does not have, as a later version might add: such a reason must be Degraded, never stuck in Progressing.",
 		func(ready map[string]any) { ready["reason"] = "SomeReasonAddedLater" }))
 
+	all = append(all, sets...)
 	h.check(all)
 	if *update {
 		for _, c := range all {

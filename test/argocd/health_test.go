@@ -31,7 +31,7 @@ import (
 const group = "opensearch.datasource-operator.io"
 
 // kinds are the operator's kinds; each must have a check.
-var kinds = []string{"DataSource", "OpenSearchConnection", "ClusterOpenSearchConnection"}
+var kinds = []string{"DataSource", "DataSourceSet", "OpenSearchConnection", "ClusterOpenSearchConnection"}
 
 // checksDir is config/argocd/<group>, relative to this package.
 var checksDir = filepath.Join("..", "..", "config", "argocd", group)

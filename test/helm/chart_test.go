@@ -175,8 +175,8 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 	manager := find(objs, "ClusterRole", "ds-opensearch-datasource-operator-manager")
 	switch name {
 	case "defaults":
-		if n := len(find(objs, "CustomResourceDefinition", "")); n != 3 {
-			t.Errorf("%d CRDs, want 3", n)
+		if n := len(find(objs, "CustomResourceDefinition", "")); n != 4 {
+			t.Errorf("%d CRDs, want 4", n)
 		}
 		for _, crd := range find(objs, "CustomResourceDefinition", "") {
 			if crd.GetAnnotations()["helm.sh/resource-policy"] != "keep" {

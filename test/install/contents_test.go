@@ -41,10 +41,10 @@ func checkContents(t *testing.T, objs []*unstructured.Unstructured) {
 		}
 	}
 	for kind, want := range map[string]int{
-		"CustomResourceDefinition": 3, "Namespace": 1, "ServiceAccount": 1, "Deployment": 1, "Service": 1,
+		"CustomResourceDefinition": 4, "Namespace": 1, "ServiceAccount": 1, "Deployment": 1, "Service": 1,
 		"ValidatingAdmissionPolicy": 1, "ValidatingAdmissionPolicyBinding": 1,
-		// manager, metrics auth, metrics reader, and admin/editor/viewer for three kinds.
-		"ClusterRole": 12, "Role": 1,
+		// manager, metrics auth, metrics reader, and admin/editor/viewer for four kinds.
+		"ClusterRole": 15, "Role": 1,
 	} {
 		if kinds[kind] != want {
 			t.Errorf("dist/install.yaml has %d %s, want %d", kinds[kind], kind, want)

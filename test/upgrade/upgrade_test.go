@@ -25,6 +25,7 @@ import (
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
@@ -212,10 +213,19 @@ func installCRDs(t *testing.T, c client.Client, dir string) {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(apiextensionsv1.SchemeGroupVersion.WithKind("CustomResourceDefinition"))
 		u.SetName(crd.Name)
-		if err := c.Get(context.Background(), client.ObjectKeyFromObject(u), u); err != nil {
+		obj, err := toUnstructured(crd)
+		if err != nil {
 			t.Fatal(err)
 		}
-		obj, err := toUnstructured(crd)
+		// A kind the earlier release did not have is created, as kubectl
+		// apply and helm upgrade do.
+		err = c.Get(context.Background(), client.ObjectKeyFromObject(u), u)
+		if apierrors.IsNotFound(err) {
+			if err := c.Create(context.Background(), obj); err != nil {
+				t.Fatalf("creating CRD %s: %v", crd.Name, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,6 +58,7 @@
   - opensearch.datasource-operator.io
   resources:
   - datasources/status
+  - datasourcesets/status
   - opensearchconnections/status
   verbs:
   - get
@@ -68,6 +69,8 @@
   resources:
   - datasources
   verbs:
+  - create
+  - delete
   - get
   - list
   - patch
@@ -77,6 +80,17 @@
   - opensearch.datasource-operator.io
   resources:
   - datasources/finalizers
+  - datasourcesets/finalizers
   verbs:
   - update
+- apiGroups:
+  - opensearch.datasource-operator.io
+  resources:
+  - datasourcesets
+  verbs:
+  - get
+  - list
+  - patch
+  - update
+  - watch
 {{- end }}

@@ -1,0 +1,406 @@
+/*
+Copyright 2026 The OpenSearch DataSource Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// Labels and annotations the operator puts on the DataSources a
+// DataSourceSet creates. Select a set's children with
+// `kubectl get osds -l opensearch.datasource-operator.io/set=<set>`.
+const (
+	// LabelSet names the DataSourceSet that owns a DataSource. A name
+	// longer than a label value allows is cut and given a hash suffix.
+	LabelSet = "opensearch.datasource-operator.io/set"
+	// LabelConnection names the connection a child DataSource was made
+	// for, shortened like LabelSet.
+	LabelConnection = "opensearch.datasource-operator.io/connection"
+	// LabelConnectionKind is the kind of that connection.
+	LabelConnectionKind = "opensearch.datasource-operator.io/connection-kind"
+	// AnnotationTemplateHash is the hash of the set's template a child's
+	// spec was last written from; a child whose hash differs from the set's
+	// status.rollout.templateHash still waits for its wave.
+	AnnotationTemplateHash = "opensearch.datasource-operator.io/template-hash"
+	// AnnotationResumeRollout, set on a DataSourceSet to a new value (for
+	// example the time), releases the next wave of a rollout that a failing
+	// child holds. The value last acted on is status.rollout.resumedWith.
+	AnnotationResumeRollout = "opensearch.datasource-operator.io/resume-rollout"
+)
+
+// Reasons of a DataSourceSet's Ready condition, beside Synced and
+// InvalidSpec.
+const (
+	// ReasonNoTargets (Ready=True): the connectionSelector matches no
+	// connection the set may use; there is nothing to do.
+	ReasonNoTargets = "NoTargets"
+	// ReasonRollingOut (Ready=False): a template change is on its way
+	// through the waves, or children are still converging.
+	ReasonRollingOut = "RollingOut"
+	// ReasonRolloutHeld (Ready=False): a child written in the current wave
+	// is not Ready, so later waves wait; the message names the child, its
+	// connection and its reason. Cleared when the child becomes Ready, the
+	// template changes, or the resume-rollout annotation changes.
+	ReasonRolloutHeld = "RolloutHeld"
+	// ReasonChildrenNotReady (Ready=False): every child has the current
+	// template but some are not Ready; status.failingChildren says why.
+	ReasonChildrenNotReady = "ChildrenNotReady"
+)
+
+// DataSourceSetFinalizer lets a DataSourceSet delete its children, each
+// under its own deletionPolicy, before it goes away.
+const DataSourceSetFinalizer = "opensearch.datasource-operator.io/set-finalizer"
+
+// DataSourceTemplateMetadata is the metadata every child gets.
+type DataSourceTemplateMetadata struct {
+	// labels are added to every child, for example the label a sharded
+	// manager's --watch-label-selector selects. The set's own labels
+	// (LabelSet, LabelConnection, LabelConnectionKind) win over these.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=64
+	Labels map[string]string `json:"labels,omitempty"`
+
+	// annotations are added to every child.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=64
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// DataSourceTemplate is what every child DataSource is made from.
+type DataSourceTemplate struct {
+	// metadata holds labels and annotations for every child.
+	// +optional
+	Metadata DataSourceTemplateMetadata `json:"metadata,omitempty"`
+
+	// spec is every child's spec, without connectionRef, which names the
+	// child's own connection.
+	// +required
+	Spec DataSourceTemplateSpec `json:"spec"`
+}
+
+// RolloutStrategy says how a template change reaches the children. A
+// change to a Secret the template references is not waved: every child
+// applies it within seconds, as any DataSource does, because each child
+// watches its own Secrets. Stage a credential change through the template
+// instead (point it at a new Secret) to have it follow the waves.
+type RolloutStrategy struct {
+	// batchSize is how many children a wave writes: a number, or a
+	// percentage of the matched connections, rounded up. Children are
+	// taken in a stable order: by connection name, then kind
+	// (ClusterOpenSearchConnection before OpenSearchConnection). Unset
+	// means one wave with every child.
+	// +optional
+	// +kubebuilder:validation:XIntOrString
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 1 : self.matches('^[1-9][0-9]?%$|^100%$')",message="batchSize is a number of at least 1 or a percentage from 1% to 100%"
+	BatchSize *intstr.IntOrString `json:"batchSize,omitempty"`
+
+	// stopOnFailure (default true): a child that is not Ready after its
+	// write holds the later waves, with Ready=False reason RolloutHeld
+	// naming it, until it becomes Ready, the template changes again, or
+	// the resume-rollout annotation is given a new value. False: a wave
+	// waits until each of its writes has an outcome (Ready True or False
+	// for the new generation) and then goes on whatever the outcome.
+	// +optional
+	// +kubebuilder:default=true
+	StopOnFailure *bool `json:"stopOnFailure,omitempty"`
+}
+
+// DataSourceTemplateSpec is a DataSource's spec without connectionRef:
+// each child of a DataSourceSet gets these fields as they are, and the
+// connectionRef of the connection it was made for. The fields, their
+// defaults and their rules are the DataSource's (see DataSourceSpec); a
+// test keeps the two in step.
+type DataSourceTemplateSpec struct {
+	// name is the data source's name in OpenSearch, the same on every
+	// cluster. Defaults to the DataSourceSet's metadata.name. It must start
+	// with a letter (or @ or *) followed by letters, digits, '_', '-' or
+	// '*'. '@opensearch' is reserved. Immutable, as a DataSource's: it may
+	// be set later only to the DataSourceSet's metadata.name.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:Pattern=`^[@*A-Za-z]+[*A-Za-z0-9_-]*$`
+	// +kubebuilder:validation:XValidation:rule="self != '@opensearch'",message="@opensearch is OpenSearch's built-in data source and cannot be managed"
+	Name string `json:"name,omitempty"`
+
+	// description is a human-readable description of the data source.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	Description string `json:"description,omitempty"`
+
+	// connector is the connector type, for example prometheus, s3glue,
+	// security_lake or opensearch (the SQL plugin's connectors), or any
+	// connector a server of the documented API supports, such as mysql.
+	// Compared case-insensitively.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[A-Za-z][A-Za-z0-9_]*$`
+	Connector string `json:"connector"`
+
+	// resultIndex is the index where query results from this data source are
+	// stored. Defaults to query_execution_result_<lower-cased name> with
+	// characters outside [a-z0-9_-] removed. The SQL plugin also requires it
+	// to start with query_execution_result.
+	// +optional
+	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:Pattern=`^[a-z0-9_-]+$`
+	ResultIndex string `json:"resultIndex,omitempty"`
+
+	// status is ACTIVE (queries may use the data source) or DISABLED (the
+	// data source is kept but queries are refused).
+	// +optional
+	// +kubebuilder:default=ACTIVE
+	Status DataSourceState `json:"status,omitempty"`
+
+	// allowedRoles lists the OpenSearch Security roles allowed to query the
+	// data source. Order is kept, and the list replaces the remote one
+	// entirely. Empty means only all_access users may query it.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=256
+	AllowedRoles []string `json:"allowedRoles,omitempty"`
+
+	// configuration is the documented API's endpoint and credentials block.
+	// In the SQLPlugin dialect it is folded into the connector's properties
+	// (prometheus, s3glue and security_lake only; other connectors must use
+	// properties and propertiesFrom).
+	// +optional
+	Configuration *DataSourceConfiguration `json:"configuration,omitempty"`
+
+	// properties are the connector's properties, for example prometheus.uri.
+	// Values are strings, numbers or booleans, a string at most 4096
+	// characters; objects and arrays are refused at admission (they fail
+	// "must have at most 0" checks on the value). Keys are at most 256 letters, digits,
+	// '_', '.' and '-', starting with a letter, a digit or '_' (refused at
+	// admission by the ValidatingAdmissionPolicy in config/policy: a CRD
+	// rule cannot see the keys of this schemaless map). Put secret values in
+	// propertiesFrom instead.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=128
+	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`
+
+	// propertiesFrom are connector properties whose values come from Secrets
+	// in the DataSource's namespace, for example prometheus.auth.password. A
+	// key may not also appear in properties (refused at admission by the
+	// ValidatingAdmissionPolicy in config/policy, and reported as InvalidSpec
+	// where that policy is not installed).
+	// +optional
+	// +listType=map
+	// +listMapKey=key
+	// +kubebuilder:validation:MaxItems=64
+	PropertiesFrom []PropertyFromSecret `json:"propertiesFrom,omitempty"`
+
+	// managementPolicy says which calls the operator may make:
+	// CreateOrUpdate (default) creates the data source when missing,
+	// updates it otherwise and deletes it per deletionPolicy; UpdateOnly only
+	// ever updates an existing data source (never creates or deletes one; if
+	// it does not exist, Ready is False with reason NotFound); Observe only
+	// reads it and reports, and never writes or deletes anything: Ready is
+	// True with reason Observed when the data source matches the spec, False
+	// with reason Drifted (and the Drifted condition names the differing
+	// fields) when it does not, and False with reason NotFound when it does
+	// not exist. Credential values are never compared (OpenSearch does not
+	// return them), but the Secrets the spec references must exist. An
+	// Observe DataSource gets no finalizer, does not record
+	// status.connection, and neither blocks nor is blocked by a DataSource
+	// that writes the same data source. Switching to CreateOrUpdate applies
+	// the spec, subject to the connection's spec.adoption.
+	// +optional
+	// +kubebuilder:default=CreateOrUpdate
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+
+	// deletionPolicy says what happens in OpenSearch when the DataSource is
+	// deleted: Delete (default) removes the data source, Retain leaves it.
+	// Ignored under UpdateOnly and Observe, which never delete.
+	// +optional
+	// +kubebuilder:default=Delete
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// suspend, when true, stops the operator from making any call to
+	// OpenSearch for this DataSource until it is set back to false.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// DataSourceSetSpec declares one data source for many clusters.
+type DataSourceSetSpec struct {
+	// connectionSelector selects the connections to create a child on:
+	// OpenSearchConnections in the set's namespace and
+	// ClusterOpenSearchConnections whose allowedNamespaces include it, both
+	// kinds alike (the union). An empty selector selects every such
+	// connection. A connection that stops matching, is deleted, or stops
+	// allowing the namespace has its child deleted, and the child's
+	// deletionPolicy decides what happens on that cluster.
+	// +required
+	ConnectionSelector metav1.LabelSelector `json:"connectionSelector"`
+
+	// template is what every child DataSource is made from.
+	// +required
+	Template DataSourceTemplate `json:"template"`
+
+	// rollout says how a template change reaches the children. Unset: all
+	// children at once, and a child that fails holds nothing.
+	// +optional
+	Rollout *RolloutStrategy `json:"rollout,omitempty"`
+}
+
+// ChildConnection names the connection a child was made for.
+type ChildConnection struct {
+	// kind is OpenSearchConnection or ClusterOpenSearchConnection.
+	Kind ConnectionKind `json:"kind"`
+
+	// name is the connection's name.
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// FailingChild is a child DataSource that is not Ready.
+type FailingChild struct {
+	// name is the child DataSource's name.
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// connection is the connection (cluster) the child writes to.
+	Connection ChildConnection `json:"connection"`
+
+	// reason is the child's Ready reason.
+	// +kubebuilder:validation:MaxLength=64
+	Reason string `json:"reason"`
+
+	// message is the child's Ready message, cut to 256 characters.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Message string `json:"message,omitempty"`
+}
+
+// RolloutStatus is where a template change is in its waves.
+type RolloutStatus struct {
+	// templateHash is the hash of the template being rolled out; a child
+	// whose template-hash annotation differs waits for its wave.
+	// +kubebuilder:validation:MaxLength=64
+	TemplateHash string `json:"templateHash"`
+
+	// wave is the index (from 0) of the last wave released for this
+	// template; children in waves up to it are written.
+	Wave int32 `json:"wave"`
+
+	// waves is how many waves the current targets make.
+	Waves int32 `json:"waves"`
+
+	// updated counts the children whose spec is the current template's.
+	Updated int32 `json:"updated"`
+
+	// resumedWith is the value of the resume-rollout annotation the
+	// operator last acted on.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	ResumedWith string `json:"resumedWith,omitempty"`
+}
+
+// MaxFailingChildren bounds status.failingChildren, so that a set over a
+// large fleet keeps a status of bounded size whatever fails.
+const MaxFailingChildren = 10
+
+// DataSourceSetStatus summarises the children.
+type DataSourceSetStatus struct {
+	// conditions are Ready (is every child Ready with the current
+	// template?) and kstatus's Reconciling and Stalled, present only while
+	// True.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the generation the rest of the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// targets counts the connections the set matches (one child each).
+	// +optional
+	Targets int32 `json:"targets"`
+
+	// synced counts the children that are Ready with the current template.
+	// +optional
+	Synced int32 `json:"synced"`
+
+	// failing counts the children whose Ready is False for their current
+	// generation.
+	// +optional
+	Failing int32 `json:"failing"`
+
+	// summary is synced/targets, for `kubectl get`.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Summary string `json:"summary,omitempty"`
+
+	// failingChildren are the first failing children by name, with their
+	// reasons: at most 10, however many fail (failing has the count).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	FailingChildren []FailingChild `json:"failingChildren,omitempty"`
+
+	// rollout is where the last template change is in its waves.
+	// +optional
+	Rollout *RolloutStatus `json:"rollout,omitempty"`
+}
+
+// DataSourceSet declares one data source on every connection its
+// connectionSelector matches: it creates and owns one child DataSource per
+// connection, rolls template changes out to them in waves, and sums up
+// their status. Each child is an ordinary DataSource, so every rule of a
+// DataSource (ownership records, adoption, conflicts, deletionPolicy,
+// Observe) applies to it unchanged.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=osdss,categories=opensearch
+// +kubebuilder:printcolumn:name="Synced/Targets",type=string,JSONPath=`.status.summary`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Failing",type=integer,JSONPath=`.status.failing`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
+// +kubebuilder:validation:XValidation:rule="has(self.spec.template.spec.name) || self.metadata.name.matches('^[A-Za-z][A-Za-z0-9_-]*$')",message="metadata.name is not a valid OpenSearch data source name (letters, digits, '_' and '-', starting with a letter); set spec.template.spec.name"
+// +kubebuilder:validation:XValidation:rule="(has(oldSelf.spec.template.spec.name) ? oldSelf.spec.template.spec.name : oldSelf.metadata.name) == (has(self.spec.template.spec.name) ? self.spec.template.spec.name : self.metadata.name)",message="spec.template.spec.name is immutable once set (unset means metadata.name): the children's data sources keep their names; create a new DataSourceSet instead",fieldPath=.spec.template.spec.name
+type DataSourceSet struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the template, the connections it applies to, and how changes
+	// roll out.
+	// +required
+	Spec DataSourceSetSpec `json:"spec"`
+
+	// status sums up the children.
+	// +optional
+	Status DataSourceSetStatus `json:"status,omitempty"`
+}
+
+// DataSourceSetList is a list of DataSourceSets.
+// +kubebuilder:object:root=true
+type DataSourceSetList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	// items are the DataSourceSets.
+	Items []DataSourceSet `json:"items"`
+}
