@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
@@ -118,9 +119,20 @@ func specBody(ds *v1alpha1.DataSource) opensearch.DataSource {
 		body.Status = string(v1alpha1.StateActive)
 	}
 	for k, v := range spec.Properties {
-		body.Properties[k] = json.RawMessage(v.Raw)
+		body.Properties[k] = propertyValue(v)
 	}
 	return body
+}
+
+// propertyValue is a spec.properties value as JSON. The CRD keeps a null
+// value (the admission policy refuses it where installed), and decoding
+// leaves it with no bytes at all; it becomes null again so that the body
+// refuses it as a null rather than as text that is not JSON.
+func propertyValue(v apiextensionsv1.JSON) json.RawMessage {
+	if len(v.Raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(v.Raw)
 }
 
 // checkPropertiesFrom refuses a key given twice, which the admission policy
@@ -128,11 +140,12 @@ func specBody(ds *v1alpha1.DataSource) opensearch.DataSource {
 func checkPropertiesFrom(spec *v1alpha1.DataSourceSpec) *blocked {
 	fromSecret := make(map[string]bool, len(spec.PropertiesFrom))
 	for _, pf := range spec.PropertiesFrom {
-		switch {
-		case fromSecret[pf.Key]:
+		if fromSecret[pf.Key] {
 			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q appears twice in spec.propertiesFrom; keep one", pf.Key)}
-		case spec.Properties[pf.Key].Raw != nil:
+		}
+		// A null value in spec.properties counts: the key is set there.
+		if _, inSpec := spec.Properties[pf.Key]; inSpec {
 			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q is set in both spec.properties and spec.propertiesFrom; keep one", pf.Key)}
 		}
