@@ -61,7 +61,7 @@ manifests: controller-gen crd-ref-docs ## Generate the CRDs and RBAC under confi
 	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml
 	go run ./hack/chart-gen -root . -chart charts/opensearch-datasource-operator
 	$(CRD_REF_DOCS) --log-level=WARN --source-path=./api --config=hack/api-docs/config.yaml \
-		--renderer=markdown --output-path=docs/api-reference.md
+		--renderer=markdown --templates-dir=hack/api-docs/templates --output-path=docs/api-reference.md
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods of the API types.
