@@ -144,7 +144,7 @@ build: manifests generate fmt vet ## Build the manager binary into bin/manager, 
 	go build -ldflags "$(LDFLAGS)" -o $(LOCALBIN)/manager $(MAIN_PKG)
 
 .PHONY: run
-run: manifests generate fmt vet ## Run the manager (go run .) against the cluster in ~/.kube/config; RUN_ARGS are its flags.
+run: manifests generate fmt vet ## Run the manager (go run .) against the cluster of the current kubeconfig (KUBECONFIG, else ~/.kube/config); RUN_ARGS are its flags.
 	go run -ldflags "$(LDFLAGS)" $(MAIN_PKG) $(RUN_ARGS)
 
 .PHONY: docker-build
