@@ -24,6 +24,9 @@ LDFLAGS ?= -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Commit=$(COMMI
 # The manager's package: what `make build` builds, `make run` runs and
 # `make verify` checks compiles.
 MAIN_PKG = .
+PLUGIN_PKG = ./cmd/kubectl-opensearch
+# PLUGIN_PLATFORMS are the GOOS/GOARCH pairs make release builds the kubectl plugin for.
+PLUGIN_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 # The platforms `make verify` builds the Dockerfile's builder stage for.
 DOCKER_PLATFORMS ?= linux/amd64,linux/arm64
 KUBE_VERSION ?= 1.37.2
@@ -140,8 +143,9 @@ bench: envtest-assets ## Measure the operator at scale (envtest, fake OpenSearch
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build the manager binary into bin/manager, stamped with VERSION, COMMIT and BUILD_DATE.
+build: manifests generate fmt vet ## Build the manager into bin/manager and the kubectl plugin into bin/kubectl-opensearch, stamped with VERSION, COMMIT and BUILD_DATE.
 	go build -ldflags "$(LDFLAGS)" -o $(LOCALBIN)/manager $(MAIN_PKG)
+	go build -ldflags "$(LDFLAGS)" -o $(LOCALBIN)/kubectl-opensearch $(PLUGIN_PKG)
 
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager (go run .) against the cluster of the current kubeconfig (KUBECONFIG, else ~/.kube/config); RUN_ARGS are its flags.
@@ -187,14 +191,17 @@ RELEASE_DIR = dist/release/$(VERSION)
 # VERSION=$(VERSION)) is built apart, where there is a container engine.
 .PHONY: release
 release: override IMG = $(IMAGE_REPO):$(VERSION)
-release: manifests kustomize ## Write dist/release/VERSION/: install.yaml with image IMAGE_REPO:VERSION, the Helm chart package (version and appVersion VERSION), SHA256SUMS. Needs VERSION=x.y.z.
+release: manifests kustomize ## Write dist/release/VERSION/: install.yaml with image IMAGE_REPO:VERSION, the Helm chart package (version and appVersion VERSION), the kubectl plugin for PLUGIN_PLATFORMS, SHA256SUMS. Needs VERSION=x.y.z.
 	@if ! echo '$(VERSION)' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$$'; then \
 		echo "make release needs VERSION=x.y.z (SemVer, no v), not '$(VERSION)'"; exit 1; fi
 	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
 	$(render-default) > $(RELEASE_DIR)/install.yaml
 	go run ./hack/chart-package -chart charts/opensearch-datasource-operator -version $(VERSION) \
 		-out $(RELEASE_DIR) -mtime $$(git log -1 --format=%ct)
-	cd $(RELEASE_DIR) && sha256sum install.yaml *.tgz > SHA256SUMS
+	for p in $(PLUGIN_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags "$(LDFLAGS)" \
+			-o $(RELEASE_DIR)/kubectl-opensearch-$$os-$$arch$$ext $(PLUGIN_PKG) || exit 1; done
+	cd $(RELEASE_DIR) && sha256sum install.yaml *.tgz kubectl-opensearch-* > SHA256SUMS
 	@echo "release $(VERSION) in $(RELEASE_DIR):" && ls -l $(RELEASE_DIR)
 
 .PHONY: deploy

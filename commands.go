@@ -25,11 +25,12 @@ import (
 )
 
 // subcommands are the words the manager accepts instead of running the
-// operator. "export" has flags of its own and is dispatched before the
-// manager's flags are parsed; the others come after them, where flag
-// parsing stops at the first word.
+// operator. "export" and "diagnose" have flags of their own and are
+// dispatched before the manager's flags are parsed; the others come after
+// them, where flag parsing stops at the first word.
 var subcommands = []struct{ name, summary string }{
 	{"export", "print a cluster's data sources as DataSource manifests (manager export --help)"},
+	{"diagnose", "explain a DataSource or connection: conditions, Secrets, events, the server (manager diagnose --help)"},
 	{"version", "print the version, commit and build date (as --version does)"},
 	{"help", "print this help (as --help does)"},
 }

@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Command manager runs the OpenSearch data source operator; "manager
-// export" prints a cluster's data sources as DataSource manifests and
-// "manager version" what the build stamped (internal/version).
+// export" prints a cluster's data sources as DataSource manifests,
+// "manager diagnose" explains one DataSource or connection, and "manager
+// version" prints what the build stamped (internal/version).
 package main
 
 import (
@@ -36,6 +37,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/diagnose"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/export"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/version"
@@ -64,6 +66,9 @@ type flags struct {
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "export" {
 		os.Exit(export.Main(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "diagnose" {
+		os.Exit(diagnose.Main(context.Background(), "manager", os.Args[2:], os.Stdout, os.Stderr))
 	}
 	listThenWatch(os.LookupEnv)
 	f := parseFlags()

@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connconfig"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
@@ -105,47 +106,30 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 	}
 	owner := secretwatch.Owner{Kind: v.ID.Kind, NamespacedName: connectionKey(v.ID)}
 	c.secrets.Retain(owner, v.secretRefs())
-	cfg := opensearch.Config{
-		Endpoint:           v.Endpoint,
-		Dialect:            opensearch.Dialect(v.Dialect),
-		RequestTimeout:     v.RequestTimeout,
-		InsecureSkipVerify: v.InsecureSkipVerify,
-		Concurrency:        c.concurrency,
-		DeniedEgress:       c.deniedEgress,
-	}
+	// Everything the client is built from joins its hash, so that an edit
+	// or a rotated Secret rebuilds the client (and, with it, an AWS
+	// signer's cached credentials); the signer otherwise lives as long as
+	// the client. Secret versions join it as they are read, never values.
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s|%s|%s|%t\n", v.Endpoint, v.Dialect, v.RequestTimeout, v.InsecureSkipVerify)
-	read := func(ref *connsecrets.Ref, field string) ([][]byte, error) {
+	if a := v.AWSSigV4; a != nil {
+		fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
+	}
+	conn := connconfig.Connection{Kind: v1alpha1.ConnectionKind(v.ID.Kind), Endpoint: v.Endpoint, Dialect: v.Dialect,
+		RequestTimeout: v.RequestTimeout, Secrets: v.Refs}
+	cfg, err := connconfig.Resolve(conn, func(ref *connsecrets.Ref, field string) ([][]byte, error) {
 		return c.readKeys(ctx, owner, ref, field, sum)
+	})
+	var refused *connconfig.RefusedError
+	switch {
+	case errors.As(err, &refused) && refused.EmptyKey:
+		return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound, refused.Message}
+	case errors.As(err, &refused):
+		return nil, &blocked{v1alpha1.ReasonInvalidSpec, refused.Message}
+	case err != nil:
+		return nil, err
 	}
-	if v.Basic != nil {
-		vals, err := read(v.Basic, "spec.auth.basic.secretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.Username, cfg.Password = string(vals[0]), string(vals[1])
-	}
-	if v.AWSSigV4 != nil {
-		aws, err := awsSigV4(v.ID.Kind, *v.AWSSigV4, v.AWSKeys, read, sum)
-		if err != nil {
-			return nil, err
-		}
-		cfg.AWSSigV4 = aws
-	}
-	if v.CA != nil {
-		vals, err := read(v.CA, "spec.tls.caSecretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.CACertPEM = vals[0]
-	}
-	if v.ClientCert != nil {
-		vals, err := read(v.ClientCert, "spec.tls.clientCertSecretRef")
-		if err != nil {
-			return nil, err
-		}
-		cfg.ClientCertPEM, cfg.ClientKeyPEM = vals[0], vals[1]
-	}
+	cfg.Concurrency, cfg.DeniedEgress = c.concurrency, c.deniedEgress
 	v.reach = hex.EncodeToString(sum.Sum(nil))
 	return c.registry.Client(v.ID, v.epoch, v.reach, func(previous *OpenSearchAPI) (OpenSearchAPI, error) {
 		cfg.Dialect = knownDialect(cfg.Dialect, previous, v)
@@ -157,47 +141,6 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 		carryVersion(api, previous, v)
 		return api, nil
 	})
-}
-
-// awsSigV4 resolves the signing settings of a connection of kind, reading
-// the access key pair when a Secret holds it. Its settings join the
-// client's hash, so that an edit or a rotated key pair rebuilds the client
-// and with it the signer (and its cached credentials); the signer otherwise
-// lives as long as the client.
-func awsSigV4(kind string, a v1alpha1.AWSSigV4Settings, keys *connsecrets.Ref,
-	read func(*connsecrets.Ref, string) ([][]byte, error), sum hash.Hash) (*opensearch.AWSSigV4, error) {
-	// A cluster connection signs as the operator or as its administrators:
-	// the tenants whose DataSources repeat its messages own neither.
-	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN,
-		Conceal: kind == string(v1alpha1.KindClusterOpenSearchConnection)}
-	fmt.Fprintf(sum, "aws|%s|%s|%s\n", a.Region, a.Service, a.RoleARN)
-	if keys == nil {
-		if kind != string(v1alpha1.KindClusterOpenSearchConnection) {
-			// The API server refuses this since the rule was added; an
-			// object stored before it must not act as the operator either.
-			return nil, &blocked{v1alpha1.ReasonInvalidSpec, "spec.auth.awsSigV4.secretRef: an OpenSearchConnection " +
-				"must name a Secret in its namespace; only a ClusterOpenSearchConnection may use the operator's own AWS identity"}
-		}
-		return out, nil
-	}
-	vals, err := read(keys, "spec.auth.awsSigV4.secretRef")
-	if err != nil {
-		return nil, err
-	}
-	// An empty key would leave the signer nothing but the default chain:
-	// the operator's own identity, not the one the Secret's owner chose.
-	for i := range 2 {
-		if len(vals[i]) == 0 {
-			return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound, fmt.Sprintf(
-				"key %q of Secret %s (spec.auth.awsSigV4.secretRef) is empty; fill it in", keys.Keys[i], keys.NamespacedName)}
-		}
-	}
-	out.StaticKeys = true
-	out.AccessKeyID, out.SecretAccessKey = string(vals[0]), string(vals[1])
-	if len(vals) > 2 {
-		out.SessionToken = string(vals[2])
-	}
-	return out, nil
 }
 
 // readKeys reads ref's keys and adds the Secret's version (never its

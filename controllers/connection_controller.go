@@ -19,7 +19,6 @@ package controllers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -94,9 +93,8 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 
 	before := view.Status.DeepCopy()
-	status := before.DeepCopy()
-	result, probeErr := r.probe(ctx, view, status)
-	status.ObservedGeneration = view.Generation
+	found := r.probe(ctx, view)
+	status := connectionStatus(before, found, view.Generation, view.Clamped, metav1.NewTime(r.Now()))
 	ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
 	r.Clients.reportReady(view, ready != nil && ready.Status == metav1.ConditionTrue)
 	if !equality.Semantic.DeepEqual(before, status) {
@@ -117,36 +115,28 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			return ctrl.Result{}, err
 		}
 	}
-	return result, probeErr
+	return found.result, found.err
 }
 
-// probe reads the server's version and lists its data sources, recording the
-// outcome in status. The list doubles as the connection's drift snapshot.
-// An edit that changes nothing the client is built from (resyncPeriod,
-// adoption, allowedNamespaces) is not probed while the server has not asked
-// to wait: the last probe stands until it is due under the new settings,
-// and only the observed generation moves.
-func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, status *v1alpha1.ConnectionStatus) (ctrl.Result, error) {
-	setReady := func(s metav1.ConditionStatus, reason, msg string) {
-		setReady(&status.Conditions, metav1.Condition{
-			Type: v1alpha1.ConditionReady, Status: s, Reason: reason, ObservedGeneration: v.Generation,
-			Message: opensearch.Truncate(withClamped(msg, v.Clamped), opensearch.MaxStatusMessage),
-		}, metav1.NewTime(r.Now()))
-	}
+// probe reads the server's version and lists its data sources, and says
+// what it found; connectionStatus turns that into the status. The list
+// doubles as the connection's drift snapshot. An edit that changes nothing
+// the client is built from (resyncPeriod, adoption, allowedNamespaces) is
+// not probed while the server has not asked to wait: the last probe stands
+// until it is due under the new settings, and only the observed generation
+// moves.
+func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView) probeFinding {
 	api, err := r.Clients.clientFor(ctx, v)
 	var why *blocked
 	switch {
 	case errors.As(err, &why):
 		r.probes.forget(v.ID)
-		setReady(metav1.ConditionFalse, why.Reason, why.Message)
-		return ctrl.Result{}, nil
+		return probeFinding{kind: probeRefused, reason: why.Reason, message: why.Message}
 	case err != nil:
-		return ctrl.Result{}, err
+		return probeFinding{kind: probeNotRun, err: err}
 	}
-	if due, ok := r.lastProbeStands(v, status); ok {
-		ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
-		setReady(ready.Status, ready.Reason, ready.Message)
-		return ctrl.Result{RequeueAfter: due}, nil
+	if due, ok := r.lastProbeStands(v, v.Status); ok {
+		return probeFinding{kind: probeStands, result: ctrl.Result{RequeueAfter: due}}
 	}
 	// A list of another server than the one now configured is no snapshot
 	// of this one.
@@ -158,31 +148,32 @@ func (r *ConnectionReconciler) probe(ctx context.Context, v *connectionView, sta
 	if err == nil {
 		_, err = r.Registry.Snapshots.Fresh(ctx, v.ID, v.Target, api, notBefore)
 	}
-	status.Dialect = v1alpha1.Dialect(api.Dialect())
 	if err != nil {
-		r.probes.forget(v.ID)
-		status.ClusterUUID = ""
-		verdict := explainProbe(judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle), err, v.Refs, v.Endpoint)
-		logProbeFailure(ctx, v, verdict, err)
-		setReady(metav1.ConditionFalse, verdict.reason, verdict.message)
-		if verdict.throttle {
-			r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(jittered(verdict.requeueAfter)), Message: verdict.message})
-		}
-		if verdict.backoff {
-			return ctrl.Result{}, err
-		}
-		return ctrl.Result{RequeueAfter: verdict.requeueAfter}, nil
+		return r.probeFailed(ctx, v, api.Dialect(), err)
 	}
 	// The server answered in full: whatever it asked to wait for is over.
 	r.Registry.ClearThrottle(v.ID)
 	r.probes.record(v, r.Now())
-	status.Version, status.ClusterUUID = info.Version, info.ClusterUUID
-	msg := fmt.Sprintf("OpenSearch %s answered; the data source API is present and permitted", info.Version)
-	if info.ClusterUUID == "" {
-		msg += "; it reported no cluster_uuid, so the cluster is identified by its endpoint"
+	return probeFinding{kind: probeAnswered, dialect: api.Dialect(), info: info,
+		result: ctrl.Result{RequeueAfter: v.ResyncPeriod}}
+}
+
+// probeFailed is what a probe the server did not answer in full found, as
+// judge rules on its error; a throttle holds the connection's DataSources
+// too.
+func (r *ConnectionReconciler) probeFailed(ctx context.Context, v *connectionView, dialect opensearch.Dialect, err error) probeFinding {
+	r.probes.forget(v.ID)
+	verdict := explainProbe(judge(err, opProbe, v.ResyncPeriod, r.MaxThrottle), err, v.Refs, v.Endpoint)
+	logProbeFailure(ctx, v, verdict, err)
+	if verdict.throttle {
+		r.Registry.Throttle(v.ID, registry.Throttle{Until: r.Now().Add(jittered(verdict.requeueAfter)), Message: verdict.message})
 	}
-	setReady(metav1.ConditionTrue, v1alpha1.ReasonConnected, msg)
-	return ctrl.Result{RequeueAfter: v.ResyncPeriod}, nil
+	found := probeFinding{kind: probeFailed, dialect: dialect, reason: verdict.reason, message: verdict.message,
+		result: ctrl.Result{RequeueAfter: verdict.requeueAfter}}
+	if verdict.backoff {
+		found.result, found.err = ctrl.Result{}, err
+	}
+	return found
 }
 
 // logProbeFailure logs a failed probe with what status says and, for the

@@ -29,11 +29,6 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
-// connReady returns the connection's Ready condition as "Status/Reason".
-func connReady(c *v1alpha1.OpenSearchConnection) func() string {
-	return func() string { return conditionState(c, v1alpha1.ConditionReady) }
-}
-
 var _ = Describe("OpenSearchConnection", func() {
 	It("reports refused credentials and re-probes as soon as the Secret is fixed", func() {
 		ns := newNamespace()
@@ -48,14 +43,14 @@ var _ = Describe("OpenSearchConnection", func() {
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
-		Eventually(connReady(c), timeout, interval).Should(Equal("False/Forbidden"))
+		Eventually(readyState(c), timeout, interval).Should(Equal("False/Forbidden"))
 		Expect(readyConditionOf(c).Message).NotTo(ContainSubstring("wrong"))
 
 		var s corev1.Secret
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "auth"}, &s)).To(Succeed())
 		s.StringData = map[string]string{"password": "operator-pass"}
 		Expect(k8s.Update(ctx, &s)).To(Succeed())
-		Eventually(connReady(c), timeout, interval).Should(Equal("True/Connected"))
+		Eventually(readyState(c), timeout, interval).Should(Equal("True/Connected"))
 		Expect(c.Status.Version).To(Equal(fakeopensearch.DefaultVersion))
 		Expect(c.Status.Dialect).To(Equal(v1alpha1.DialectAuto))
 	})
@@ -74,7 +69,7 @@ var _ = Describe("OpenSearchConnection", func() {
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		series := `opensearch_datasource_operator_connection_ready{connection="OpenSearchConnection/` + ns + `/os"}`
-		Eventually(connReady(c), timeout, interval).Should(Equal("False/Forbidden"))
+		Eventually(readyState(c), timeout, interval).Should(Equal("False/Forbidden"))
 		Eventually(func() string { return gatherText(suiteMetrics) }, timeout, interval).Should(ContainSubstring(series + " 0"))
 		Expect(gatherText(suiteMetrics)).NotTo(ContainSubstring(canary))
 
@@ -99,7 +94,7 @@ var _ = Describe("OpenSearchConnection", func() {
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
-		Eventually(connReady(c), timeout, interval).Should(Equal("False/TLSFailed"), "an unknown CA must not verify")
+		Eventually(readyState(c), timeout, interval).Should(Equal("False/TLSFailed"), "an unknown CA must not verify")
 		Expect(readyConditionOf(get(c)).Message).To(Equal("the TLS certificate of spec.endpoint " + fake.URL() +
 			" is signed by an authority the operator does not trust: set spec.tls.caSecretRef to a Secret holding that CA (PEM)"))
 		expectEvent(c, "Warning TLSFailed", "spec.tls.caSecretRef")
@@ -110,7 +105,7 @@ var _ = Describe("OpenSearchConnection", func() {
 			c.Spec.TLS = &v1alpha1.ConnectionTLS{CASecretRef: &v1alpha1.SecretKeyReference{Name: "ca"}}
 			return k8s.Update(ctx, c)
 		}, timeout, interval).Should(Succeed())
-		Eventually(connReady(c), 30*time.Second, interval).Should(Equal("True/Connected"))
+		Eventually(readyState(c), 30*time.Second, interval).Should(Equal("True/Connected"))
 	})
 
 	It("reports a missing auth Secret and becomes Ready once it exists", func() {
@@ -125,8 +120,8 @@ var _ = Describe("OpenSearchConnection", func() {
 		}
 		Expect(k8s.Create(ctx, c)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(ctx, c) })
-		Eventually(connReady(c), timeout, interval).Should(Equal("False/SecretNotFound"))
+		Eventually(readyState(c), timeout, interval).Should(Equal("False/SecretNotFound"))
 		createSecret(ns, "auth", map[string]string{"username": "operator", "password": "operator-pass"})
-		Eventually(connReady(c), timeout, interval).Should(Equal("True/Connected"))
+		Eventually(readyState(c), timeout, interval).Should(Equal("True/Connected"))
 	})
 })

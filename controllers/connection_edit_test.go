@@ -132,11 +132,10 @@ var _ = Describe("Editing a connection", func() {
 	// and a Ready DataSource on it.
 	readyDataSource := func() (*fakeopensearch.Server, *v1alpha1.OpenSearchConnection, *v1alpha1.DataSource) {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		fake := f.fake
+		conn := f.conn
+		ds := f.create("metrics")
 		return fake, conn, expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 	}
 

@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"net"
 	"net/url"
@@ -116,13 +117,6 @@ func connectionObject(id registry.ID) client.Object {
 	return &v1alpha1.OpenSearchConnection{ObjectMeta: meta}
 }
 
-func orDefaultPolicy(p, def v1alpha1.AdoptionPolicy) v1alpha1.AdoptionPolicy {
-	if p == "" {
-		return def
-	}
-	return p
-}
-
 // normalizeEndpoint reduces an endpoint to scheme, host, port and path
 // without a trailing slash, lower-casing what URLs do not distinguish, so
 // that two spellings of one cluster compare equal. Credentials in the URL
@@ -155,7 +149,7 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 	case *v1alpha1.OpenSearchConnection:
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindOpenSearchConnection)
-		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionAllow)
+		v.Adoption = cmp.Or(c.Spec.Adoption, v1alpha1.AdoptionAllow)
 		v.ObserveOthers = true
 		v.Refs = connsecrets.Namespaced(c)
 		return v
@@ -163,7 +157,7 @@ func viewOf(obj client.Object, defaultResync time.Duration) *connectionView {
 		v := newConnectionView(obj, &c.Spec.ConnectionSettings, &c.Status, defaultResync)
 		v.ID.Kind = string(v1alpha1.KindClusterOpenSearchConnection)
 		v.AllowedNamespaces = c.Spec.AllowedNamespaces
-		v.Adoption = orDefaultPolicy(c.Spec.Adoption, v1alpha1.AdoptionDeny)
+		v.Adoption = cmp.Or(c.Spec.Adoption, v1alpha1.AdoptionDeny)
 		v.ObserveOthers = c.Spec.Observe == v1alpha1.ObserveAllow
 		v.Refs = connsecrets.Cluster(c)
 		return v

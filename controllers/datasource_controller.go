@@ -88,8 +88,9 @@ type dataSourceScope struct {
 	// the list did not have it. Both save a read before the write.
 	remote *opensearch.RemoteDataSource
 	absent bool
-	// drift describes what the drift check found changed outside Kubernetes.
-	drift *metav1.Condition
+	// driftFields are the fields the drift check found changed outside
+	// Kubernetes.
+	driftFields []string
 
 	// priorIntent is status.pendingCreate as this reconcile found it: a
 	// create an earlier reconcile (perhaps of another process) sent and
@@ -101,9 +102,9 @@ type dataSourceScope struct {
 	createRefused bool
 }
 
-// dataSourceStep is one step of the lifecycle: nil lets the next step run,
-// an outcome ends the reconcile with it.
-type dataSourceStep func(ctx context.Context, s *dataSourceScope) *outcome
+// dataSourceStep is one step of the lifecycle: an outcome ends the
+// reconcile with it.
+type dataSourceStep = step[*dataSourceScope, outcome]
 
 // Reconcile brings one DataSource's data source in line with its spec.
 func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -151,10 +152,8 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // run runs steps until one ends the reconcile; last always does.
 func (r *DataSourceReconciler) run(ctx context.Context, s *dataSourceScope, steps []dataSourceStep,
 	last func(context.Context, *dataSourceScope) outcome) outcome {
-	for _, step := range steps {
-		if out := step(ctx, s); out != nil {
-			return *out
-		}
+	if out := runSteps(ctx, s, steps); out != nil {
+		return *out
 	}
 	return last(ctx, s)
 }

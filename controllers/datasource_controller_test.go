@@ -51,10 +51,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("creates a Prometheus data source with Auto resolving to SQLPlugin, folding configuration into properties", func() {
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		f := newFixture(inNamespace(ns), onFake(fake), withDialect(v1alpha1.DialectAuto))
+		conn := f.conn
+		ds := f.create("metrics")
 
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		doc := stored(fake, "metrics")
@@ -87,11 +86,8 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("writes every field change with a complete PUT", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), onFake(fake))
+		ds := f.synced("metrics")
 
 		changes := []struct {
 			what   string
@@ -134,9 +130,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("applies a rotated Secret within seconds", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "old-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withCreds(map[string]string{"username": "prom", "password": "old-pass"}))
+		secret := f.creds
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		before := ds.Status.Fingerprint
@@ -151,12 +147,10 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("removes a property key dropped from the spec by deleting and re-creating", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		ds.Spec.Properties = map[string]apiextensionsv1.JSON{"keep": jsonValue("1"), "drop": jsonValue("2")}
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), onFake(fake))
+		ds := f.synced("metrics", func(d *v1alpha1.DataSource) {
+			d.Spec.Properties = map[string]apiextensionsv1.JSON{"keep": jsonValue("1"), "drop": jsonValue("2")}
+		})
 		Expect(stored(fake, "metrics").Properties).To(HaveKey("drop"))
 
 		update(ds, func(d *v1alpha1.DataSource) { delete(d.Spec.Properties, "drop") })
@@ -175,9 +169,8 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("removes a credential property dropped from the spec, although OpenSearch never shows it", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass", "am": "am-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withCreds(map[string]string{"username": "prom", "password": "prom-pass", "am": "am-pass"}))
+		ds := f.dataSource("metrics")
 		ds.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "alertmanager.auth.password", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "prom-creds", Key: "am"}}}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
@@ -194,11 +187,8 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("corrects drift found by the periodic list and records it", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Second)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Second))
+		ds := f.synced("metrics")
 
 		Expect(fake.Mutate("metrics", func(d *fakeopensearch.Document) {
 			d.Description = "changed by hand"
@@ -229,11 +219,10 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("reports NotFound for UpdateOnly when the data source does not exist, and never creates it", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		ds.Spec.ManagementPolicy = v1alpha1.ManagementUpdateOnly
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		f := newFixture(inNamespace(ns), onFake(fake))
+		ds := f.create("metrics", func(d *v1alpha1.DataSource) {
+			d.Spec.ManagementPolicy = v1alpha1.ManagementUpdateOnly
+		})
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
 		Expect(readyOf(ds).Message).To(ContainSubstring("UpdateOnly never creates"))
 		Expect(fake.Count(fakeopensearch.OpCreate)).To(BeZero())
@@ -250,10 +239,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("deletes the data source under deletionPolicy Delete and keeps it under Retain", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		gone := prometheusDataSource(ns, "gone", "os", "prom-creds")
-		kept := prometheusDataSource(ns, "kept", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake))
+		gone := f.dataSource("gone")
+		kept := f.dataSource("kept")
 		kept.Spec.DeletionPolicy = v1alpha1.DeletionRetain
 		Expect(k8s.Create(ctx, gone)).To(Succeed())
 		Expect(k8s.Create(ctx, kept)).To(Succeed())
@@ -269,11 +257,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("releases the finalizer with a Warning when the connection was deleted first", func() {
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), onFake(fake))
+		conn := f.conn
+		ds := f.synced("metrics")
 
 		deleteAndWaitGone(conn)
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonConnectionNotFound)
@@ -339,10 +325,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("backs off on 5xx and recovers", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		f := newFixture(inNamespace(ns), onFake(fake))
 		fake.FailRate(1, fakeopensearch.Fault{Status: 503})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
 		Expect(readyOf(ds).Message).To(ContainSubstring("503"))
@@ -359,10 +344,9 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("honours Retry-After on 429", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		f := newFixture(inNamespace(ns), onFake(fake))
 		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 3 * time.Second})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
 		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 3s"))
@@ -377,11 +361,10 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 	})
 
 	It("makes no call while suspended", func() {
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		ds.Spec.Suspend = true
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		f := newFixture(inNamespace(ns), onFake(fake))
+		ds := f.create("metrics", func(d *v1alpha1.DataSource) {
+			d.Spec.Suspend = true
+		})
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSuspended)
 		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Description = "still suspended" })
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonSuspended)
@@ -390,6 +373,26 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 		update(ds, func(d *v1alpha1.DataSource) { d.Spec.Suspend = false })
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(stored(fake, "metrics").Description).To(Equal("still suspended"))
+	})
+
+	It("says a cluster connection's unreadable allowedNamespaces.selector is the connection's fault", func() {
+		cc := clusterConnection(fake, newNamespace(), nil)
+		Eventually(func() error {
+			get(cc)
+			// The CRD checks the operators; a label key it cannot check
+			// reaches the operator.
+			cc.Spec.AllowedNamespaces.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"team a!": "x"}}
+			return k8s.Update(ctx, cc)
+		}, timeout, interval).Should(Succeed())
+		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		ds := prometheusDataSource(ns, "unreadable", cc.Name, "prom-creds")
+		ds.Spec.ConnectionRef.Kind = v1alpha1.KindClusterOpenSearchConnection
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		Eventually(func() string { return conditionStateWithMessage(ds, v1alpha1.ConditionReady) }, timeout, interval).Should(And(
+			HavePrefix("False/InvalidSpec: ClusterOpenSearchConnection/"+cc.Name+": spec.allowedNamespaces.selector is not a valid label selector ("),
+			HaveSuffix("); an administrator must fix the connection")))
+		_, ok := fake.Stored("unreadable")
+		Expect(ok).To(BeFalse())
 	})
 
 	It("refuses a cluster connection from a namespace it does not allow", func() {
@@ -519,14 +522,11 @@ var _ = Describe("DataSource on the documented API", func() {
 	})
 
 	It("sees no drift in an unchanged data source, and corrects a real one", func() {
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeDocumented)
-		createConnection(ns, "os", fake, v1alpha1.DialectDocumented, time.Second)
-		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
-		ds := prometheusDataSource(ns, "metrics", "os", "creds")
-		ds.Spec.Properties = map[string]apiextensionsv1.JSON{"port": jsonValue(3306), "tls": jsonValue(true), "ratio": jsonValue(1.5)}
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(withMode(fakeopensearch.ModeDocumented), withResync(time.Second))
+		fake := f.fake
+		ds := f.synced("metrics", func(d *v1alpha1.DataSource) {
+			d.Spec.Properties = map[string]apiextensionsv1.JSON{"port": jsonValue(3306), "tls": jsonValue(true), "ratio": jsonValue(1.5)}
+		})
 		lists := fake.Count(fakeopensearch.OpList)
 		writes := fake.CountMethod("PUT") + fake.CountMethod("POST")
 		Eventually(func() int { return fake.Count(fakeopensearch.OpList) }, timeout, interval).Should(BeNumerically(">=", lists+3))
@@ -538,13 +538,9 @@ var _ = Describe("DataSource on the documented API", func() {
 	})
 
 	It("resolves Auto to Documented from the server's reply", func() {
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeDocumented)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute)
-		createSecret(ns, "creds", map[string]string{"username": "u", "password": "p"})
-		ds := prometheusDataSource(ns, "metrics", "os", "creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(withMode(fakeopensearch.ModeDocumented), withDialect(v1alpha1.DialectAuto))
+		fake, conn := f.fake, f.conn
+		f.synced("metrics")
 		Expect(stored(fake, "metrics").Configuration).NotTo(BeNil())
 		Eventually(func() v1alpha1.Dialect {
 			return get(conn).(*v1alpha1.OpenSearchConnection).Status.Dialect

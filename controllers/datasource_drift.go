@@ -22,7 +22,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -30,13 +29,6 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 )
-
-const driftPrefix = "Changed outside Kubernetes: "
-
-// differsPrefix starts the message of an Observe DataSource's Drifted
-// condition: nothing says the data source was ever written from
-// Kubernetes, so only that it differs is known.
-const differsPrefix = "Differs from the spec: "
 
 // compareWithRemote decides whether a DataSource whose spec and Secrets are
 // already applied needs a write: only when the connection's latest list
@@ -81,7 +73,8 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		s.remote = &remote
 	}
 	s.absent = !exists
-	s.drift = r.driftDetected(ctx, s.ds, changed)
+	r.driftDetected(ctx, s.ds, changed)
+	s.driftFields = changed
 	return nil
 }
 
@@ -138,13 +131,12 @@ func lastKnown(s *dataSourceScope) time.Time {
 	return last
 }
 
-// driftDetected records a change made outside Kubernetes and returns the
-// Drifted condition that describes it.
-func (r *DataSourceReconciler) driftDetected(ctx context.Context, ds *v1alpha1.DataSource, changed []string) *metav1.Condition {
-	msg := driftPrefix + strings.Join(changed, ", ")
-	r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s; writing the spec back", msg)
+// driftDetected records, in an event and the log, a change made outside
+// Kubernetes.
+func (r *DataSourceReconciler) driftDetected(ctx context.Context, ds *v1alpha1.DataSource, changed []string) {
+	r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, "DriftDetected", "Correct", "%s%s; writing the spec back",
+		driftPrefix, strings.Join(changed, ", "))
 	log.FromContext(ctx).Info("drift detected", "fields", changed)
-	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: msg}
 }
 
 // snapshotToCheck returns the connection's list to compare with, or nil
@@ -154,17 +146,9 @@ func (r *DataSourceReconciler) driftDetected(ctx context.Context, ds *v1alpha1.D
 // to wait.
 func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourceScope, now bool) (*registry.Snapshot, error) {
 	last := s.applied.checked
-	var snap *registry.Snapshot
-	if last.IsZero() || now {
-		if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
-			return nil, nil
-		}
-		var err error
-		if snap, err = r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.conn.Target, s.api, last); err != nil {
-			return nil, err
-		}
-	} else if snap = r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap == nil || !snap.FetchedAt.After(last) {
-		return nil, nil
+	snap, err := r.pickSnapshot(ctx, s, last.IsZero() || now, last)
+	if snap == nil {
+		return nil, err
 	}
 	r.Memory.update(client.ObjectKeyFromObject(s.ds), s.ds.UID, func(a *applied) {
 		if snap.FetchedAt.After(a.checked) {
@@ -172,6 +156,24 @@ func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourc
 		}
 	})
 	return snap, nil
+}
+
+// pickSnapshot returns the connection's list to compare with. With fresh,
+// one fetched no earlier than notBefore, taking one if there is none (nil
+// if the server asked to wait); DataSources that need one at the same
+// moment share the call. Otherwise the latest list when it is newer than
+// the DataSource's last comparison, else nil.
+func (r *DataSourceReconciler) pickSnapshot(ctx context.Context, s *dataSourceScope, fresh bool, notBefore time.Time) (*registry.Snapshot, error) {
+	if !fresh {
+		if snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap != nil && snap.FetchedAt.After(s.applied.checked) {
+			return snap, nil
+		}
+		return nil, nil
+	}
+	if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
+		return nil, nil
+	}
+	return r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.conn.Target, s.api, notBefore)
 }
 
 func prefixed(prefix string, items []string, suffix string) []string {

@@ -40,9 +40,19 @@ type deletionScope struct {
 	api  OpenSearchAPI
 }
 
-// deletionStep is one step of finalisation: done ends it with result and
-// err; otherwise the next step runs.
-type deletionStep func(ctx context.Context, s *deletionScope) (done bool, result ctrl.Result, err error)
+// deletionEnd is how finalisation ends when a step ends it before the
+// finalizer is released.
+type deletionEnd struct {
+	result ctrl.Result
+	err    error
+}
+
+func ended(result ctrl.Result, err error) *deletionEnd {
+	return &deletionEnd{result: result, err: err}
+}
+
+// deletionStep is one step of finalisation.
+type deletionStep = step[*deletionScope, deletionEnd]
 
 // finalize applies deletionPolicy and releases the finalizer. It deletes
 // only what status.connection says this DataSource wrote, only there, and
@@ -55,7 +65,7 @@ func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSo
 		return ctrl.Result{}, nil
 	}
 	s := &deletionScope{ds: ds, name: dataSourceName(ds)}
-	for _, step := range []deletionStep{
+	if end := runSteps(ctx, s, []deletionStep{
 		r.retainByPolicy,
 		r.connectionForDeletion,
 		r.namespaceForDeletion,
@@ -63,10 +73,8 @@ func (r *DataSourceReconciler) finalize(ctx context.Context, ds *v1alpha1.DataSo
 		r.clientForDeletion,
 		r.throttleForDeletion,
 		r.deleteRemote,
-	} {
-		if done, result, err := step(ctx, s); done {
-			return result, err
-		}
+	}); end != nil {
+		return end.result, end.err
 	}
 	return r.release(ctx, ds)
 }
@@ -83,7 +91,7 @@ func deletionRecord(ds *v1alpha1.DataSource) *v1alpha1.WrittenConnection {
 
 // retainByPolicy keeps the data source when the spec or its history says
 // this DataSource must not delete it.
-func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionScope) *deletionEnd {
 	switch {
 	case s.ds.Spec.ManagementPolicy == v1alpha1.ManagementUpdateOnly:
 		return r.leave(ctx, s, corev1.EventTypeNormal, "managementPolicy UpdateOnly never deletes")
@@ -98,19 +106,19 @@ func (r *DataSourceReconciler) retainByPolicy(ctx context.Context, s *deletionSc
 	case deletionRecord(s.ds) == nil:
 		return r.leave(ctx, s, corev1.EventTypeNormal, "this DataSource never wrote it, or another DataSource manages it")
 	}
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
 // connectionForDeletion finds the connection the data source was written
 // through, and releases a DataSource whose connection is gone (instead of
 // blocking its namespace's deletion forever) or now points at another
 // cluster (where this DataSource never wrote).
-func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *deletionScope) *deletionEnd {
 	written := deletionRecord(s.ds)
 	conn, err := r.recordedConnection(ctx, s.ds, written)
 	switch {
 	case err != nil:
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	case conn == nil:
 		if outside, err := r.existsOutsideShard(ctx, s.ds, written); err != nil || outside {
 			return r.connectionOutsideShard(ctx, s, written, err)
@@ -119,13 +127,13 @@ func (r *DataSourceReconciler) connectionForDeletion(ctx context.Context, s *del
 			"%s %q no longer exists; released the DataSource without deleting data source %q from OpenSearch",
 			written.Kind, written.Name, s.name)
 		result, err := r.release(ctx, s.ds)
-		return true, result, err
+		return ended(result, err)
 	case !conn.cluster().same(recordedCluster(written)):
 		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s points at %s now, not at %s where it was written",
 			conn.ID, conn.Target, written.Endpoint))
 	}
 	s.conn = conn
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
 // existsOutsideShard reports whether the connection a record names exists
@@ -150,9 +158,9 @@ func (r *DataSourceReconciler) existsOutsideShard(ctx context.Context, ds *v1alp
 
 // connectionOutsideShard holds the deletion while the connection exists
 // outside this manager's shard, saying how to bring the two together.
-func (r *DataSourceReconciler) connectionOutsideShard(ctx context.Context, s *deletionScope, written *v1alpha1.WrittenConnection, err error) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) connectionOutsideShard(ctx context.Context, s *deletionScope, written *v1alpha1.WrittenConnection, err error) *deletionEnd {
 	if err != nil {
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	}
 	return r.deleteFailed(ctx, s, verdict{requeueAfter: r.DefaultResync, message: fmt.Sprintf(
 		"%s %q exists but this manager's --watch-label-selector does not select it; give it and the DataSource the labels of one shard",
@@ -161,36 +169,39 @@ func (r *DataSourceReconciler) connectionOutsideShard(ctx context.Context, s *de
 
 // rivalForDeletion keeps a data source another DataSource has since
 // written: a conflict resolved in its favour makes it the owner.
-func (r *DataSourceReconciler) rivalForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) rivalForDeletion(ctx context.Context, s *deletionScope) *deletionEnd {
 	rival, err := r.rivalManages(ctx, s.ds, s.conn.cluster())
 	switch {
 	case err != nil:
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	case rival != nil:
 		return r.leave(ctx, s, corev1.EventTypeNormal, fmt.Sprintf("DataSource %s manages it now", rival))
 	}
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
-func (r *DataSourceReconciler) namespaceForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) namespaceForDeletion(ctx context.Context, s *deletionScope) *deletionEnd {
 	if s.conn.AllowedNamespaces == nil {
-		return false, ctrl.Result{}, nil
+		return nil
 	}
 	allowed, err := r.namespaceAllowed(ctx, s.conn.AllowedNamespaces, s.ds.Namespace)
+	var invalid *invalidSelectorError
 	switch {
+	case errors.As(err, &invalid):
+		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s: %s, so it allows no namespace", s.conn.ID, invalid))
 	case err != nil:
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	case !allowed:
 		return r.leave(ctx, s, corev1.EventTypeWarning, fmt.Sprintf("%s does not allow namespace %q", s.conn.ID, s.ds.Namespace))
 	}
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
 // clientForDeletion waits while the connection cannot be used: a Secret of
 // the connection may be gone for a moment (or for good, in a namespace
 // being deleted, until the connection goes too and the DataSource is
 // released above).
-func (r *DataSourceReconciler) clientForDeletion(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) clientForDeletion(ctx context.Context, s *deletionScope) *deletionEnd {
 	api, err := r.Clients.clientFor(ctx, s.conn)
 	var why *blocked
 	switch {
@@ -198,25 +209,25 @@ func (r *DataSourceReconciler) clientForDeletion(ctx context.Context, s *deletio
 		return r.deleteFailed(ctx, s, verdict{message: s.conn.ID.String() + " cannot be used: " + why.Message,
 			requeueAfter: s.conn.ResyncPeriod}, nil)
 	case err != nil:
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	}
 	s.api = api
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
-func (r *DataSourceReconciler) throttleForDeletion(_ context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) throttleForDeletion(_ context.Context, s *deletionScope) *deletionEnd {
 	if t, ok := r.Registry.Throttled(s.conn.ID, r.Now()); ok {
-		return true, ctrl.Result{RequeueAfter: t.Until.Sub(r.Now())}, nil
+		return ended(ctrl.Result{RequeueAfter: t.Until.Sub(r.Now())}, nil)
 	}
-	return false, ctrl.Result{}, nil
+	return nil
 }
 
 // deleteRemote deletes the data source; one already gone counts as deleted.
-func (r *DataSourceReconciler) deleteRemote(ctx context.Context, s *deletionScope) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) deleteRemote(ctx context.Context, s *deletionScope) *deletionEnd {
 	err := s.api.Delete(ctx, s.name)
 	if err == nil || opensearch.IsNotFound(err) {
 		r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted data source %q from %s", s.name, s.conn.ID)
-		return false, ctrl.Result{}, nil
+		return nil
 	}
 	v := judge(err, opDelete, s.conn.ResyncPeriod, r.MaxThrottle)
 	if v.throttle {
@@ -227,23 +238,23 @@ func (r *DataSourceReconciler) deleteRemote(ctx context.Context, s *deletionScop
 
 // deleteFailed reports a deletion that cannot finish yet, in an event and
 // in status, and retries as v says.
-func (r *DataSourceReconciler) deleteFailed(ctx context.Context, s *deletionScope, v verdict, err error) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) deleteFailed(ctx context.Context, s *deletionScope, v verdict, err error) *deletionEnd {
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeWarning, "DeleteFailed", "Delete", "Deleting data source %q failed: %s", s.name, v.message)
 	out := notReady(v1alpha1.ReasonDeleting, fmt.Sprintf("deleting data source %q failed: %s", s.name, v.message))
 	if perr := r.patchStatus(ctx, s.ds, out); perr != nil {
-		return true, ctrl.Result{}, perr
+		return ended(ctrl.Result{}, perr)
 	}
 	if v.backoff {
-		return true, ctrl.Result{}, err
+		return ended(ctrl.Result{}, err)
 	}
-	return true, ctrl.Result{RequeueAfter: v.requeueAfter}, nil
+	return ended(ctrl.Result{RequeueAfter: v.requeueAfter}, nil)
 }
 
 // leave releases the DataSource without deleting the data source.
-func (r *DataSourceReconciler) leave(ctx context.Context, s *deletionScope, eventType, why string) (bool, ctrl.Result, error) {
+func (r *DataSourceReconciler) leave(ctx context.Context, s *deletionScope, eventType, why string) *deletionEnd {
 	r.Recorder.Eventf(s.ds, nil, eventType, "Retained", "Delete", "Left data source %q in OpenSearch: %s", s.name, why)
 	result, err := r.release(ctx, s.ds)
-	return true, result, err
+	return ended(result, err)
 }
 
 // release removes the finalizer and lets a DataSource that lost a Conflict

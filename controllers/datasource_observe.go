@@ -29,7 +29,6 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
-	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 )
 
 // observe reconciles a DataSource under managementPolicy Observe: it reads
@@ -80,7 +79,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 	fp := s.desired.Fingerprint
 	name := s.desired.DataSource.Name
 	fresh := !observeReported(s.ds) || (s.applied.observed != "" && s.applied.observed != fp)
-	snap, err := r.observedSnapshot(ctx, s, fresh)
+	snap, err := r.pickSnapshot(ctx, s, fresh, r.Now())
 	switch {
 	case err != nil:
 		return r.failedCall(ctx, s, err)
@@ -112,22 +111,21 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 		// failing reason.
 		return out
 	}
-	d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
+	changes, err := opensearch.Changes(s.api.Dialect(), s.desired.DataSource, remote)
 	if err != nil {
 		return notReady(v1alpha1.ReasonInvalidSpec, err.Error())
 	}
-	if d.Empty() {
+	if len(changes) == 0 {
 		out := observedMatch(name, s.conn, &remote)
 		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
 		return out
 	}
-	fields := append(d.Fields, prefixed("properties[", d.StaleProperties, "] (not in spec)")...)
+	fields := planEntries(changes, propertiesFromKeys(&s.ds.Spec))
 	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
 		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
 	out.observed = &remote
-	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue,
-		Reason: v1alpha1.ReasonDiffers, Message: differsPrefix + strings.Join(fields, ", ")}
+	out.drift = driftFinding{kind: driftDiffers, fields: fields}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 	return out
 }
@@ -138,8 +136,7 @@ func observedMatch(name string, conn *connectionView, remote *opensearch.RemoteD
 	out := outcome{ready: metav1.ConditionTrue, reason: v1alpha1.ReasonObserved,
 		message: fmt.Sprintf("Data source %q on %s matches the spec; managementPolicy Observe writes nothing", name, conn.ID)}
 	out.observed = remote
-	out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse,
-		Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
+	out.drift = driftFinding{kind: driftObservedMatch}
 	return out
 }
 
@@ -157,23 +154,6 @@ func observeReported(ds *v1alpha1.DataSource) bool {
 		return true
 	}
 	return false
-}
-
-// observedSnapshot returns the connection's list to compare with: one
-// started now when fresh is set (nil if the server asked to wait), else the
-// latest when it is newer than the last comparison, else nil. DataSources
-// that need a fresh list at the same moment share one call.
-func (r *DataSourceReconciler) observedSnapshot(ctx context.Context, s *dataSourceScope, fresh bool) (*registry.Snapshot, error) {
-	if !fresh {
-		if snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap != nil && snap.FetchedAt.After(s.applied.checked) {
-			return snap, nil
-		}
-		return nil, nil
-	}
-	if _, wait := r.Registry.Throttled(s.conn.ID, r.Now()); wait {
-		return nil, nil
-	}
-	return r.Registry.Snapshots.Fresh(ctx, s.conn.ID, s.conn.Target, s.api, r.Now())
 }
 
 // observedEvent records a change in what Observe reports, once: a resync

@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -82,7 +83,12 @@ func (r *DataSourceReconciler) checkNamespace(ctx context.Context, conn *connect
 		return nil
 	}
 	allowed, err := r.namespaceAllowed(ctx, conn.AllowedNamespaces, namespace)
-	if err != nil {
+	var invalid *invalidSelectorError
+	switch {
+	case errors.As(err, &invalid):
+		return stop(notReady(v1alpha1.ReasonInvalidSpec, fmt.Sprintf(
+			"%s: %s; an administrator must fix the connection", conn.ID, invalid)))
+	case err != nil:
 		return stop(failed(judge(err, opWrite, conn.ResyncPeriod, r.MaxThrottle), err))
 	}
 	if allowed {
@@ -90,6 +96,15 @@ func (r *DataSourceReconciler) checkNamespace(ctx context.Context, conn *connect
 	}
 	return stop(notReady(v1alpha1.ReasonNamespaceNotAllowed,
 		fmt.Sprintf("ClusterOpenSearchConnection %q does not allow namespace %q (see its spec.allowedNamespaces)", conn.ID.Name, namespace)))
+}
+
+// invalidSelectorError is an allowedNamespaces.selector the operator cannot
+// read (one stored before the CRD validated it): a fault of the
+// connection, not of the namespace.
+type invalidSelectorError struct{ err error }
+
+func (e *invalidSelectorError) Error() string {
+	return "spec.allowedNamespaces.selector is not a valid label selector (" + e.err.Error() + ")"
 }
 
 func (r *DataSourceReconciler) namespaceAllowed(ctx context.Context, allowed *v1alpha1.AllowedNamespaces, namespace string) (bool, error) {
@@ -103,7 +118,7 @@ func (r *DataSourceReconciler) namespaceAllowed(ctx context.Context, allowed *v1
 	}
 	sel, err := metav1.LabelSelectorAsSelector(allowed.Selector)
 	if err != nil {
-		return false, nil
+		return false, &invalidSelectorError{err}
 	}
 	var ns corev1.Namespace
 	if err := r.Get(ctx, types.NamespacedName{Name: namespace}, &ns); err != nil {
@@ -179,9 +194,9 @@ func emptyCredential(ds *v1alpha1.DataSource, body opensearch.DataSource) *block
 		ref := cfg.Credentials.SecretRef
 		switch {
 		case c.Username == "":
-			return empty(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials")
+			return empty(ref.Name, cmp.Or(ref.UsernameKey, "username"), "spec.configuration.credentials")
 		case c.Password == "":
-			return empty(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials")
+			return empty(ref.Name, cmp.Or(ref.PasswordKey, "password"), "spec.configuration.credentials")
 		}
 	}
 	for _, pf := range ds.Spec.PropertiesFrom {

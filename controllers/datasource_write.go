@@ -25,7 +25,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
@@ -55,7 +54,10 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	}
 	if err != nil {
 		out := r.failedCall(ctx, s, err)
-		out.drifted, out.createRefused = s.drift, s.createRefused
+		out.createRefused = s.createRefused
+		if len(s.driftFields) > 0 {
+			out.drift = driftFinding{kind: driftChanged, fields: s.driftFields}
+		}
 		return out
 	}
 	written, werr := opensearch.AsWritten(s.api.Dialect(), s.desired.DataSource)
@@ -78,7 +80,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	out.written, out.writtenAt, out.fingerprint = &res, r.Now(), s.desired.Fingerprint
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, done),
 		credentialKeys: s.credentialKeys}
-	out.drifted = r.driftCorrected(s)
+	out.drift = r.driftCorrected(s)
 	return out
 }
 
@@ -110,29 +112,21 @@ func (r *DataSourceReconciler) keepMatching(s *dataSourceScope) outcome {
 	out := synced(name, s.conn)
 	out.observed, out.fingerprint = s.remote, s.desired.Fingerprint
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, nil)}
-	if prev := meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted); prev != nil && prev.Status == metav1.ConditionTrue {
-		out.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse,
-			Reason: v1alpha1.ReasonInSync, Message: "The data source matches the spec"}
-	}
+	out.drift = driftFinding{kind: driftMatched}
 	return out
 }
 
-// driftCorrected is the Drifted condition after a successful write: False
-// with what was corrected when drift was found, by this reconcile or by an
-// earlier one whose correction failed.
-func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) *metav1.Condition {
-	drift := s.drift
-	if prev := meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted); drift == nil && prev != nil && prev.Status == metav1.ConditionTrue {
-		drift = prev
+// driftCorrected records, in an event and the metrics, the drift a
+// successful write corrected: found by this reconcile or by an earlier one
+// whose correction failed.
+func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) driftFinding {
+	fields := fieldsToCorrect(meta.FindStatusCondition(s.ds.Status.Conditions, v1alpha1.ConditionDrifted), s.driftFields)
+	if len(fields) == 0 {
+		return driftFinding{}
 	}
-	if drift == nil {
-		return nil
-	}
-	fields := strings.TrimPrefix(strings.TrimPrefix(drift.Message, driftPrefix), differsPrefix)
 	r.Metrics.driftCorrection(s.conn.ID.String(), func() bool { return r.Registry.Live(s.conn.ID, s.conn.epoch) })
-	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", fields)
-	return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
-		Message: "Corrected: " + fields}
+	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "DriftCorrected", "Correct", "Wrote the spec back over: %s", strings.Join(fields, ", "))
+	return driftFinding{kind: driftCorrected, fields: fields}
 }
 
 // apply runs the requests opensearch.NextWriteStep plans, one at a time,

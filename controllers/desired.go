@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -26,10 +27,10 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/specbody"
 )
 
 // desiredState is a DataSource as it must be in OpenSearch.
@@ -43,12 +44,7 @@ type desiredState struct {
 }
 
 // dataSourceName is the data source's name in OpenSearch.
-func dataSourceName(ds *v1alpha1.DataSource) string {
-	if ds.Spec.Name != "" {
-		return ds.Spec.Name
-	}
-	return ds.Name
-}
+func dataSourceName(ds *v1alpha1.DataSource) string { return specbody.Name(ds) }
 
 // referencedSecrets lists the names of the Secrets (in the DataSource's
 // namespace) the spec reads, sorted and without repeats.
@@ -101,39 +97,7 @@ func buildDesired(ds *v1alpha1.DataSource, secrets map[string]*corev1.Secret, co
 }
 
 // specBody is the body from the spec alone, defaults applied.
-func specBody(ds *v1alpha1.DataSource) opensearch.DataSource {
-	spec := &ds.Spec
-	body := opensearch.DataSource{
-		Name:         dataSourceName(ds),
-		Description:  spec.Description,
-		Connector:    spec.Connector,
-		ResultIndex:  spec.ResultIndex,
-		Status:       string(spec.Status),
-		AllowedRoles: append([]string{}, spec.AllowedRoles...),
-		Properties:   make(map[string]json.RawMessage, len(spec.Properties)+len(spec.PropertiesFrom)),
-	}
-	if body.ResultIndex == "" {
-		body.ResultIndex = opensearch.DefaultResultIndex(body.Name)
-	}
-	if body.Status == "" {
-		body.Status = string(v1alpha1.StateActive)
-	}
-	for k, v := range spec.Properties {
-		body.Properties[k] = propertyValue(v)
-	}
-	return body
-}
-
-// propertyValue is a spec.properties value as JSON. The CRD keeps a null
-// value (the admission policy refuses it where installed), and decoding
-// leaves it with no bytes at all; it becomes null again so that the body
-// refuses it as a null rather than as text that is not JSON.
-func propertyValue(v apiextensionsv1.JSON) json.RawMessage {
-	if len(v.Raw) == 0 {
-		return json.RawMessage("null")
-	}
-	return json.RawMessage(v.Raw)
-}
+func specBody(ds *v1alpha1.DataSource) opensearch.DataSource { return specbody.Body(ds) }
 
 // checkPropertiesFrom refuses a key given twice, which the admission policy
 // also refuses where it is installed.
@@ -169,11 +133,11 @@ func (b *bodyBuilder) addCredentials(c *v1alpha1.DataSourceConfiguration) *block
 		return nil
 	}
 	ref := c.Credentials.SecretRef
-	user, userVer, p := b.lookup(ref.Name, orDefault(ref.UsernameKey, "username"), "spec.configuration.credentials", false)
+	user, userVer, p := b.lookup(ref.Name, cmp.Or(ref.UsernameKey, "username"), "spec.configuration.credentials", false)
 	if p != nil {
 		return p
 	}
-	pass, passVer, p := b.lookup(ref.Name, orDefault(ref.PasswordKey, "password"), "spec.configuration.credentials", true)
+	pass, passVer, p := b.lookup(ref.Name, cmp.Or(ref.PasswordKey, "password"), "spec.configuration.credentials", true)
 	if p != nil {
 		return p
 	}
@@ -225,13 +189,6 @@ const minSensitiveLen = 4
 func jsonString(s string) json.RawMessage {
 	b, _ := json.Marshal(s)
 	return b
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // keysOf lists a Secret's keys (never its values) for error messages.

@@ -94,7 +94,7 @@ var _ = Describe("A connection's endpoint is any server", func() {
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 
 		Eventually(func(g Gomega) {
-			c := connectionReady(conn)
+			c := readyConditionOf(get(conn))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(string(c.Status) + "/" + c.Reason).To(Equal("False/" + v1alpha1.ReasonUnavailable))
 			g.Expect(c.Message).To(ContainSubstring(fmt.Sprintf("HTTP 200 OK, text/plain, %d bytes (body not shown)", len(metadataCredentials))))
@@ -172,7 +172,7 @@ var _ = Describe("The operator's own AWS identity", func() {
 		DeferCleanup(echo.Close)
 		cc, ds := operatorConnection(echo.URL, "")
 		Eventually(func(g Gomega) {
-			c := connectionReady(cc)
+			c := readyConditionOf(get(cc))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonForbidden))
 			g.Expect(c.Message).To(ContainSubstring("User [token [REDACTED]"))
@@ -204,7 +204,7 @@ var _ = Describe("The operator's own AWS identity", func() {
 		DeferCleanup(domain.Close)
 		cc, ds := operatorConnection(domain.URL, roleARN)
 		Eventually(func(g Gomega) {
-			c := connectionReady(cc)
+			c := readyConditionOf(get(cc))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonForbidden))
 			g.Expect(c.Message).To(ContainSubstring("could not obtain credentials to sign with; the operator's log has the details"))

@@ -203,6 +203,11 @@ func conditionState(obj client.Object, typ string) string {
 	return string(c.Status) + "/" + c.Reason
 }
 
+// readyState polls obj's Ready condition as conditionState reads it.
+func readyState(obj client.Object) func() string {
+	return func() string { return conditionState(obj, v1alpha1.ConditionReady) }
+}
+
 // conditionStateWithMessage is conditionState followed by ": " and the
 // condition's message.
 func conditionStateWithMessage(obj client.Object, typ string) string {

@@ -20,9 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -38,9 +36,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -68,9 +66,9 @@ var _ = Describe("Operator restart", func() {
 		first, stopFirst := context.WithCancel(context.Background())
 		DeferCleanup(stopFirst)
 		startManager(first, "restart-a-"+rand.String(4), isolated)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Minute, isolatedLabel, "true")
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withDialect(v1alpha1.DialectAuto), withLabels(isolatedLabel, "true"))
+		conn := f.conn
+		ds := f.dataSource("metrics")
 		ds.Labels = map[string]string{isolatedLabel: "true"}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
@@ -103,19 +101,18 @@ var _ = Describe("Secret values", func() {
 	It("never appear in status, events, logs or metrics", func() {
 		canary := "canary-" + rand.String(10)
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "os", fake, v1alpha1.DialectAuto, time.Second)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canary})
+		f := newFixture(inNamespace(ns), withDialect(v1alpha1.DialectAuto), withResync(time.Second), withCreds(map[string]string{"username": "prom", "password": canary}))
+		fake := f.fake
 		createSecret(ns, "extra", map[string]string{"token": canary})
 
-		ok := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ok := f.dataSource("metrics")
 		ok.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "alertmanager.auth.password", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "extra", Key: "token"}}}
 		Expect(k8s.Create(ctx, ok)).To(Succeed())
 		expectReady(ok, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(stored(fake, "metrics").Properties).To(HaveKeyWithValue("prometheus.auth.password", canary))
 
 		By("going through a rejection, a missing key and drift correction")
-		bad := prometheusDataSource(ns, "bad", "os", "prom-creds")
+		bad := f.dataSource("bad")
 		bad.Spec.Properties = map[string]apiextensionsv1.JSON{"prometheus.auth.type": jsonValue("noauth")}
 		bad.Spec.Configuration = nil
 		bad.Spec.PropertiesFrom = []v1alpha1.PropertyFromSecret{{Key: "prometheus.uri", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "extra", Key: "token"}}}
@@ -288,32 +285,16 @@ var _ = Describe("A resync period with nothing changing", func() {
 
 var _ = Describe("kubectl", func() {
 	It("shows the printer columns and waits for Ready", func() {
-		kubectl, err := exec.LookPath("kubectl")
-		if err != nil {
-			// hack/envtest-assets.sh builds one when the machine has none.
-			kubectl = filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
-			_, err = os.Stat(kubectl)
-			Expect(err).NotTo(HaveOccurred(), "kubectl is neither on PATH nor in KUBEBUILDER_ASSETS; run `make test`")
-		}
-		user, err := testEnv.AddUser(envtest.User{Name: "e2e", Groups: []string{"system:masters"}}, nil)
-		Expect(err).NotTo(HaveOccurred())
-		kubeconfig, err := user.KubeConfig()
-		Expect(err).NotTo(HaveOccurred())
-		path := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		Expect(os.WriteFile(path, kubeconfig, 0o600)).To(Succeed())
+		kubectl, path := testenv.Kubectl(GinkgoT()), controlPlane.Kubeconfig
 		run := func(args ...string) string {
 			out, err := exec.Command(kubectl, append([]string{"--kubeconfig", path}, args...)...).CombinedOutput()
 			Expect(err).NotTo(HaveOccurred(), string(out))
 			return string(out)
 		}
 
-		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		ds.Spec.Name = "my_metrics"
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		f := newFixture()
+		ns := f.ns
+		f.create("metrics", func(d *v1alpha1.DataSource) { d.Spec.Name = "my_metrics" })
 
 		Expect(run("wait", "--for=condition=Ready", "datasource/metrics", "-n", ns, "--timeout=30s")).To(ContainSubstring("condition met"))
 		table := run("get", "osds", "-n", ns)

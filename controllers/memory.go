@@ -41,9 +41,10 @@ type applied struct {
 	// list, not one that may predate the data source.
 	observed string
 	// credentialKeys are the credential-named properties last written.
-	// OpenSearch strips them from what it returns, so this is the only way
-	// to notice one was dropped from the spec (and must be removed from a
-	// server that merges properties); it does not survive a restart.
+	// OpenSearch strips them from what it returns, so status.credentialKeys
+	// is how one dropped from the spec is noticed (and removed from a
+	// server that merges properties); this copy covers the time before the
+	// cache shows that status.
 	credentialKeys []string
 	// written is the data source as this process last wrote it to
 	// writtenTo (claimKey of target and name), as a list right after would
@@ -62,8 +63,8 @@ type applied struct {
 // Invariant: an entry describes the object with that UID and nothing else,
 // so a DataSource deleted and re-created under the same name starts empty;
 // and the status is the record wherever it can be: an entry only adds what
-// the cache cannot show yet (fingerprint, synced, a write reported later)
-// or what status has no field for (checked, credentialKeys).
+// the cache cannot show yet (fingerprint, credentialKeys, synced, a write
+// reported later) or what status has no field for (checked, observed).
 //
 // claims records which DataSource last wrote each data source (by target
 // endpoint and name) in this process. Two DataSources created in the same

@@ -92,18 +92,18 @@ var _ = Describe("managementPolicy Observe", func() {
 	var (
 		ns   string
 		fake *fakeopensearch.Server
+		f    *fixture
 	)
 	BeforeEach(func() {
-		ns = newNamespace()
-		fake = startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		// The values differ from the stored ones: credentials are not compared.
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		// The Secret's values differ from the stored ones: credentials are
+		// not compared.
+		f = newFixture(withResync(time.Hour))
+		ns, fake = f.ns, f.fake
 	})
 
 	It("reports a matching data source as Observed, writing nothing and claiming nothing", func() {
 		seedPrometheus(fake, "metrics")
-		ds := observed(prometheusDataSource(ns, "metrics", "os", "prom-creds"))
+		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
 		Expect(readyOf(ds).Message).To(ContainSubstring("matches the spec"))
@@ -120,20 +120,21 @@ var _ = Describe("managementPolicy Observe", func() {
 		Expect(stored(fake, "metrics").Properties["prometheus.auth.password"]).To(Equal("by-hand-pass"))
 	})
 
-	It("names the differing fields under Drifted, writing nothing", func() {
+	It("names the differing fields under Drifted, with their values from → to, writing nothing", func() {
 		seedPrometheus(fake, "metrics")
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) {
 			d.Description = "edited by hand"
 			d.Properties["team"] = "sre"
 		})
-		ds := observed(prometheusDataSource(ns, "metrics", "os", "prom-creds"))
+		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonDrifted)
-		Expect(readyOf(ds).Message).To(ContainSubstring("description, properties[team] (not in spec)"))
+		plan := `description ("edited by hand" → "cluster metrics"), properties[team] (not in spec; "sre")`
+		Expect(readyOf(ds).Message).To(ContainSubstring(plan))
 		d := driftedOf(ds)
 		Expect(d.Status).To(Equal(metav1.ConditionTrue))
 		Expect(d.Reason).To(Equal(v1alpha1.ReasonDiffers))
-		Expect(d.Message).To(Equal("Differs from the spec: description, properties[team] (not in spec)"))
+		Expect(d.Message).To(Equal("Differs from the spec: " + plan))
 		Expect(meta.IsStatusConditionTrue(ds.Status.Conditions, v1alpha1.ConditionStalled)).To(BeTrue())
 		expectEvent(ds, "Warning Drifted", "description")
 
@@ -148,7 +149,7 @@ var _ = Describe("managementPolicy Observe", func() {
 	})
 
 	It("reports a missing data source as NotFound, creating nothing", func() {
-		ds := observed(prometheusDataSource(ns, "metrics", "os", "prom-creds"))
+		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
 		Expect(readyOf(ds).Message).To(ContainSubstring("Observe never creates"))
@@ -168,7 +169,7 @@ var _ = Describe("managementPolicy Observe", func() {
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "os"}, conn)).To(Succeed())
 		conn.Spec.Adoption = v1alpha1.AdoptionDeny
 		Expect(k8s.Update(ctx, conn)).To(Succeed())
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		Expect(ds.Status.Connection).NotTo(BeNil())
@@ -224,7 +225,7 @@ var _ = Describe("managementPolicy Observe", func() {
 	It("applies the spec with one write once switched to CreateOrUpdate", func() {
 		seedPrometheus(fake, "metrics")
 		fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Description = "edited by hand" })
-		ds := observed(prometheusDataSource(ns, "metrics", "os", "prom-creds"))
+		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonDrifted)
 		Expect(writesTo(fake)).To(BeZero())
@@ -244,7 +245,7 @@ var _ = Describe("managementPolicy Observe", func() {
 
 	It("never deletes the data source when the DataSource is deleted", func() {
 		seedPrometheus(fake, "metrics")
-		ds := observed(prometheusDataSource(ns, "metrics", "os", "prom-creds"))
+		ds := observed(f.dataSource("metrics"))
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonObserved)
 		deleteAndWaitGone(ds)
@@ -253,7 +254,7 @@ var _ = Describe("managementPolicy Observe", func() {
 	})
 
 	It("leaves the data source when a DataSource that wrote it is switched to Observe and deleted", func() {
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		update(ds, func(d *v1alpha1.DataSource) { d.Spec.ManagementPolicy = v1alpha1.ManagementObserve })
@@ -267,12 +268,12 @@ var _ = Describe("managementPolicy Observe", func() {
 	})
 
 	It("neither blocks a DataSource that writes the data source nor is blocked by it", func() {
-		watcher := observed(prometheusDataSource(ns, "watcher", "os", "prom-creds"))
+		watcher := observed(f.dataSource("watcher"))
 		watcher.Spec.Name = "shared"
 		Expect(k8s.Create(ctx, watcher)).To(Succeed())
 		expectReady(watcher, metav1.ConditionFalse, v1alpha1.ReasonNotFound)
 
-		writer := prometheusDataSource(ns, "writer", "os", "prom-creds")
+		writer := f.dataSource("writer")
 		writer.Spec.Name = "shared"
 		Expect(k8s.Create(ctx, writer)).To(Succeed())
 		expectReady(writer, metav1.ConditionTrue, v1alpha1.ReasonSynced)

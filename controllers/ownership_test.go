@@ -37,12 +37,10 @@ import (
 var _ = Describe("Ownership", func() {
 	It("records where it wrote and which credential keys, never their values", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		fake := f.fake
+		conn := f.conn
+		ds := f.synced("metrics")
 		Expect(ds.Status.Connection).NotTo(BeNil())
 		Expect(*ds.Status.Connection).To(Equal(v1alpha1.WrittenConnection{
 			Kind: v1alpha1.KindOpenSearchConnection, Name: "os", UID: conn.UID, Endpoint: normalized(fake.URL()), ClusterUUID: fake.ClusterUUID()}))

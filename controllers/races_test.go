@@ -32,14 +32,13 @@ import (
 var _ = Describe("Races", func() {
 	It("lets exactly one of two DataSources created in the same second write a shared data source", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		fake := f.fake
 		// Slow answers keep both reconciles in flight at once, which is
 		// when both used to write before either saw the other.
 		fake.SetLatency(300 * time.Millisecond)
-		a := prometheusDataSource(ns, "a", "os", "prom-creds")
-		b := prometheusDataSource(ns, "b", "os", "prom-creds")
+		a := f.dataSource("a")
+		b := f.dataSource("b")
 		a.Spec.Name, b.Spec.Name = "shared", "shared"
 		a.Spec.Description, b.Spec.Description = "from a", "from b"
 		createInOneSecond(a, b)
@@ -64,11 +63,11 @@ var _ = Describe("Races", func() {
 
 	It("lifts a Retry-After hold at the next successful probe, long before it would expire", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		fake := f.fake
+		conn := f.conn
 		fake.FailNext(1, fakeopensearch.Fault{Status: 429, RetryAfter: 10 * time.Minute})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonUnavailable)
 		Expect(readyOf(ds).Message).To(ContainSubstring("retrying after 5m0s"), "the hold was not clamped to --max-retry-after")
@@ -121,12 +120,9 @@ var _ = Describe("Races", func() {
 
 	It("drops a connection's metric series when the connection is deleted", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		conn := f.conn
+		ds := f.synced("metrics")
 		label := "OpenSearchConnection/" + ns + "/os"
 		Expect(connectionSeries(label)).To(ContainElements(
 			"opensearch_datasource_operator_requests_total", "opensearch_datasource_operator_request_duration_seconds"))

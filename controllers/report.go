@@ -52,7 +52,8 @@ const deferredReportDelay = 10 * time.Millisecond
 // ds's status but the record of that write.
 func reportLater(ds *v1alpha1.DataSource, out outcome) bool {
 	if out.written == nil || out.err != nil || out.result != (ctrl.Result{}) || out.reason != v1alpha1.ReasonSynced ||
-		out.drifted != nil || out.disown || out.owner == nil {
+		out.disown || out.owner == nil ||
+		driftedCondition(meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionDrifted), out.drift) != nil {
 		return false
 	}
 	ready := meta.FindStatusCondition(ds.Status.Conditions, v1alpha1.ConditionReady)

@@ -60,7 +60,7 @@ func TestReportLater(t *testing.T) {
 		{"a spec edit not yet observed", readyDS(3, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced), rewrite(nil), false},
 		{"first write after an outage", readyDS(2, 2, metav1.ConditionFalse, v1alpha1.ReasonUnavailable), rewrite(nil), false},
 		{"a drift correction", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
-			rewrite(func(o *outcome) { o.drifted = &metav1.Condition{Type: v1alpha1.ConditionDrifted} }), false},
+			rewrite(func(o *outcome) { o.drift = driftFinding{kind: driftCorrected, fields: []string{"description"}} }), false},
 		{"a move to another cluster", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),
 			rewrite(func(o *outcome) { o.owner.connection = otherConn }), false},
 		{"credential keys changed", readyDS(2, 2, metav1.ConditionTrue, v1alpha1.ReasonSynced),

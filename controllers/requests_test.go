@@ -37,9 +37,8 @@ var _ = Describe("Requests per change", func() {
 			if mode == fakeopensearch.ModeDocumented {
 				dialect = v1alpha1.DialectDocumented
 			}
-			createConnection(ns, "os", fake, dialect, time.Hour)
-			createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-			ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+			f := newFixture(inNamespace(ns), onFake(fake), withDialect(dialect), withResync(time.Hour))
+			ds := f.dataSource("metrics")
 			if mode == fakeopensearch.ModeDocumented {
 				ds.Spec.Connector = "mysql"
 			}
@@ -53,10 +52,10 @@ var _ = Describe("Requests per change", func() {
 
 	It("applies a rotated Secret with one PUT and no read", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Second)
-		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), withResync(time.Second))
+		fake := f.fake
+		secret := f.creds
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		// Wait for a list made after the write: it is what stands in for
@@ -90,9 +89,9 @@ var _ = Describe("Requests per change", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)
 		// The connection's only list is its probe's, made before the create.
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Hour))
+		secret := f.creds
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		gets, puts, posts := fake.Count(fakeopensearch.OpGet), fake.Count(fakeopensearch.OpUpdate), fake.Count(fakeopensearch.OpCreate)
@@ -105,12 +104,10 @@ var _ = Describe("Requests per change", func() {
 
 	It("keeps DataSources Ready and unwritten when a connection's resyncPeriod is edited", func() {
 		ns := newNamespace()
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": "prom-pass"})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		f := newFixture(inNamespace(ns), withResync(time.Hour))
+		fake := f.fake
+		conn := f.conn
+		ds := f.synced("metrics")
 		version := ds.ResourceVersion
 		writes := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
 

@@ -195,9 +195,4 @@ var _ = Describe("Sharding with --watch-label-selector", func() {
 			return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(ds), &v1alpha1.DataSource{}))
 		}, timeout, interval).Should(BeTrue())
 	})
-
-	It("refuses a selector that does not parse", func() {
-		_, err := controllers.WatchLabelSelector(ctrl.Options{}, "shard in (a")
-		Expect(err).To(MatchError(ContainSubstring("--watch-label-selector")))
-	})
 })

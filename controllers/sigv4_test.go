@@ -45,11 +45,6 @@ func startSigV4Fake(keys fakeopensearch.SigV4) *fakeopensearch.Server {
 	return s
 }
 
-func connectionReady(obj client.Object) *metav1.Condition {
-	Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj)).To(Succeed())
-	return readyConditionOf(obj)
-}
-
 var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 	It("signs with the Secret's key pair, reports a wrong one and applies a rotation", func() {
 		ns := newNamespace()
@@ -76,7 +71,7 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 
 		By("reporting a wrong secret access key as AWS refusing the signature")
 		Eventually(func(g Gomega) {
-			c := connectionReady(conn)
+			c := readyConditionOf(get(conn))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(string(c.Status) + "/" + c.Reason).To(Equal("False/" + v1alpha1.ReasonForbidden))
 			g.Expect(c.Message).To(ContainSubstring("The request signature we calculated does not match the signature you provided"))
@@ -126,7 +121,7 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 		Expect(k8s.Create(ctx, conn)).To(Succeed())
 		DeferCleanup(func() { _ = k8s.Delete(context.Background(), conn) })
 		Eventually(func(g Gomega) {
-			c := connectionReady(conn)
+			c := readyConditionOf(get(conn))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(string(c.Status) + "/" + c.Reason).To(Equal("False/" + v1alpha1.ReasonSecretKeyNotFound))
 			g.Expect(c.Message).To(ContainSubstring(`key "AWS_ACCESS_KEY_ID" of Secret ` + ns + `/aws-empty`))
@@ -178,7 +173,7 @@ var _ = Describe("AWS SigV4 (Amazon OpenSearch Service)", func() {
 		delete(s.Data, "token")
 		Expect(k8s.Update(ctx, &s)).To(Succeed())
 		Eventually(func(g Gomega) {
-			c := connectionReady(cc)
+			c := readyConditionOf(get(cc))
 			g.Expect(c).NotTo(BeNil())
 			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonSecretKeyNotFound))
 			g.Expect(c.Message).To(ContainSubstring(`spec.auth.awsSigV4.secretRef`))

@@ -35,8 +35,9 @@ type outcome struct {
 	ready   metav1.ConditionStatus
 	reason  string
 	message string
-	// drifted replaces the Drifted condition when set.
-	drifted *metav1.Condition
+	// drift is what this reconcile learnt of how the data source compares
+	// with the spec; driftedCondition turns it into the Drifted condition.
+	drift driftFinding
 	// written is the server's reply to a successful write, made at
 	// writtenAt.
 	written   *opensearch.WriteResult
@@ -97,11 +98,10 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	// Drifted appears with the first comparison that has something to
 	// say; a DataSource never drifted carries no Drifted condition, which
 	// keeps every status write smaller (see setReady).
-	if out.drifted != nil {
-		c := *out.drifted
+	if c := driftedCondition(meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionDrifted), out.drift); c != nil {
 		c.ObservedGeneration = ds.Generation
 		c.Message = opensearch.Truncate(c.Message, opensearch.MaxStatusMessage)
-		setCondition(&st.Conditions, c, now)
+		setCondition(&st.Conditions, *c, now)
 	}
 	if w := out.written; w != nil {
 		st.DataSourceID, st.Name, st.Status, st.Message = w.DataSourceID, w.Name, w.Status, w.Message

@@ -132,6 +132,81 @@ func TestComputeStatusReady(t *testing.T) {
 	}
 }
 
+// TestDriftedCondition is the Drifted condition's one table: what each
+// finding of a reconcile makes of the previous condition.
+func TestDriftedCondition(t *testing.T) {
+	drifted := func(status metav1.ConditionStatus, reason, msg string) *metav1.Condition {
+		return &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: status, Reason: reason, Message: msg}
+	}
+	remoteChanged := drifted(metav1.ConditionTrue, v1alpha1.ReasonRemoteChanged, "Changed outside Kubernetes: description")
+	differs := drifted(metav1.ConditionTrue, v1alpha1.ReasonDiffers, "Differs from the spec: description")
+	inSync := drifted(metav1.ConditionFalse, v1alpha1.ReasonInSync, "The data source matches the spec")
+	corrected := drifted(metav1.ConditionFalse, v1alpha1.ReasonCorrected, "Corrected: description")
+	fields := []string{"description", "properties[a] (not in spec)"}
+	cases := []struct {
+		name    string
+		prev    *metav1.Condition
+		finding driftFinding
+		// want nil: Drifted stays as it is.
+		want *metav1.Condition
+	}{
+		{name: "not compared, never drifted", finding: driftFinding{}},
+		{name: "not compared, drifted before: left as it is", prev: remoteChanged, finding: driftFinding{}},
+		{name: "changed outside Kubernetes", finding: driftFinding{kind: driftChanged, fields: fields},
+			want: drifted(metav1.ConditionTrue, v1alpha1.ReasonRemoteChanged, "Changed outside Kubernetes: description, properties[a] (not in spec)")},
+		{name: "observed and differs", prev: inSync, finding: driftFinding{kind: driftDiffers, fields: fields},
+			want: drifted(metav1.ConditionTrue, v1alpha1.ReasonDiffers, "Differs from the spec: description, properties[a] (not in spec)")},
+		{name: "observed and matches, never compared before: said anyway", finding: driftFinding{kind: driftObservedMatch}, want: inSync},
+		{name: "observed and matches after differing", prev: differs, finding: driftFinding{kind: driftObservedMatch}, want: inSync},
+		{name: "already matched, never drifted: no condition", finding: driftFinding{kind: driftMatched}},
+		{name: "already matched after drifting: the drift is over", prev: remoteChanged, finding: driftFinding{kind: driftMatched}, want: inSync},
+		{name: "already matched after a correction: left as it is", prev: corrected, finding: driftFinding{kind: driftMatched}},
+		{name: "a write corrected fields", prev: remoteChanged, finding: driftFinding{kind: driftCorrected, fields: []string{"description"}}, want: corrected},
+		{name: "a write with nothing to correct", finding: driftFinding{kind: driftCorrected}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := driftedCondition(tc.prev, tc.finding)
+			switch {
+			case tc.want == nil && got != nil:
+				t.Fatalf("Drifted = %+v, want it left as it is", *got)
+			case tc.want != nil && got == nil:
+				t.Fatalf("Drifted left as it is, want %+v", *tc.want)
+			case tc.want != nil && !equality.Semantic.DeepEqual(*got, *tc.want):
+				t.Errorf("Drifted = %+v\nwant      %+v", *got, *tc.want)
+			}
+		})
+	}
+}
+
+func TestFieldsToCorrect(t *testing.T) {
+	cases := []struct {
+		name  string
+		prev  *metav1.Condition
+		found []string
+		want  []string
+	}{
+		{name: "nothing found, never drifted"},
+		{name: "found by this reconcile", found: []string{"description"}, want: []string{"description"}},
+		{name: "found earlier, correction failed then", prev: &metav1.Condition{Status: metav1.ConditionTrue,
+			Message: "Changed outside Kubernetes: description, status"}, want: []string{"description, status"}},
+		{name: "differed while observed, now managed", prev: &metav1.Condition{Status: metav1.ConditionTrue,
+			Message: "Differs from the spec: status"}, want: []string{"status"}},
+		{name: "corrected already", prev: &metav1.Condition{Status: metav1.ConditionFalse, Message: "Corrected: status"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fieldsToCorrect(tc.prev, tc.found); !slices.Equal(got, tc.want) {
+				t.Errorf("fieldsToCorrect = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestComputeStatusDrifted pins how computeStatus places the Drifted
+// condition: with the observed generation, the transition time moving only
+// when the status flips, and none added for a DataSource that never
+// drifted.
 func TestComputeStatusDrifted(t *testing.T) {
 	inSyncAt := func(gen int64, at metav1.Time) metav1.Condition {
 		return metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInSync,
@@ -143,40 +218,40 @@ func TestComputeStatusDrifted(t *testing.T) {
 		name       string
 		previous   []metav1.Condition
 		generation int64
-		drifted    *metav1.Condition
+		drift      driftFinding
 		// want nil: no Drifted condition.
 		want *metav1.Condition
 	}{
 		{
-			name: "absent and drifted nil: none added", generation: 3,
+			name: "absent and nothing compared: none added", generation: 3,
 		},
 		{
-			name: "present and drifted nil: untouched, even with an older generation", generation: 2,
+			name: "present and nothing compared: untouched, even with an older generation", generation: 2,
 			previous: []metav1.Condition{remoteChanged},
 			want:     &remoteChanged,
 		},
 		{
-			name: "present InSync and drifted nil: untouched", generation: 9,
+			name: "present InSync and nothing compared: untouched", generation: 9,
 			previous: []metav1.Condition{inSyncAt(1, stT0)},
 			want:     ptr.To(inSyncAt(1, stT0)),
 		},
 		{
-			name: "drifted set: replaces, with observedGeneration", generation: 2,
+			name: "drift found: replaces, with observedGeneration", generation: 2,
 			previous: []metav1.Condition{inSyncAt(1, stT0)},
-			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: "m"},
+			drift:    driftFinding{kind: driftChanged, fields: []string{"m"}},
 			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged,
-				Message: "m", ObservedGeneration: 2, LastTransitionTime: stT1},
+				Message: "Changed outside Kubernetes: m", ObservedGeneration: 2, LastTransitionTime: stT1},
 		},
 		{
-			name: "drifted set on first reconcile: no InSync in between", generation: 1,
-			drifted: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: x"},
+			name: "corrected on first reconcile: no InSync in between", generation: 1,
+			drift: driftFinding{kind: driftCorrected, fields: []string{"x"}},
 			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: x", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
 		{
 			name: "corrected after RemoteChanged: status flips, time moves", generation: 1,
 			previous: []metav1.Condition{remoteChanged},
-			drifted:  &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected, Message: "Corrected: description"},
+			drift:    driftFinding{kind: driftCorrected, fields: []string{"description"}},
 			want: &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonCorrected,
 				Message: "Corrected: description", ObservedGeneration: 1, LastTransitionTime: stT1},
 		},
@@ -185,7 +260,7 @@ func TestComputeStatusDrifted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ds := stDataSource(tc.generation, v1alpha1.DataSourceStatus{Conditions: tc.previous})
 			out := notReady(v1alpha1.ReasonUnavailable, "x")
-			out.drifted = tc.drifted
+			out.drift = tc.drift
 			st := computeStatus(ds, out, stT1)
 			got := stCond(st.Conditions, v1alpha1.ConditionDrifted)
 			switch {
@@ -195,9 +270,6 @@ func TestComputeStatusDrifted(t *testing.T) {
 				t.Fatalf("no Drifted condition in %+v", st.Conditions)
 			case tc.want != nil && !equality.Semantic.DeepEqual(*got, *tc.want):
 				t.Errorf("Drifted = %+v\nwant      %+v", *got, *tc.want)
-			}
-			if tc.drifted != nil && tc.drifted.ObservedGeneration != 0 {
-				t.Errorf("computeStatus modified outcome.drifted: %+v", tc.drifted)
 			}
 		})
 	}
@@ -279,9 +351,8 @@ func TestComputeStatusWrittenAndFingerprint(t *testing.T) {
 // TestComputeStatusIdempotent applies an outcome, then the same outcome to
 // the result, later: nothing changes, so patchStatus writes nothing.
 func TestComputeStatusIdempotent(t *testing.T) {
-	drift := &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: "m"}
 	withDrift := notReady(v1alpha1.ReasonUnavailable, "down")
-	withDrift.drifted = drift
+	withDrift.drift = driftFinding{kind: driftChanged, fields: []string{"m"}}
 	cases := []struct {
 		name        string
 		out         outcome
@@ -375,8 +446,8 @@ func TestUnchangedWithoutReadyCondition(t *testing.T) {
 func TestComputeStatusBoundsMessages(t *testing.T) {
 	long := strings.Repeat("rejected because ", 1000)
 	ds := stDataSource(1, v1alpha1.DataSourceStatus{})
-	drift := &metav1.Condition{Type: v1alpha1.ConditionDrifted, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonRemoteChanged, Message: long}
-	st := computeStatus(ds, outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonRejected, message: long, drifted: drift}, stT1)
+	drift := driftFinding{kind: driftChanged, fields: []string{long}}
+	st := computeStatus(ds, outcome{ready: metav1.ConditionFalse, reason: v1alpha1.ReasonRejected, message: long, drift: drift}, stT1)
 	for _, c := range st.Conditions {
 		if len(c.Message) > opensearch.MaxStatusMessage {
 			t.Errorf("%s message is %d bytes, want at most %d", c.Type, len(c.Message), opensearch.MaxStatusMessage)

@@ -20,8 +20,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -31,19 +29,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/selection"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // isolatedLabel marks objects that the suite's shared manager must not see,
@@ -51,13 +46,15 @@ import (
 const isolatedLabel = "test.datasource-operator.io/isolated"
 
 var (
-	testEnv   *envtest.Environment
-	cfg       *rest.Config
-	k8s       client.Client
-	scheme    = runtime.NewScheme()
-	logs      = &syncBuffer{}
-	suiteCtx  context.Context
-	suiteStop context.CancelFunc
+	// controlPlane is the suite's kube-apiserver and etcd; its Kubeconfig
+	// serves the real kubectl.
+	controlPlane *testenv.ControlPlane
+	cfg          *rest.Config
+	k8s          client.Client
+	scheme       = testenv.Scheme()
+	logs         = &syncBuffer{}
+	suiteCtx     context.Context
+	suiteStop    context.CancelFunc
 	// suiteMetrics is the shared manager's metrics registry.
 	suiteMetrics *prometheus.Registry
 )
@@ -87,22 +84,8 @@ func TestControllers(t *testing.T) {
 
 var _ = BeforeSuite(func() {
 	ctrl.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(GinkgoWriter, logs)), zap.UseDevMode(true)))
-	Expect(os.Getenv("KUBEBUILDER_ASSETS")).NotTo(BeEmpty(),
-		"KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-
-	Expect(clientgoscheme.AddToScheme(scheme)).To(Succeed())
-	Expect(v1alpha1.AddToScheme(scheme)).To(Succeed())
-
-	testEnv = &envtest.Environment{
-		CRDDirectoryPaths:     []string{filepath.Join("..", "config", "crd", "bases")},
-		ErrorIfCRDPathMissing: true,
-		Scheme:                scheme,
-	}
-	var err error
-	cfg, err = testEnv.Start()
-	Expect(err).NotTo(HaveOccurred())
-	k8s, err = client.New(cfg, client.Options{Scheme: scheme})
-	Expect(err).NotTo(HaveOccurred())
+	controlPlane = testenv.StartT(GinkgoT(), testenv.WithUser("e2e"))
+	cfg, k8s = controlPlane.Config, controlPlane.Client(GinkgoT())
 
 	suiteCtx, suiteStop = context.WithCancel(context.Background())
 	notIsolated, err := labels.NewRequirement(isolatedLabel, selection.DoesNotExist, nil)
@@ -111,11 +94,9 @@ var _ = BeforeSuite(func() {
 })
 
 var _ = AfterSuite(func() {
+	// The control plane stops in the cleanup StartT registered.
 	if suiteStop != nil {
 		suiteStop()
-	}
-	if testEnv != nil {
-		Expect(testEnv.Stop()).To(Succeed())
 	}
 })
 

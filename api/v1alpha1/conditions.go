@@ -85,12 +85,16 @@ const (
 	// ReasonRejected (Ready=False): OpenSearch answered 4xx; the message
 	// carries OpenSearch's own reason. Not retried until something changes.
 	ReasonRejected = "Rejected"
-	// ReasonUnavailable (Ready=False): 5xx, timeout or connection error;
-	// retried with exponential backoff.
+	// ReasonUnavailable (Ready=False): 5xx, a timeout, a connection error,
+	// or an answer that is not OpenSearch's own (a proxy's page); retried
+	// with exponential backoff. Also 429, retried after the server's
+	// Retry-After, for every DataSource of the connection.
 	ReasonUnavailable = "Unavailable"
-	// ReasonConflict (Ready=False): another, older DataSource already manages
-	// the data source of this name on the same connection; this one makes no
-	// call until the other lets go.
+	// ReasonConflict (Ready=False): another DataSource manages the data
+	// source of this name on the same cluster (the same cluster_uuid, else
+	// the same normalised endpoint), through this connection or another:
+	// the one that has written it there, else the older one. This one makes
+	// no call until the other lets go.
 	ReasonConflict = "Conflict"
 	// ReasonDeleting (Ready=False): the object is being deleted.
 	ReasonDeleting = "Deleting"

@@ -444,8 +444,12 @@ type AllowedNamespaces struct {
 	// +kubebuilder:validation:items:MaxLength=63
 	Names []string `json:"names,omitempty"`
 
-	// selector allows namespaces whose labels match.
+	// selector allows namespaces whose labels match. Its matchExpressions
+	// use the operators In and NotIn (with values) and Exists and
+	// DoesNotExist (without); anything else is refused here, because a
+	// selector the operator cannot read would allow no namespace at all.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn'] ? (has(e.values) && size(e.values) > 0) : (e.operator in ['Exists', 'DoesNotExist'] && (!has(e.values) || size(e.values) == 0)))",message="each matchExpressions entry needs operator In or NotIn with at least one value, or Exists or DoesNotExist without values"
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
 }
 

@@ -24,14 +24,14 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // cluster is envtest's control plane with the operator's CRDs and
 // admission policy installed, a kubeconfig for the manager process, and the
 // bench's own client.
 type cluster struct {
-	*controlplane.ControlPlane
+	*testenv.ControlPlane
 	cfg        *rest.Config
 	kubeconfig string
 	c          client.Client
@@ -72,7 +72,7 @@ func (c controlPlaneCPU) minus(earlier controlPlaneCPU) controlPlaneCPU {
 // cluster-admin kubeconfig into dir and installs config/crd and
 // config/policy as `make install` does.
 func startCluster(ctx context.Context, root, assets, dir string) (*cluster, error) {
-	cp, err := controlplane.Start(assets, dir, "bench", "bench")
+	cp, err := testenv.Start(assets, dir, "bench", "bench")
 	if err != nil {
 		return nil, err
 	}
@@ -99,10 +99,10 @@ func (cl *cluster) setUp(ctx context.Context, root, assets string) error {
 	// The bench creates tens of thousands of objects: no client-side
 	// limit, the API server's own flow control decides.
 	cl.cfg.QPS, cl.cfg.Burst = -1, 0
-	if cl.c, err = client.New(cl.cfg, client.Options{Scheme: controlplane.Scheme()}); err != nil {
+	if cl.c, err = client.New(cl.cfg, client.Options{Scheme: testenv.Scheme()}); err != nil {
 		return err
 	}
-	kubectl, err := controlplane.FindKubectl(assets, "bench")
+	kubectl, err := testenv.FindKubectl(assets, "bench")
 	if err != nil {
 		return err
 	}

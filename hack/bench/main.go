@@ -53,7 +53,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
-	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // scenarios in the order they run; memory comes last because its
@@ -151,7 +151,7 @@ func outputDirs(root, out string, started time.Time) (string, string, error) {
 // run measures the chosen scenarios; it reports whether every target held.
 func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	started := time.Now()
-	root, err := controlplane.RepoRoot("bench")
+	root, err := testenv.RepoRoot("bench")
 	if err != nil {
 		return false, err
 	}

@@ -31,7 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // tracker watches one namespace's DataSources and connections from the
@@ -54,7 +54,7 @@ type tracker struct {
 func startTracker(ctx context.Context, cfg *rest.Config, namespace string, want int) (*tracker, error) {
 	t := &tracker{want: want, readyAt: map[types.NamespacedName]time.Time{},
 		ready: map[types.NamespacedName]bool{}, allReady: make(chan struct{})}
-	c, err := cache.New(cfg, cache.Options{Scheme: controlplane.Scheme(), DefaultNamespaces: map[string]cache.Config{namespace: {}}})
+	c, err := cache.New(cfg, cache.Options{Scheme: testenv.Scheme(), DefaultNamespaces: map[string]cache.Config{namespace: {}}})
 	if err != nil {
 		return nil, err
 	}

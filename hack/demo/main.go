@@ -44,7 +44,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/datasource-operator/opensearch-datasource-operator/hack/internal/controlplane"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -80,7 +80,7 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 
 	d := &demo{out: out, tty: isTerminal(out), started: time.Now()}
 	d.say("starting kube-apiserver and etcd from %s", assets)
-	cp, err := controlplane.Start(assets, tmp, "demo", "demo")
+	cp, err := testenv.Start(assets, tmp, "demo", "demo")
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func run(ctx context.Context, once bool, out io.Writer) (err error) {
 // prepare finds the repository, the control plane's binaries and the
 // samples before anything is started.
 func prepare() (root, assets string, smp samples, err error) {
-	if root, err = controlplane.RepoRoot("demo"); err != nil {
+	if root, err = testenv.RepoRoot("demo"); err != nil {
 		return "", "", nil, err
 	}
 	if assets = os.Getenv("KUBEBUILDER_ASSETS"); assets == "" {
@@ -108,9 +108,9 @@ func prepare() (root, assets string, smp samples, err error) {
 
 // runOn installs the CRDs, starts the servers and the manager on a running
 // control plane, and tours; it stops what it started before returning.
-func (d *demo) runOn(ctx context.Context, cp *controlplane.ControlPlane, root, assets string, smp samples, logPath string, once bool) error {
+func (d *demo) runOn(ctx context.Context, cp *testenv.ControlPlane, root, assets string, smp samples, logPath string, once bool) error {
 	var err error
-	if d.c, err = client.New(cp.Config, client.Options{Scheme: controlplane.Scheme()}); err != nil {
+	if d.c, err = client.New(cp.Config, client.Options{Scheme: testenv.Scheme()}); err != nil {
 		return err
 	}
 	if err := d.install(ctx, root, assets, cp); err != nil {
@@ -146,8 +146,8 @@ func (d *demo) runOn(ctx context.Context, cp *controlplane.ControlPlane, root, a
 
 // install applies the CRDs and the admission policy as `make install` does
 // and waits until both are in force.
-func (d *demo) install(ctx context.Context, root, assets string, cp *controlplane.ControlPlane) error {
-	kubectl, err := controlplane.FindKubectl(assets, "demo")
+func (d *demo) install(ctx context.Context, root, assets string, cp *testenv.ControlPlane) error {
+	kubectl, err := testenv.FindKubectl(assets, "demo")
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (d *demo) result() error {
 }
 
 // playground prints how to reach the demo and waits for Ctrl-C.
-func (d *demo) playground(ctx context.Context, cp *controlplane.ControlPlane, metricsAddr string) {
+func (d *demo) playground(ctx context.Context, cp *testenv.ControlPlane, metricsAddr string) {
 	if err := d.result(); err != nil {
 		d.say("%v", err)
 	}

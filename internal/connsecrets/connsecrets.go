@@ -22,6 +22,8 @@ limitations under the License.
 package connsecrets
 
 import (
+	"cmp"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -122,14 +124,14 @@ func Cluster(conn *v1alpha1.ClusterOpenSearchConnection) Refs {
 
 func basic(namespace string, r v1alpha1.CredentialsSecretReference) *Ref {
 	return &Ref{types.NamespacedName{Namespace: namespace, Name: r.Name},
-		[]string{orDefault(r.UsernameKey, defaultUsernameKey), orDefault(r.PasswordKey, defaultPasswordKey)}}
+		[]string{cmp.Or(r.UsernameKey, defaultUsernameKey), cmp.Or(r.PasswordKey, defaultPasswordKey)}}
 }
 
 // awsKeys reads the access key pair, and a session token only when the
 // reference names its key: the token has no default key, and long-lived
 // keys have no token.
 func awsKeys(namespace string, r v1alpha1.AWSCredentialsSecretReference) *Ref {
-	keys := []string{orDefault(r.AccessKeyIDKey, defaultAccessKeyIDKey), orDefault(r.SecretAccessKeyKey, defaultSecretAccessKeyKey)}
+	keys := []string{cmp.Or(r.AccessKeyIDKey, defaultAccessKeyIDKey), cmp.Or(r.SecretAccessKeyKey, defaultSecretAccessKeyKey)}
 	if r.SessionTokenKey != "" {
 		keys = append(keys, r.SessionTokenKey)
 	}
@@ -137,19 +139,9 @@ func awsKeys(namespace string, r v1alpha1.AWSCredentialsSecretReference) *Ref {
 }
 
 func ca(namespace string, r v1alpha1.SecretKeyReference) *Ref {
-	return &Ref{types.NamespacedName{Namespace: namespace, Name: r.Name}, []string{orDefault(r.Key, defaultCAKey)}}
+	return &Ref{types.NamespacedName{Namespace: namespace, Name: r.Name}, []string{cmp.Or(r.Key, defaultCAKey)}}
 }
 
 func clientCert(namespace, name string) *Ref {
 	return &Ref{types.NamespacedName{Namespace: namespace, Name: name}, []string{corev1.TLSCertKey, corev1.TLSPrivateKeyKey}}
-}
-
-// orDefault is v, or def when the spec names no key: the CRD defaults only
-// some keys (not the CA's), and objects that never passed the API server,
-// as in unit tests, are not defaulted at all.
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

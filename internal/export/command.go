@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
@@ -66,6 +67,7 @@ type flags struct {
 	observe, noStubs bool
 	namespace        string
 	connectionRef    string
+	includeManaged   bool
 }
 
 // Main runs the export with args (the flags after "export") and returns
@@ -113,6 +115,10 @@ func parse(args []string, stderr io.Writer) (*flags, error) {
 	fs.StringVar(&f.namespace, "namespace", "", "Namespace of the generated objects; default the --connection's namespace, else \"default\".")
 	fs.StringVar(&f.connectionRef, "connection-ref", "",
 		"connectionRef of the generated DataSources, NAME or ClusterOpenSearchConnection/NAME; default the connection read through. Required with --url.")
+	fs.BoolVar(&f.includeManaged, "include-managed", false,
+		"Also print the data sources a DataSource in the cluster already manages or observes (by its status.name and connection); "+
+			"by default they are skipped, as applying them would add a second DataSource for each. "+
+			"Generated DataSources never take the name of one already in the namespace.")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -205,7 +211,15 @@ func run(ctx context.Context, f *flags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listing data sources at %s: %w", displayEndpoint(cfg.Endpoint), err)
 	}
+	existing, err := f.existing(ctx, opts.Namespace)
+	if err != nil {
+		return err
+	}
+	managed := Managed(existing, f.cluster(ctx, api, cfg.Endpoint, opts))
+	remotes, skippedManaged := f.withoutManaged(remotes, managed, stderr)
+	opts.Taken = takenNames(existing, opts.Namespace)
 	manifests, skipped := MapAll(remotes, opts)
+	skipped = append(skippedManaged, skipped...)
 	for _, s := range skipped {
 		fmt.Fprintf(stderr, "export: skipped data source %q: %s\n", s.Name, commentText(s.Reason))
 	}
@@ -245,18 +259,113 @@ func (f *flags) clientConfig(ctx context.Context) (opensearch.Config, error) {
 // kubeClient reads connections and Secrets through the kubeconfig, as
 // kubectl finds it, or in-cluster.
 func (f *flags) kubeClient() (client.Client, error) {
+	c, _, err := KubeClient(f.kubeconfig)
+	return c, err
+}
+
+// KubeClient is a client for the operator's kinds and the core ones,
+// through kubeconfig (empty: KUBECONFIG, ~/.kube/config, or in-cluster, as
+// kubectl finds it), and the namespace that kubeconfig's context selects.
+func KubeClient(kubeconfig string) (client.Client, string, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = f.kubeconfig
-	rest, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	rules.ExplicitPath = kubeconfig
+	loader := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{})
+	rest, err := loader.ClientConfig()
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
+		return nil, "", fmt.Errorf("kubeconfig: %w", err)
+	}
+	namespace, _, err := loader.Namespace()
+	if err != nil {
+		return nil, "", fmt.Errorf("kubeconfig: %w", err)
 	}
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return nil, "", err
+	}
+	c, err := client.New(rest, client.Options{Scheme: scheme})
+	return c, namespace, err
+}
+
+// existing lists the DataSources already in the cluster, in every
+// namespace, or in namespace alone when the user may not list them all.
+// It reads only when the export talks to a cluster anyway: through a
+// connection object, or with --url when --kubeconfig is given.
+func (f *flags) existing(ctx context.Context, namespace string) ([]v1alpha1.DataSource, error) {
+	if f.url != "" && f.kubeconfig == "" {
+		return nil, nil
+	}
+	c, err := f.kubeClient()
+	if err != nil {
 		return nil, err
 	}
-	return client.New(rest, client.Options{Scheme: scheme})
+	var list v1alpha1.DataSourceList
+	err = c.List(ctx, &list)
+	if apierrors.IsForbidden(err) {
+		err = c.List(ctx, &list, client.InNamespace(namespace))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing the DataSources already in the cluster: %w", err)
+	}
+	return list.Items, nil
+}
+
+// cluster identifies what is exported: the cluster_uuid the server
+// reports (when it answers), the URL, the connection read through and
+// the one the output points to.
+func (f *flags) cluster(ctx context.Context, api *opensearch.Client, endpoint string, opts Options) Cluster {
+	c := Cluster{Endpoint: endpoint}
+	if info, err := api.Info(ctx); err == nil {
+		c.UUID = info.ClusterUUID
+	}
+	switch {
+	case f.connection != "":
+		ns, name, _ := strings.Cut(f.connection, "/")
+		c.Connections = append(c.Connections, ConnectionID{Kind: v1alpha1.KindOpenSearchConnection, Namespace: ns, Name: name})
+	case f.clusterConnection != "":
+		c.Connections = append(c.Connections, ConnectionID{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: f.clusterConnection})
+	}
+	target := ConnectionID{Kind: opts.Connection.Kind, Namespace: opts.Namespace, Name: opts.Connection.Name}
+	if target.Kind == v1alpha1.KindClusterOpenSearchConnection {
+		target.Namespace = ""
+	}
+	c.Connections = append(c.Connections, target)
+	return c
+}
+
+// withoutManaged takes the data sources a DataSource already manages or
+// observes out of remotes, as skipped, unless --include-managed asks for
+// them; then each is only warned about.
+func (f *flags) withoutManaged(remotes []opensearch.RemoteDataSource, managed map[string]string,
+	stderr io.Writer) ([]opensearch.RemoteDataSource, []Skipped) {
+	var kept []opensearch.RemoteDataSource
+	var skipped []Skipped
+	for _, r := range remotes {
+		who, ok := managed[r.Name]
+		switch {
+		case !ok:
+			kept = append(kept, r)
+		case f.includeManaged:
+			fmt.Fprintf(stderr, "export: data source %q is already managed or observed by DataSource %s; "+
+				"applying its manifest adds a second DataSource for it\n", r.Name, who)
+			kept = append(kept, r)
+		default:
+			skipped = append(skipped, Skipped{Name: r.Name, Reason: fmt.Sprintf(
+				"DataSource %s already manages or observes it; --include-managed prints it anyway", who)})
+		}
+	}
+	return kept, skipped
+}
+
+// takenNames are the metadata.names of existing's DataSources in namespace.
+func takenNames(existing []v1alpha1.DataSource, namespace string) []string {
+	var names []string
+	for _, ds := range existing {
+		if ds.Namespace == namespace {
+			names = append(names, ds.Name)
+		}
+	}
+	return names
 }

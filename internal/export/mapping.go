@@ -47,6 +47,9 @@ type Options struct {
 	// Observe sets managementPolicy Observe, so that applying the manifests
 	// writes nothing to OpenSearch.
 	Observe bool
+	// Taken are metadata.names of DataSources already in Namespace: a
+	// generated DataSource gets another name rather than overwrite one.
+	Taken []string
 }
 
 // Manifest is what reproduces one data source.
@@ -110,12 +113,15 @@ const (
 const reservedName = "@opensearch"
 
 // MapAll maps every remote data source, sorted by name, giving each a
-// metadata.name no other one has. Those that cannot be expressed are
+// metadata.name no other one has, nor any of opts.Taken. Those that cannot be expressed are
 // returned as skipped, with the reason.
 func MapAll(remotes []opensearch.RemoteDataSource, opts Options) ([]Manifest, []Skipped) {
 	sorted := append([]opensearch.RemoteDataSource(nil), remotes...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	taken := map[string]bool{}
+	for _, n := range opts.Taken {
+		taken[n] = true
+	}
 	var out []Manifest
 	var skipped []Skipped
 	for _, r := range sorted {

@@ -242,3 +242,19 @@ func TestHiddenKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestMapAllAvoidsTakenNames(t *testing.T) {
+	opts := testOptions
+	opts.Taken = []string{"logs", "logs-2"}
+	remotes := []opensearch.RemoteDataSource{{Name: "logs", Connector: "OPENSEARCH"}, {Name: "other", Connector: "OPENSEARCH"}}
+	manifests, skipped := MapAll(remotes, opts)
+	if len(skipped) != 0 || len(manifests) != 2 {
+		t.Fatalf("MapAll = %d manifests, skipped %v", len(manifests), skipped)
+	}
+	if m := manifests[0].DataSource; m.Name != "logs-3" || m.Spec.Name != "logs" {
+		t.Errorf("the data source logs became DataSource %s with spec.name %q, want logs-3 keeping the name logs", m.Name, m.Spec.Name)
+	}
+	if m := manifests[1].DataSource; m.Name != "other" {
+		t.Errorf("an untaken name changed to %s", m.Name)
+	}
+}

@@ -24,6 +24,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/termtext"
 )
 
 // Style says what Write prints besides the DataSources.
@@ -140,18 +142,7 @@ func quotedList(keys []string) string {
 // commentText makes s safe inside a "#" comment: every rune that is not
 // printable, line breaks among them, is written as its Go escape, so that
 // nothing a server sent can end the comment and start YAML of its own.
-func commentText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strconv.IsPrint(r) {
-			b.WriteRune(r)
-			continue
-		}
-		q := strconv.QuoteRune(r)
-		b.WriteString(q[1 : len(q)-1])
-	}
-	return b.String()
-}
+func commentText(s string) string { return termtext.Escape(s) }
 
 func dataSourceNameOf(m Manifest) string {
 	if m.DataSource.Spec.Name != "" {

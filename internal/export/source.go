@@ -27,6 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connconfig"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/connsecrets"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
@@ -50,98 +51,40 @@ func fromFlags(f *flags) (opensearch.Config, error) {
 	return cfg, nil
 }
 
-// connectionSource is what a connection object says about reaching its
-// cluster, with the Secret keys still to read.
-type connectionSource struct {
-	settings v1alpha1.ConnectionSettings
-	secrets  connsecrets.Refs
-}
-
 // fromConnection reads a connection object and its Secrets, as the operator
 // does, and returns the client configuration they describe. kind is
 // OpenSearchConnection (in namespace) or ClusterOpenSearchConnection.
 func fromConnection(ctx context.Context, c client.Reader, kind v1alpha1.ConnectionKind, namespace, name string) (opensearch.Config, error) {
-	var src connectionSource
+	conn := connconfig.Connection{Kind: kind}
+	var settings v1alpha1.ConnectionSettings
 	switch kind {
 	case v1alpha1.KindClusterOpenSearchConnection:
-		var conn v1alpha1.ClusterOpenSearchConnection
-		if err := c.Get(ctx, types.NamespacedName{Name: name}, &conn); err != nil {
+		var obj v1alpha1.ClusterOpenSearchConnection
+		if err := c.Get(ctx, types.NamespacedName{Name: name}, &obj); err != nil {
 			return opensearch.Config{}, fmt.Errorf("reading %s %q: %w", kind, name, err)
 		}
-		src = connectionSource{conn.Spec.ConnectionSettings, connsecrets.Cluster(&conn)}
+		settings, conn.Secrets = obj.Spec.ConnectionSettings, connsecrets.Cluster(&obj)
 	default:
-		var conn v1alpha1.OpenSearchConnection
-		if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, &conn); err != nil {
+		var obj v1alpha1.OpenSearchConnection
+		if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, &obj); err != nil {
 			return opensearch.Config{}, fmt.Errorf("reading %s %s/%s: %w", kind, namespace, name, err)
 		}
-		src = connectionSource{conn.Spec.ConnectionSettings, connsecrets.Namespaced(&conn)}
-		if src.secrets.AWSSigV4 != nil && src.secrets.AWSKeys == nil {
-			// Stored before the API server refused it: signing with the
-			// default chain would export as whoever runs the command.
-			return opensearch.Config{}, fmt.Errorf("%s %s/%s: spec.auth.awsSigV4.secretRef: an OpenSearchConnection must name "+
-				"a Secret in its namespace; only a ClusterOpenSearchConnection may use the default AWS identity", kind, namespace, name)
-		}
+		settings, conn.Secrets = obj.Spec.ConnectionSettings, connsecrets.Namespaced(&obj)
 	}
-	return src.config(ctx, c)
-}
-
-// config reads the Secret keys src names into a client configuration.
-func (src connectionSource) config(ctx context.Context, c client.Reader) (opensearch.Config, error) {
-	cfg := opensearch.Config{Endpoint: src.settings.Endpoint, InsecureSkipVerify: src.secrets.InsecureSkipVerify,
-		Dialect: opensearch.Dialect(src.settings.Dialect)}
-	if t := src.settings.RequestTimeout; t != nil {
-		cfg.RequestTimeout = t.Duration
+	conn.Endpoint, conn.Dialect = settings.Endpoint, settings.Dialect
+	if t := settings.RequestTimeout; t != nil {
+		conn.RequestTimeout = t.Duration
 	}
-	for _, r := range []struct {
-		ref *connsecrets.Ref
-		set func(values [][]byte)
-	}{
-		{src.secrets.Basic, func(v [][]byte) { cfg.Username, cfg.Password = string(v[0]), string(v[1]) }},
-		{src.secrets.CA, func(v [][]byte) { cfg.CACertPEM = v[0] }},
-		{src.secrets.ClientCert, func(v [][]byte) { cfg.ClientCertPEM, cfg.ClientKeyPEM = v[0], v[1] }},
-	} {
-		if r.ref == nil {
-			continue
-		}
-		values, err := readKeys(ctx, c, r.ref)
-		if err != nil {
-			return cfg, err
-		}
-		r.set(values)
+	cfg, err := connconfig.Resolve(conn, func(ref *connsecrets.Ref, _ string) ([][]byte, error) {
+		return readKeys(ctx, c, ref)
+	})
+	if err != nil && kind == v1alpha1.KindClusterOpenSearchConnection {
+		return cfg, fmt.Errorf("%s %q: %w", kind, name, err)
 	}
-	if src.secrets.AWSSigV4 == nil {
-		return cfg, nil
-	}
-	aws, err := awsSigV4(ctx, c, *src.secrets.AWSSigV4, src.secrets.AWSKeys)
-	cfg.AWSSigV4 = aws
-	return cfg, err
-}
-
-// awsSigV4 is the signer's configuration, with the key pair read from keys
-// when a Secret holds it.
-func awsSigV4(ctx context.Context, c client.Reader, settings v1alpha1.AWSSigV4Settings,
-	keys *connsecrets.Ref) (*opensearch.AWSSigV4, error) {
-	aws := &opensearch.AWSSigV4{Region: settings.Region, Service: string(settings.Service), RoleARN: settings.RoleARN}
-	if keys == nil {
-		return aws, nil
-	}
-	values, err := readKeys(ctx, c, keys)
 	if err != nil {
-		return nil, err
+		return cfg, fmt.Errorf("%s %s/%s: %w", kind, namespace, name, err)
 	}
-	// An empty key would leave the signer nothing but the default chain,
-	// the identity running the export, as the operator refuses to do.
-	for i := range 2 {
-		if len(values[i]) == 0 {
-			return nil, fmt.Errorf("key %q of Secret %s is empty", keys.Keys[i], keys.NamespacedName)
-		}
-	}
-	aws.StaticKeys = true
-	aws.AccessKeyID, aws.SecretAccessKey = string(values[0]), string(values[1])
-	if len(values) > 2 {
-		aws.SessionToken = string(values[2])
-	}
-	return aws, nil
+	return cfg, nil
 }
 
 // readKeys reads the values of ref's keys, in order.

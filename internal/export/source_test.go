@@ -54,8 +54,8 @@ func TestFromConnectionRefusesEmptyAWSKeys(t *testing.T) {
 		data    map[string]string
 		wantErr string
 	}{
-		"both empty":        {map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_ACCESS_KEY_ID" of Secret team/keys is empty`},
-		"secret key empty":  {map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_SECRET_ACCESS_KEY" of Secret team/keys is empty`},
+		"both empty":        {map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_ACCESS_KEY_ID" of Secret team/keys (spec.auth.awsSigV4.secretRef) is empty`},
+		"secret key empty":  {map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": ""}, `key "AWS_SECRET_ACCESS_KEY" of Secret team/keys (spec.auth.awsSigV4.secretRef) is empty`},
 		"access key absent": {map[string]string{"AWS_SECRET_ACCESS_KEY": "s"}, `has no key "AWS_ACCESS_KEY_ID"`},
 		"no secretRef":      {nil, "spec.auth.awsSigV4.secretRef"},
 		"full pair":         {map[string]string{"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"}, ""},

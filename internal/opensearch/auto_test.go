@@ -170,7 +170,7 @@ func TestAutoResolvedByResponseShape(t *testing.T) {
 func TestExplicitDialectNeverResolves(t *testing.T) {
 	srv, rec := newServer(t, sqlPluginServer(false))
 	c := newClient(t, srv.URL, withDialect(DialectDocumented))
-	if _, err := c.Create(context.Background(), promWithConfig); !IsRejected(err) {
+	if _, err := c.Create(context.Background(), promWithConfig); KindOf(err) != KindRejected {
 		t.Fatalf("err = %v, want Rejected", err)
 	}
 	if c.Dialect() != DialectDocumented || len(rec.all()) != 1 {

@@ -74,7 +74,7 @@ func TestSigV4DefaultChainCredentialsAreRedacted(t *testing.T) {
 	srv, rec := newServer(t, echo)
 	c := newClient(t, srv.URL, withDialect(DialectSQLPlugin), withSigV4(AWSSigV4{Region: "eu-west-1"}))
 	_, err := c.List(context.Background())
-	if !IsRejected(err) {
+	if KindOf(err) != KindRejected {
 		t.Fatalf("err = %v", err)
 	}
 	if rec.last(t).Header.Get("X-Amz-Security-Token") != canaryToken {
@@ -143,7 +143,7 @@ func TestSigV4OperatorIdentityFailuresAreConcealed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := newClient(t, srv.URL, withDialect(DialectSQLPlugin), withSigV4(a))
 			_, err := c.List(context.Background())
-			if !IsForbidden(err) || err.Error() != "opensearch list: Forbidden: "+concealedSignFailure {
+			if KindOf(err) != KindForbidden || err.Error() != "opensearch list: Forbidden: "+concealedSignFailure {
 				t.Fatalf("err = %v, want Forbidden with the generic message", err)
 			}
 			assertNoIdentity(t, fmt.Sprintf("%v %+v %#v", err, err, err.Error()))
@@ -171,7 +171,7 @@ func TestSigV4ConcealedIdentityInServerText(t *testing.T) {
 	srv, _ := newServer(t, reply(http.StatusForbidden, jsonType,
 		`{"message":"User: arn:aws:sts::123456789012:assumed-role/canary-role/op is not authorized to perform: es:ESHttpGet"}`))
 	_, err := newClient(t, srv.URL, withDialect(DialectSQLPlugin), withSigV4(AWSSigV4{Region: "eu-west-1"})).List(context.Background())
-	if !IsForbidden(err) || !strings.Contains(err.Error(), "User: [REDACTED] is not authorized to perform: es:ESHttpGet") {
+	if KindOf(err) != KindForbidden || !strings.Contains(err.Error(), "User: [REDACTED] is not authorized to perform: es:ESHttpGet") {
 		t.Fatalf("err = %v, want the refusal with the caller masked", err)
 	}
 	assertNoIdentity(t, err.Error())

@@ -334,19 +334,6 @@ func (c *Client) Delete(ctx context.Context, name string) error {
 	return c.call(ctx, opDelete, http.MethodDelete, namePath(name), nil, c.secrets, parseDeleteResponse)
 }
 
-// Probe checks that the endpoint answers (GET /) and that the data source API
-// is present and permitted (GET list). It returns the first error.
-func (c *Client) Probe(ctx context.Context) (ServerInfo, error) {
-	info, err := c.Info(ctx)
-	if err != nil {
-		return ServerInfo{}, err
-	}
-	if _, err := c.List(ctx); err != nil {
-		return info, err
-	}
-	return info, nil
-}
-
 // Info reads the server's version and distribution (GET /). The client
 // keeps the version to shape later writes (see SetServerVersion).
 func (c *Client) Info(ctx context.Context) (ServerInfo, error) {

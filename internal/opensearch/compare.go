@@ -64,12 +64,7 @@ var serverAddedProperties = map[string]map[string]string{
 // endpoint means a documented server, anything else the SQL plugin. Errors
 // are those of BuildBody (*InvalidSpecError) and an unknown dialect.
 func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drift, error) {
-	if d == "" || d == DialectAuto {
-		d = DialectSQLPlugin
-		if remote.DataSourceID != "" || remote.ConfigurationEndpoint != "" {
-			d = DialectDocumented
-		}
-	}
+	d = comparedDialect(d, remote)
 	if err := d.validate(); err != nil {
 		return Drift{}, fmt.Errorf("CompareRemote: %w", err)
 	}
@@ -83,6 +78,18 @@ func CompareRemote(d Dialect, desired DataSource, remote RemoteDataSource) (Drif
 	sort.Strings(fields)
 	sort.Strings(stale)
 	return Drift{Fields: fields, StaleProperties: stale}, nil
+}
+
+// comparedDialect is d, or for Auto the dialect remote's shape shows: an
+// id or a configuration endpoint means a documented server.
+func comparedDialect(d Dialect, remote RemoteDataSource) Dialect {
+	if d != "" && d != DialectAuto {
+		return d
+	}
+	if remote.DataSourceID != "" || remote.ConfigurationEndpoint != "" {
+		return DialectDocumented
+	}
+	return DialectSQLPlugin
 }
 
 // metadataDrift names the top-level fields that differ.

@@ -158,7 +158,7 @@ func TestDeniedEgressIsCheckedAfterResolution(t *testing.T) {
 	denying := newClient(t, endpoint, func(c *Config) { c.DeniedEgress = mustPrefixes(t, "127.0.0.0/8,::1") })
 	_, err = denying.Info(context.Background())
 	var denied *EgressDeniedError
-	if !errors.As(err, &denied) || !IsUnavailable(err) {
+	if !errors.As(err, &denied) || KindOf(err) != KindUnavailable {
 		t.Fatalf("err = %v, want Unavailable caused by EgressDeniedError", err)
 	}
 	if !strings.Contains(err.Error(), "it is in 127.0.0.0/8") && !strings.Contains(err.Error(), "it is in ::1/128") {

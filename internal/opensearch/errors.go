@@ -106,18 +106,6 @@ func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 // IsAlreadyExists reports whether err is a KindAlreadyExists *Error.
 func IsAlreadyExists(err error) bool { return KindOf(err) == KindAlreadyExists }
 
-// IsRejected reports whether err is a KindRejected *Error.
-func IsRejected(err error) bool { return KindOf(err) == KindRejected }
-
-// IsForbidden reports whether err is a KindForbidden *Error.
-func IsForbidden(err error) bool { return KindOf(err) == KindForbidden }
-
-// IsTooManyRequests reports whether err is a KindTooManyRequests *Error.
-func IsTooManyRequests(err error) bool { return KindOf(err) == KindTooManyRequests }
-
-// IsUnavailable reports whether err is a KindUnavailable *Error.
-func IsUnavailable(err error) bool { return KindOf(err) == KindUnavailable }
-
 // RetryAfter returns the server's requested delay when err carries one.
 func RetryAfter(err error) (time.Duration, bool) {
 	var e *Error

@@ -61,7 +61,7 @@ func TestNonOpenSearch2xxIsUnavailable(t *testing.T) {
 			srv, _ := newServer(t, reply(http.StatusOK, b.contentType, b.body))
 			c := newClient(t, srv.URL, withDialect(DialectSQLPlugin))
 			for op, err := range callAll(c) {
-				if !IsUnavailable(err) {
+				if KindOf(err) != KindUnavailable {
 					t.Errorf("%s: err = %v, want Unavailable", op, err)
 					continue
 				}
@@ -243,7 +243,7 @@ func TestResponseBodyCaps(t *testing.T) {
 				}
 				return
 			}
-			if !IsUnavailable(err) || !strings.Contains(err.Error(), "limit") {
+			if KindOf(err) != KindUnavailable || !strings.Contains(err.Error(), "limit") {
 				t.Fatalf("err = %v, want Unavailable naming the limit", err)
 			}
 			if len(err.Error()) > 1024 {

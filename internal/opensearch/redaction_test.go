@@ -161,7 +161,7 @@ func TestCanaryNotInTransportErrors(t *testing.T) {
 		})
 		_, err := c.Update(context.Background(), DataSource{Name: "p", Connector: "prometheus",
 			Configuration: &Configuration{Endpoint: "http://x", Username: "u", Password: canary}})
-		if !IsUnavailable(err) {
+		if KindOf(err) != KindUnavailable {
 			t.Fatalf("err = %v", err)
 		}
 		assertNoCanary(t, err)

@@ -225,7 +225,7 @@ func TestSigV4CredentialFailuresAreForbidden(t *testing.T) {
 			t.Setenv("AWS_ENDPOINT_URL_STS", sts.URL)
 			c := newClient(t, srv.URL, withDialect(DialectSQLPlugin), withSigV4(a))
 			_, err := c.List(context.Background())
-			if !IsForbidden(err) || !strings.Contains(err.Error(), "AWS SigV4 credentials") {
+			if KindOf(err) != KindForbidden || !strings.Contains(err.Error(), "AWS SigV4 credentials") {
 				t.Fatalf("err = %v, want Forbidden about AWS SigV4 credentials", err)
 			}
 			t.Log(err)
@@ -265,7 +265,7 @@ func TestSigV4CanaryNeverLeaks(t *testing.T) {
 	c := newClient(t, srv.URL, withDialect(DialectSQLPlugin), withSigV4(AWSSigV4{Region: "eu-west-1",
 		AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: canary + "-secret", SessionToken: canary + "-token"}))
 	_, err := c.List(context.Background())
-	if !IsForbidden(err) {
+	if KindOf(err) != KindForbidden {
 		t.Fatalf("err = %v", err)
 	}
 	assertNoCanary(t, err)

@@ -65,7 +65,7 @@ func TestTLS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newClient(t, srv.URL, tt.cfg).List(context.Background())
 			if tt.wantErr {
-				if !IsUnavailable(err) {
+				if KindOf(err) != KindUnavailable {
 					t.Fatalf("err = %v, want Unavailable", err)
 				}
 				return
@@ -88,7 +88,7 @@ func TestMutualTLS(t *testing.T) {
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 
 	without := newClient(t, srv.URL, func(c *Config) { c.CACertPEM = certPEM(srv) })
-	if _, err := without.List(context.Background()); !IsUnavailable(err) {
+	if _, err := without.List(context.Background()); KindOf(err) != KindUnavailable {
 		t.Errorf("without client cert: %v, want Unavailable", err)
 	}
 	with := newClient(t, srv.URL, func(c *Config) {

@@ -99,7 +99,7 @@ func checkOldServerWrite(t *testing.T, tt oldServerCase) {
 	}
 	_, err := c.Update(context.Background(), tt.ds)
 	if tt.wantMessage != nil {
-		if !IsRejected(err) {
+		if KindOf(err) != KindRejected {
 			t.Fatalf("err = %v, want Rejected", err)
 		}
 		for _, w := range tt.wantMessage {
@@ -127,7 +127,7 @@ func TestServerVersionWithoutInfo(t *testing.T) {
 	srv, rec := newServer(t, oldServer("2.12.0", "status"))
 	c := newClient(t, srv.URL, withDialect(DialectSQLPlugin))
 	_, err := c.Update(context.Background(), promDS)
-	if !IsRejected(err) || !strings.Contains(err.Error(), "Unknown field: status") || !strings.Contains(err.Error(), "2.13") {
+	if KindOf(err) != KindRejected || !strings.Contains(err.Error(), "Unknown field: status") || !strings.Contains(err.Error(), "2.13") {
 		t.Fatalf("unknown version: err = %v, want the server's refusal naming 2.13", err)
 	}
 	c.SetServerVersion("2.12.0")

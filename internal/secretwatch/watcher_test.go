@@ -41,26 +41,24 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 var (
-	env *envtest.Environment
-	cfg *rest.Config
+	controlPlane *testenv.ControlPlane
+	cfg          *rest.Config
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		fmt.Fprintln(os.Stderr, "KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-		os.Exit(1)
-	}
-	env = &envtest.Environment{}
-	var err error
-	if cfg, err = env.Start(); err != nil {
+	cp, err := testenv.New(testenv.WithoutCRDs())
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	controlPlane, cfg = cp, cp.Config
 	code := m.Run()
-	if err := env.Stop(); err != nil {
+	if err := cp.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
@@ -329,7 +327,7 @@ func secretReaderIn(t *testing.T, admin *harness, namespaces ...string) *rest.Co
 	t.Helper()
 	ctx := context.Background()
 	name := "secret-reader-" + namespaces[0]
-	user, err := env.AddUser(envtest.User{Name: name}, nil)
+	user, err := controlPlane.Env.AddUser(envtest.User{Name: name}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

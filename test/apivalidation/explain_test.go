@@ -18,16 +18,14 @@ package apivalidation
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // collapse joins all whitespace runs into single spaces, so that assertions
@@ -38,23 +36,7 @@ var _ = Describe("kubectl explain", Ordered, func() {
 	var kubectl, kubeconfig string
 
 	BeforeAll(func() {
-		var err error
-		kubectl, err = exec.LookPath("kubectl")
-		if err != nil {
-			// hack/envtest-assets.sh builds one next to kube-apiserver when
-			// the machine has none.
-			kubectl = filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
-			if _, statErr := os.Stat(kubectl); statErr != nil {
-				Fail("kubectl is neither on PATH nor in KUBEBUILDER_ASSETS: run `make test`, which builds it when missing")
-			}
-		}
-
-		user, err := testEnv.AddUser(envtest.User{Name: "apivalidation-admin", Groups: []string{"system:masters"}}, nil)
-		Expect(err).NotTo(HaveOccurred())
-		data, err := user.KubeConfig()
-		Expect(err).NotTo(HaveOccurred())
-		kubeconfig = filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		Expect(os.WriteFile(kubeconfig, data, 0o600)).To(Succeed())
+		kubectl, kubeconfig = testenv.Kubectl(GinkgoT()), controlPlane.Kubeconfig
 	})
 
 	explain := func(resource string) string {

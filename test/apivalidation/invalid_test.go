@@ -282,6 +282,12 @@ var _ = Describe("invalid manifests", func() {
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  resyncPeriod: 500ms\n"),
 			field:    "spec.resyncPeriod",
 		}),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector with an unknown operator (Matches)",
+			selectorCase("{key: team, operator: Matches, values: [a]}",
+				"operator In or NotIn with at least one value, or Exists or DoesNotExist without values")),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector In without values", selectorCase("{key: team, operator: In}")),
+		Entry("ClusterOpenSearchConnection allowedNamespaces.selector Exists with values",
+			selectorCase("{key: team, operator: Exists, values: [a]}")),
 		Entry("ClusterOpenSearchConnection Secret reference without namespace", invalidCase{
 			manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  auth:\n    basic:\n      secretRef:\n        name: admin\n"),
 			field:    "spec.auth.basic.secretRef.namespace",
@@ -338,3 +344,14 @@ var _ = Describe("invalid manifests", func() {
 		}),
 	)
 })
+
+// selectorCase is a ClusterOpenSearchConnection whose
+// allowedNamespaces.selector has the one matchExpressions entry expr.
+func selectorCase(expr string, more ...string) invalidCase {
+	return invalidCase{
+		manifest: connection("ClusterOpenSearchConnection", "  endpoint: https://opensearch:9200\n  allowedNamespaces:\n    selector:\n"+
+			"      matchExpressions:\n      - "+expr+"\n"),
+		field: "spec.allowedNamespaces.selector",
+		more:  more,
+	}
+}

@@ -21,10 +21,7 @@ limitations under the License.
 package apivalidation
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,25 +29,18 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	v1alpha1 "github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 var (
-	testEnv   *envtest.Environment
-	cfg       *rest.Config
-	k8sClient client.Client
-	scheme    *runtime.Scheme
-	ctx       context.Context
-	cancel    context.CancelFunc
+	// controlPlane is the suite's kube-apiserver and etcd, with the CRDs;
+	// its Kubeconfig serves the real kubectl.
+	controlPlane *testenv.ControlPlane
+	k8sClient    client.Client
+	ctx          context.Context
+	cancel       context.CancelFunc
 )
 
 func TestAPIValidation(t *testing.T) {
@@ -59,38 +49,11 @@ func TestAPIValidation(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		Fail("KUBEBUILDER_ASSETS is not set: this suite needs a real kube-apiserver and etcd. " +
-			"Run `make test` (it builds them into bin/k8s/<version> and sets KUBEBUILDER_ASSETS), " +
-			"or set KUBEBUILDER_ASSETS=$(pwd)/bin/k8s/1.37.2 yourself.")
-	}
-	for _, bin := range []string{"kube-apiserver", "etcd"} {
-		_, err := os.Stat(filepath.Join(assets, bin))
-		Expect(err).NotTo(HaveOccurred(),
-			"KUBEBUILDER_ASSETS=%s has no %s; run `make envtest-assets` (or `make test`)", assets, bin)
-	}
-
 	ctx, cancel = context.WithCancel(context.Background())
+	controlPlane = testenv.StartT(GinkgoT(), testenv.WithUser("apivalidation-admin"))
+	k8sClient = controlPlane.Client(GinkgoT())
 
-	testEnv = &envtest.Environment{
-		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "config", "crd", "bases")},
-		ErrorIfCRDPathMissing: true,
-	}
-	var err error
-	cfg, err = testEnv.Start()
-	Expect(err).NotTo(HaveOccurred(), "starting envtest (and installing the CRDs) failed")
-	Expect(cfg).NotTo(BeNil())
-
-	scheme = runtime.NewScheme()
-	Expect(clientgoscheme.AddToScheme(scheme)).To(Succeed())
-	Expect(apiextensionsv1.AddToScheme(scheme)).To(Succeed())
-	Expect(v1alpha1.AddToScheme(scheme)).To(Succeed())
-
-	k8sClient, err = client.New(cfg, client.Options{Scheme: scheme})
-	Expect(err).NotTo(HaveOccurred())
-
-	installAdmissionPolicies(filepath.Join("..", "..", "config", "policy"))
+	installAdmissionPolicies(filepath.Join(testenv.Root(GinkgoT()), "config", "policy"))
 })
 
 // installAdmissionPolicies creates the ValidatingAdmissionPolicies (and their
@@ -106,19 +69,7 @@ func installAdmissionPolicies(dir string) {
 		if filepath.Base(f) == "kustomization.yaml" {
 			continue
 		}
-		data, err := os.ReadFile(f)
-		Expect(err).NotTo(HaveOccurred())
-		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-		for {
-			obj := &unstructured.Unstructured{}
-			if err := dec.Decode(&obj.Object); err == io.EOF {
-				break
-			} else {
-				Expect(err).NotTo(HaveOccurred(), "decoding %s", f)
-			}
-			if len(obj.Object) == 0 {
-				continue
-			}
+		for _, obj := range testenv.DecodeFile(GinkgoT(), f) {
 			Expect(k8sClient.Create(ctx, obj)).To(Succeed(), "creating %s %s from %s", obj.GetKind(), obj.GetName(), f)
 			created++
 		}
@@ -153,8 +104,5 @@ var _ = AfterSuite(func() {
 	if cancel != nil {
 		cancel()
 	}
-	if testEnv != nil {
-		// The API server sometimes needs a moment to shut down cleanly.
-		Eventually(testEnv.Stop).WithTimeout(30 * time.Second).Should(Succeed())
-	}
+	// The control plane stops in the cleanup StartT registered.
 })

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -33,14 +34,9 @@ import (
 // properties as the plugin does; and checks what the mysql sample's header
 // says: the SQL plugin refuses it.
 func TestConnectorSamplesOnTheSQLPluginFake(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	kubectl := findKubectl(t)
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.Assets(t)
+	kubectl := testenv.Kubectl(t)
+	root := testenv.Root(t)
 	_, kubeconfig := managerbin.ControlPlane(t, root, "e2e")
 	fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, Username: "admin", Password: "change-me"})
 	if err != nil {

@@ -34,19 +34,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
 func TestManagerBinaryRunsTheSamples(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	kubectl := findKubectl(t)
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.Assets(t)
+	kubectl := testenv.Kubectl(t)
+	root := testenv.Root(t)
 
 	_, kubeconfig := managerbin.ControlPlane(t, root, "e2e")
 
@@ -171,17 +167,6 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Error("manager did not stop within 30s of SIGTERM")
 	}
-}
-
-func findKubectl(t *testing.T) string {
-	if p, err := exec.LookPath("kubectl"); err == nil {
-		return p
-	}
-	p := filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal("kubectl is neither on PATH nor in KUBEBUILDER_ASSETS: run `make test`, which builds it when missing")
-	}
-	return p
 }
 
 func httpOK(url string) bool {

@@ -25,11 +25,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -44,17 +44,7 @@ type cluster struct {
 }
 
 func start(t *testing.T) *cluster {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		kubectl = filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl")
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubectl, root := testenv.Kubectl(t), testenv.Root(t)
 	_, kubeconfig := managerbin.ControlPlane(t, root, "export")
 	mgr := managerbin.Start(t, root, kubeconfig, "--metrics-secure=false")
 	return &cluster{t: t, kubectl: kubectl, kubeconfig: kubeconfig, manager: mgr.Cmd.Path}
@@ -76,6 +66,13 @@ func (c *cluster) kubectlRun(stdin string, args ...string) string {
 // stdout.
 func (c *cluster) export(args ...string) string {
 	c.t.Helper()
+	out, _ := c.exportBoth(args...)
+	return out
+}
+
+// exportBoth is export, also returning what it printed on stderr.
+func (c *cluster) exportBoth(args ...string) (string, string) {
+	c.t.Helper()
 	cmd := exec.Command(c.manager, append([]string{"export", "--kubeconfig", c.kubeconfig}, args...)...)
 	cmd.Env = append(os.Environ(), "OPENSEARCH_PASSWORD="+operatorPassword)
 	var stderr strings.Builder
@@ -85,7 +82,7 @@ func (c *cluster) export(args ...string) string {
 		c.t.Fatalf("manager export %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	c.t.Logf("manager export %s:\n%s\nstderr:\n%s", strings.Join(args, " "), out, stderr.String())
-	return string(out)
+	return string(out), stderr.String()
 }
 
 // namespace creates a namespace with an OpenSearchConnection "os" to fake.
@@ -246,6 +243,60 @@ stringData:
 	if doc.Properties["prometheus.auth.password"] != "rotated" || doc.Description != "cluster metrics" {
 		t.Errorf("stored after the write: %v", doc)
 	}
+}
+
+// TestExportSkipsManaged exports into a namespace twice: the second
+// export prints none of the data sources the first one's DataSources now
+// manage (unless --include-managed asks for them), and no generated
+// DataSource ever takes the name of one already there.
+func TestExportSkipsManaged(t *testing.T) {
+	c := start(t)
+	fake := startFake(t, fakeopensearch.ModeSQLPlugin, plain()...)
+	c.namespace("team", fake)
+	// A DataSource about something else that happens to have the name the
+	// export would give the data source "glue".
+	c.kubectlRun(`apiVersion: opensearch.datasource-operator.io/v1alpha1
+kind: DataSource
+metadata: {name: glue, namespace: team}
+spec:
+  connectionRef: {name: another}
+  connector: prometheus
+  properties: {prometheus.uri: "http://prometheus:9090"}
+`, "apply", "-f", "-")
+
+	first := c.export("--connection", "team/os")
+	if !strings.Contains(first, "name: glue-2\n") {
+		t.Errorf("the data source glue was not exported under another name:\n%s", first)
+	}
+	c.kubectlRun(first, "apply", "-f", "-")
+	c.expectReasons("team", "archive-q1=Synced glue=ConnectionNotFound glue-2=Synced logs=Synced")
+
+	again, stderr := c.exportBoth("--connection", "team/os", "--observe")
+	if strings.Contains(again, "kind: DataSource") {
+		t.Errorf("a second export printed DataSources for data sources the first one's already manage:\n%s", again)
+	}
+	for _, want := range []string{
+		`export: skipped data source "archive_Q1": DataSource team/archive-q1 already manages or observes it; --include-managed prints it anyway`,
+		`export: skipped data source "glue": DataSource team/glue-2 already manages or observes it`,
+		`export: skipped data source "logs": DataSource team/logs already manages or observes it`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	included, stderr := c.exportBoth("--connection", "team/os", "--observe", "--include-managed")
+	if !strings.Contains(stderr, `export: data source "logs" is already managed or observed by DataSource team/logs; `+
+		"applying its manifest adds a second DataSource for it") {
+		t.Errorf("--include-managed gave no warning:\n%s", stderr)
+	}
+	for _, want := range []string{"name: archive-q1-2\n", "name: glue-3\n", "name: logs-2\n"} {
+		if !strings.Contains(included, want) {
+			t.Errorf("--include-managed lacks %q (no DataSource may take an existing one's name):\n%s", want, included)
+		}
+	}
+	c.kubectlRun(included, "apply", "-f", "-")
+	c.expectReasons("team", "archive-q1=Synced archive-q1-2=Observed glue=ConnectionNotFound glue-2=Synced glue-3=Observed logs=Synced logs-2=Observed")
 }
 
 // TestExportSigV4 reads Amazon OpenSearch Service the way the operator

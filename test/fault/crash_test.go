@@ -22,8 +22,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,6 +36,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
@@ -69,13 +68,8 @@ type crashPoint struct {
 // its own data source; a DataSource deleted in the window must still delete
 // what it created, and a move must still release the old cluster.
 func TestCrashPointsKeepOwnership(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.Assets(t)
+	root := testenv.Root(t)
 	kubeconfig, k8s := startAPIServer(t, root)
 	bin := managerbin.Build(t, root)
 	kill := syscall.SIGKILL

@@ -25,8 +25,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -37,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
@@ -51,14 +50,9 @@ const (
 )
 
 func TestFaultStorm(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
+	testenv.Assets(t)
 	began := time.Now()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.Root(t)
 	kubeconfig, k8s := startAPIServer(t, root)
 	bin := managerbin.Build(t, root)
 	f := &fleet{t: t, k8s: k8s, items: map[string]*dataSource{}, secrets: map[string]map[string]string{},

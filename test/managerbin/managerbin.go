@@ -21,7 +21,6 @@ package managerbin
 import (
 	"context"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -31,7 +30,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // Process is a running manager.
@@ -45,9 +45,9 @@ type Process struct {
 	Exited <-chan error
 }
 
-// ControlPlane starts envtest's kube-apiserver and etcd with the CRDs of
-// the repository at root, and writes a cluster-admin kubeconfig for user
-// that kubectl and the manager process can use. Both stop when the test ends.
+// ControlPlane starts a kube-apiserver and etcd with the CRDs of the
+// repository at root, and writes a cluster-admin kubeconfig for user that
+// kubectl and the manager process can use. Both stop when the test ends.
 func ControlPlane(t *testing.T, root, user string) (*rest.Config, string) {
 	t.Helper()
 	return ControlPlaneWithCRDs(t, filepath.Join(root, "config", "crd", "bases"), user)
@@ -57,25 +57,8 @@ func ControlPlane(t *testing.T, root, user string) (*rest.Config, string) {
 // suite that starts from the CRDs an earlier release installed.
 func ControlPlaneWithCRDs(t *testing.T, crdDir, user string) (*rest.Config, string) {
 	t.Helper()
-	env := &envtest.Environment{CRDDirectoryPaths: []string{crdDir}, ErrorIfCRDPathMissing: true}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("starting envtest: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	admin, err := env.AddUser(envtest.User{Name: user, Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := admin.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfg, kubeconfig
+	cp := testenv.StartT(t, testenv.WithCRDs(crdDir), testenv.WithUser(user))
+	return cp.Config, cp.Kubeconfig
 }
 
 // Start builds the manager from the repository at root and runs it against

@@ -22,7 +22,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	goruntime "runtime"
 	"slices"
 	"strings"
@@ -36,6 +35,7 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/test/managerbin"
 )
 
@@ -52,10 +52,7 @@ func init() { ctrllog.SetLogger(logr.Discard()) }
 
 func stampedManager(t *testing.T) (root, bin string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root = testenv.Root(t)
 	return root, managerbin.Build(t, root, "-ldflags",
 		"-X "+versionPkg+".Version="+stampVersion+" -X "+versionPkg+".Commit="+stampCommit+" -X "+versionPkg+".BuildDate="+stampDate)
 }
@@ -138,9 +135,7 @@ func helpOn(stdout bool) func(string, string) string {
 // The leader-election Lease is not a witness: controller-runtime gives
 // leader election a User-Agent of its own.
 func TestManagerNamesItsBuild(t *testing.T) {
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
+	testenv.Assets(t)
 	root, bin := stampedManager(t)
 	cfg, kubeconfig := managerbin.ControlPlane(t, root, "version-test")
 	mgr := managerbin.Run(t, bin, kubeconfig, "--metrics-secure=false", "--leader-elect", "--leader-election-namespace", "default")

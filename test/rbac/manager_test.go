@@ -45,6 +45,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -178,7 +179,7 @@ func applySamples(ctx context.Context, t *testing.T, admin client.Client, ns, fa
 		if err := os.WriteFile(tmp, []byte(strings.Replace(string(data), "http://127.0.0.1:9200", fakeURL, 1)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		for _, obj := range readYAML(t, tmp) {
+		for _, obj := range testenv.DecodeFile(t, tmp) {
 			obj.SetNamespace(ns)
 			if err := admin.Create(ctx, obj); err != nil {
 				t.Fatalf("creating the sample %s %s: %v", obj.GetKind(), obj.GetName(), err)

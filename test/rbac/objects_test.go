@@ -17,9 +17,6 @@ limitations under the License.
 package rbac
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,9 +27,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
+
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 )
 
 // clusterWideRBAC returns the manager's ServiceAccount, its bindings and
@@ -45,7 +43,7 @@ func clusterWideRBAC(t *testing.T) ([]client.Object, account) {
 	var sa account
 	var bindings []client.Object
 	roles := map[string]client.Object{}
-	for _, u := range readYAML(t, filepath.Join(root, "dist", "install.yaml")) {
+	for _, u := range testenv.DecodeFile(t, filepath.Join(root, "dist", "install.yaml")) {
 		switch u.GetKind() {
 		case "ServiceAccount":
 			sa = account{namespace: u.GetNamespace(), name: u.GetName()}
@@ -181,27 +179,6 @@ func typed(t *testing.T, u *unstructured.Unstructured) client.Object {
 		t.Fatal(err)
 	}
 	return obj
-}
-
-func readYAML(t *testing.T, path string) []*unstructured.Unstructured {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	var objs []*unstructured.Unstructured
-	for {
-		obj := &unstructured.Unstructured{}
-		if err := dec.Decode(&obj.Object); errors.Is(err, io.EOF) {
-			return objs
-		} else if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if len(obj.Object) > 0 {
-			objs = append(objs, obj)
-		}
-	}
 }
 
 func unmarshalFile(t *testing.T, path string, into any) {

@@ -20,8 +20,6 @@ limitations under the License.
 package upgrade
 
 import (
-	"errors"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,12 +28,12 @@ import (
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/yaml"
 
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/testenv"
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
@@ -49,9 +47,7 @@ const (
 
 func requireAssets(t *testing.T) {
 	t.Helper()
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, which builds kube-apiserver and etcd into bin/k8s/ and sets it")
-	}
+	testenv.Assets(t)
 }
 
 // startFake starts the fake OpenSearch the connection's Secret logs in to
@@ -88,25 +84,7 @@ func newClient(t *testing.T, cfg *rest.Config) client.Client {
 // readObjects reads a multi-document YAML file.
 func readObjects(t *testing.T, file string) []*unstructured.Unstructured {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dec := utilyaml.NewYAMLOrJSONDecoder(f, 4096)
-	var out []*unstructured.Unstructured
-	for {
-		obj := &unstructured.Unstructured{}
-		if err := dec.Decode(&obj.Object); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out
-			}
-			t.Fatalf("%s: %v", file, err)
-		}
-		if len(obj.Object) > 0 {
-			out = append(out, obj)
-		}
-	}
+	return testenv.DecodeFile(t, file)
 }
 
 func writeYAML(t *testing.T, file, header string, docs []any) {

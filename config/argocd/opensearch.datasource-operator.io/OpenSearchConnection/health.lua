@@ -1,5 +1,6 @@
 -- Argo CD health check for opensearch.datasource-operator.io/OpenSearchConnection
--- (ClusterOpenSearchConnection has the same script).
+-- and, through the link ClusterOpenSearchConnection/health.lua, for
+-- ClusterOpenSearchConnection: the two kinds report status alike.
 --
 -- Argo CD runs checks installed through argocd-cm with only the base and
 -- table libraries open (no string.*), so this script uses nothing but `..`,

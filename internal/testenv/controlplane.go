@@ -14,11 +14,13 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package controlplane starts envtest's kube-apiserver and etcd for the
-// programs under hack/ (the demo and the benchmark) and installs the
-// operator's CRDs and admission policy on it with the real kubectl, as
-// `make install` does on a cluster.
-package controlplane
+// Package testenv is the one place a real kube-apiserver and etcd
+// (envtest's) are started: for the test suites, the demo and the
+// benchmark. It installs the operator's CRDs (directly, or with the real
+// kubectl and the admission policy, as `make install` does on a cluster),
+// writes kubeconfig files for the real kubectl and manager processes, and
+// decodes the project's manifests.
+package testenv
 
 import (
 	"context"
@@ -32,14 +34,14 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
-	"github.com/datasource-operator/opensearch-datasource-operator/controllers"
 )
 
 // ControlPlane is a running kube-apiserver and etcd, with a cluster-admin
@@ -48,18 +50,23 @@ type ControlPlane struct {
 	Env        *envtest.Environment
 	Config     *rest.Config
 	Kubeconfig string
+	// tempDir, when set, is removed by Stop: New made it for the
+	// kubeconfig.
+	tempDir string
 }
 
 // Start starts kube-apiserver and etcd from assets and writes a
 // cluster-admin kubeconfig for user into dir. makeTarget names the make
 // target that builds the binaries, for the error when they are missing.
-func Start(assets, dir, user, makeTarget string) (*ControlPlane, error) {
+// crdDirs are installed before Start returns.
+func Start(assets, dir, user, makeTarget string, crdDirs ...string) (*ControlPlane, error) {
 	for _, bin := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(assets, bin)); err != nil {
 			return nil, fmt.Errorf("%s has no %s: run `make %s`, which builds it (make envtest-assets)", assets, bin, makeTarget)
 		}
 	}
-	cp := &ControlPlane{Env: &envtest.Environment{BinaryAssetsDirectory: assets}}
+	cp := &ControlPlane{Env: &envtest.Environment{BinaryAssetsDirectory: assets, CRDDirectoryPaths: crdDirs,
+		ErrorIfCRDPathMissing: len(crdDirs) > 0}}
 	cfg, err := cp.Env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting kube-apiserver and etcd: %w", err)
@@ -86,7 +93,13 @@ func (cp *ControlPlane) writeKubeconfig(dir, name string) error {
 }
 
 // Stop stops kube-apiserver and etcd.
-func (cp *ControlPlane) Stop() error { return cp.Env.Stop() }
+func (cp *ControlPlane) Stop() error {
+	err := cp.Env.Stop()
+	if cp.tempDir != "" {
+		_ = os.RemoveAll(cp.tempDir)
+	}
+	return err
+}
 
 // Install applies config/crd and config/policy under root with kubectl, as
 // `make install` does, then waits until both are in force: the CRDs serve
@@ -162,9 +175,14 @@ func FindKubectl(assets, makeTarget string) (string, error) {
 	return p, nil
 }
 
-// Scheme is the manager's scheme: the operator's kinds and core Kubernetes.
+// Scheme holds the kinds the project's tests and tools read and write:
+// core Kubernetes, CustomResourceDefinitions and the operator's own.
 func Scheme() *runtime.Scheme {
-	return controllers.ManagerOptions(ctrl.Options{}).Scheme
+	s := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(apiextensionsv1.AddToScheme(s))
+	utilruntime.Must(v1alpha1.AddToScheme(s))
+	return s
 }
 
 // RepoRoot is the nearest directory upwards of the working directory that
