@@ -120,14 +120,14 @@ func (c *connectionClients) build(ctx context.Context, v *connectionView) (OpenS
 	cfg, err := connconfig.Resolve(conn, func(ref *connsecrets.Ref, field string) ([][]byte, error) {
 		return c.readKeys(ctx, owner, ref, field, sum)
 	})
-	var refused *connconfig.RefusedError
-	switch {
-	case errors.As(err, &refused) && refused.EmptyKey:
-		return nil, &blocked{v1alpha1.ReasonSecretKeyNotFound, refused.Message}
-	case errors.As(err, &refused):
-		return nil, &blocked{v1alpha1.ReasonInvalidSpec, refused.Message}
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, blockedBy(err)
+	}
+	if cfg.AWSSigV4 != nil {
+		// A cluster connection signs as the operator or as its
+		// administrators: the tenants whose DataSources repeat its
+		// messages own neither, so its signing failures are concealed.
+		cfg.AWSSigV4.Conceal = v.ID.Kind == string(v1alpha1.KindClusterOpenSearchConnection)
 	}
 	cfg.Concurrency, cfg.DeniedEgress = c.concurrency, c.deniedEgress
 	v.reach = hex.EncodeToString(sum.Sum(nil))
@@ -173,6 +173,21 @@ func (c *connectionClients) readKeys(ctx context.Context, owner secretwatch.Owne
 type versioned interface {
 	SetServerVersion(version string)
 	ServerVersion() string
+}
+
+// blockedBy is the reconcilers' reading of a connection the shared rules
+// refuse: an empty key is its Secret owner's to fill in, anything else a
+// fault of the connection's spec. Other errors (a Secret that cannot be
+// read) pass through as they are.
+func blockedBy(err error) error {
+	var refused *connconfig.RefusedError
+	switch {
+	case errors.As(err, &refused) && refused.EmptyKey:
+		return &blocked{v1alpha1.ReasonSecretKeyNotFound, refused.Message}
+	case errors.As(err, &refused):
+		return &blocked{v1alpha1.ReasonInvalidSpec, refused.Message}
+	}
+	return err
 }
 
 // carryVersion tells a rebuilt client (a rotated password) the server

@@ -19,6 +19,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -34,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/connconfig"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
@@ -245,5 +247,38 @@ func TestDeniedEgressAppliesToBothConnectionKinds(t *testing.T) {
 				t.Errorf("%s with nothing denied: %v", v.ID, err)
 			}
 		}
+	}
+}
+
+// TestBlockedBy pins how the reconcilers read the shared rules' refusals:
+// the reason a connection's (and its DataSources') Ready carries.
+func TestBlockedBy(t *testing.T) {
+	readErr := errors.New("the Kubernetes API failed")
+	cases := []struct {
+		name       string
+		err        error
+		wantReason string // "" the error passes through
+	}{
+		{name: "an empty AWS key is the Secret owner's to fill in",
+			err:        &connconfig.RefusedError{EmptyKey: true, Message: `key "AWS_ACCESS_KEY_ID" of Secret team/aws is empty`},
+			wantReason: v1alpha1.ReasonSecretKeyNotFound},
+		{name: "an OpenSearchConnection asking for the default chain is a spec fault",
+			err:        &connconfig.RefusedError{Message: "spec.auth.awsSigV4.secretRef: an OpenSearchConnection must name a Secret"},
+			wantReason: v1alpha1.ReasonInvalidSpec},
+		{name: "a wrapped refusal is still one", err: fmt.Errorf("resolving: %w", &connconfig.RefusedError{Message: "m"}),
+			wantReason: v1alpha1.ReasonInvalidSpec},
+		{name: "a read error passes through", err: readErr},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := blockedBy(tc.err)
+			var b *blocked
+			switch {
+			case tc.wantReason == "" && got != tc.err:
+				t.Errorf("blockedBy = %v, want the error itself", got)
+			case tc.wantReason != "" && (!errors.As(got, &b) || b.Reason != tc.wantReason):
+				t.Errorf("blockedBy = %#v, want reason %s", got, tc.wantReason)
+			}
+		})
 	}
 }

@@ -393,6 +393,13 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 			HaveSuffix("); an administrator must fix the connection")))
 		_, ok := fake.Stored("unreadable")
 		Expect(ok).To(BeFalse())
+
+		By("not holding off a DataSource of the same name that may write")
+		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Minute)
+		writer := prometheusDataSource(ns, "writer", "os", "prom-creds")
+		writer.Spec.Name = "unreadable"
+		Expect(k8s.Create(ctx, writer)).To(Succeed())
+		expectReady(writer, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 	})
 
 	It("refuses a cluster connection from a namespace it does not allow", func() {

@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -189,6 +190,13 @@ func (r *DataSourceReconciler) targetOf(ctx context.Context, ds *v1alpha1.DataSo
 	}
 	if conn.AllowedNamespaces != nil {
 		allowed, err := r.namespaceAllowed(ctx, conn.AllowedNamespaces, ds.Namespace)
+		var invalid *invalidSelectorError
+		if errors.As(err, &invalid) {
+			// A selector the operator cannot read allows no namespace:
+			// that DataSource cannot write, so it is no rival, and its
+			// connection's fault is not another tenant's to read.
+			return nil, nil
+		}
 		if err != nil || !allowed {
 			return nil, err
 		}

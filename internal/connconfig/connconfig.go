@@ -67,8 +67,9 @@ const (
 )
 
 // Resolve is the client configuration for c, its Secrets read through
-// read. Options that depend on who builds the client (concurrency, egress
-// rules, an observer) are the caller's to add.
+// read. Options that depend on who builds the client and who reads its
+// errors (concurrency, egress rules, an observer, concealing the signing
+// identity from tenants) are the caller's to add.
 func Resolve(c Connection, read KeyReader) (opensearch.Config, error) {
 	cfg := opensearch.Config{Endpoint: c.Endpoint, Dialect: opensearch.Dialect(c.Dialect),
 		RequestTimeout: c.RequestTimeout, InsecureSkipVerify: c.Secrets.InsecureSkipVerify}
@@ -108,9 +109,7 @@ func Resolve(c Connection, read KeyReader) (opensearch.Config, error) {
 // the access key pair when a Secret holds it.
 func awsSigV4(kind v1alpha1.ConnectionKind, a v1alpha1.AWSSigV4Settings, keys *connsecrets.Ref, read KeyReader) (*opensearch.AWSSigV4, error) {
 	cluster := kind == v1alpha1.KindClusterOpenSearchConnection
-	// A cluster connection signs as the operator or as its administrators:
-	// the tenants whose DataSources repeat its messages own neither.
-	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN, Conceal: cluster}
+	out := &opensearch.AWSSigV4{Region: a.Region, Service: string(a.Service), RoleARN: a.RoleARN}
 	if keys == nil {
 		if !cluster {
 			// The API server refuses this since the rule was added; an

@@ -149,10 +149,9 @@ func TestResolve(t *testing.T) {
 				return
 			}
 			a := cfg.AWSSigV4
-			cluster := tc.kind == v1alpha1.KindClusterOpenSearchConnection
-			// A cluster connection's signing failures are concealed from
-			// the tenants whose DataSources repeat its messages.
-			if a == nil || a.Region != "eu-west-1" || a.Service != "es" || a.RoleARN != aws.RoleARN || a.Conceal != cluster ||
+			// Concealing is the caller's: the operator's tenants read its
+			// errors, the export's user reads its own.
+			if a == nil || a.Region != "eu-west-1" || a.Service != "es" || a.RoleARN != aws.RoleARN || a.Conceal ||
 				a.StaticKeys != (tc.refs.AWSKeys != nil) {
 				t.Fatalf("AWSSigV4 = %+v", a)
 			}
