@@ -65,7 +65,7 @@ manifests: controller-gen crd-ref-docs ## Generate the CRDs and RBAC under confi
 		config/crd/bases/opensearch.datasource-operator.io_datasourcesets.yaml
 	go run ./hack/chart-gen -root . -chart charts/opensearch-datasource-operator
 	$(CRD_REF_DOCS) --log-level=WARN --source-path=./api --config=hack/api-docs/config.yaml \
-		--renderer=markdown --output-path=docs/api-reference.md
+		--renderer=markdown --templates-dir=hack/api-docs/templates --output-path=docs/api-reference.md
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods of the API types.
@@ -149,7 +149,7 @@ build: manifests generate fmt vet ## Build the manager into bin/manager and the 
 	go build -ldflags "$(LDFLAGS)" -o $(LOCALBIN)/kubectl-opensearch $(PLUGIN_PKG)
 
 .PHONY: run
-run: manifests generate fmt vet ## Run the manager (go run .) against the cluster in ~/.kube/config; RUN_ARGS are its flags.
+run: manifests generate fmt vet ## Run the manager (go run .) against the cluster of the current kubeconfig (KUBECONFIG, else ~/.kube/config); RUN_ARGS are its flags.
 	go run -ldflags "$(LDFLAGS)" $(MAIN_PKG) $(RUN_ARGS)
 
 .PHONY: docker-build

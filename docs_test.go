@@ -113,3 +113,31 @@ func declaredReasons(t *testing.T, path string) []string {
 	})
 	return out
 }
+
+// TestCompatibilityPageMatchesTheBuild: docs/compatibility.md states the
+// Kubernetes floor the chart declares and the version the tests run on.
+func TestCompatibilityPageMatchesTheBuild(t *testing.T) {
+	read := func(path string) string {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	page := read("docs/compatibility.md")
+	floor := regexp.MustCompile(`(?m)^kubeVersion: ">=(\d+\.\d+)\.0-0"$`).FindStringSubmatch(read("charts/opensearch-datasource-operator/Chart.yaml"))
+	tested := regexp.MustCompile(`(?m)^KUBE_VERSION \?= (\S+)$`).FindStringSubmatch(read("Makefile"))
+	if floor == nil || tested == nil {
+		t.Fatal("the chart's kubeVersion or the Makefile's KUBE_VERSION is not where this test looks")
+	}
+	for _, want := range []string{
+		"| Supported | " + floor[1] + " and later |",
+		`kubeVersion: ">=` + floor[1] + `.0-0"`,
+		"| Tested | " + tested[1] + " |",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("docs/compatibility.md lacks %q", want)
+		}
+	}
+}

@@ -81,6 +81,12 @@ func (c *connectionClients) forget(id registry.ID) {
 	c.secrets.Retain(secretwatch.Owner{Kind: id.Kind, NamespacedName: connectionKey(id)}, nil)
 }
 
+// reportReady records in the metrics whether v is Ready, unless v was
+// deleted (and its series dropped) since it was read.
+func (c *connectionClients) reportReady(v *connectionView, ready bool) {
+	c.metrics.connectionReady(v.ID.String(), ready, func() bool { return c.registry.Live(v.ID, v.epoch) })
+}
+
 // clientFor returns v's client. A missing Secret or key is *blocked, and
 // so is a connection deleted since v was read (ReasonConnectionNotFound).
 func (c *connectionClients) clientFor(ctx context.Context, v *connectionView) (OpenSearchAPI, error) {

@@ -95,13 +95,15 @@ func (r *ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	before := view.Status.DeepCopy()
 	found := r.probe(ctx, view)
 	status := connectionStatus(before, found, view.Generation, view.Clamped, metav1.NewTime(r.Now()))
+	ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady)
+	r.Clients.reportReady(view, ready != nil && ready.Status == metav1.ConditionTrue)
 	if !equality.Semantic.DeepEqual(before, status) {
 		orig := view.Object.DeepCopyObject().(client.Object)
 		*view.Status = *status
 		if err := r.Status().Patch(ctx, view.Object, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
 			return ctrl.Result{}, err
 		}
-		if ready := meta.FindStatusCondition(status.Conditions, v1alpha1.ConditionReady); ready != nil &&
+		if ready != nil &&
 			r.failures.entered(id.String(), meta.FindStatusCondition(before.Conditions, v1alpha1.ConditionReady),
 				ready.Status, ready.Reason, connectionFailureEvents) {
 			r.Recorder.Eventf(view.Object, nil, corev1.EventTypeWarning, ready.Reason, "Probe", "%s", ready.Message)

@@ -55,6 +55,34 @@ var _ = Describe("OpenSearchConnection", func() {
 		Expect(c.Status.Dialect).To(Equal(v1alpha1.DialectAuto))
 	})
 
+	It("reports its readiness in a metric of its own, gone once it is deleted", func() {
+		ns := newNamespace()
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		const canary = "canary-password-9f3e"
+		createSecret(ns, "auth", map[string]string{"username": "operator", "password": canary})
+		c := &v1alpha1.OpenSearchConnection{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "os"},
+			Spec: v1alpha1.OpenSearchConnectionSpec{
+				ConnectionSettings: v1alpha1.ConnectionSettings{Endpoint: fake.URL()},
+				Auth:               &v1alpha1.ConnectionAuth{Basic: &v1alpha1.BasicAuth{SecretRef: v1alpha1.CredentialsSecretReference{Name: "auth"}}},
+			},
+		}
+		Expect(k8s.Create(ctx, c)).To(Succeed())
+		series := `opensearch_datasource_operator_connection_ready{connection="OpenSearchConnection/` + ns + `/os"}`
+		Eventually(readyState(c), timeout, interval).Should(Equal("False/Forbidden"))
+		Eventually(func() string { return gatherText(suiteMetrics) }, timeout, interval).Should(ContainSubstring(series + " 0"))
+		Expect(gatherText(suiteMetrics)).NotTo(ContainSubstring(canary))
+
+		var s corev1.Secret
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "auth"}, &s)).To(Succeed())
+		s.StringData = map[string]string{"password": "operator-pass"}
+		Expect(k8s.Update(ctx, &s)).To(Succeed())
+		Eventually(func() string { return gatherText(suiteMetrics) }, timeout, interval).Should(ContainSubstring(series + " 1"))
+
+		Expect(k8s.Delete(ctx, c)).To(Succeed())
+		Eventually(func() string { return gatherText(suiteMetrics) }, timeout, interval).ShouldNot(ContainSubstring(series))
+	})
+
 	It("verifies TLS with the CA from a Secret", func() {
 		ns := newNamespace()
 		fake, err := fakeopensearch.Start(fakeopensearch.Options{Mode: fakeopensearch.ModeSQLPlugin, TLS: true})

@@ -126,11 +126,12 @@ func specBody(ds *v1alpha1.DataSource) opensearch.DataSource { return specbody.B
 func checkPropertiesFrom(spec *v1alpha1.DataSourceSpec) *blocked {
 	fromSecret := make(map[string]bool, len(spec.PropertiesFrom))
 	for _, pf := range spec.PropertiesFrom {
-		switch {
-		case fromSecret[pf.Key]:
+		if fromSecret[pf.Key] {
 			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q appears twice in spec.propertiesFrom; keep one", pf.Key)}
-		case spec.Properties[pf.Key].Raw != nil:
+		}
+		// A null value in spec.properties counts: the key is set there.
+		if _, inSpec := spec.Properties[pf.Key]; inSpec {
 			return &blocked{v1alpha1.ReasonInvalidSpec,
 				fmt.Sprintf("property %q is set in both spec.properties and spec.propertiesFrom; keep one", pf.Key)}
 		}

@@ -40,6 +40,17 @@ func dtRaw(raw string) apiextensionsv1.JSON {
 	return apiextensionsv1.JSON{Raw: []byte(raw)}
 }
 
+// dtDecoded is a spec.properties value as decoding the JSON text gives it
+// (null leaves no bytes at all).
+func dtDecoded(t *testing.T, text string) apiextensionsv1.JSON {
+	t.Helper()
+	var v apiextensionsv1.JSON
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("decoding %s: %v", text, err)
+	}
+	return v
+}
+
 // dtSecret is a Secret in dtNamespace as the API server would return it.
 func dtSecret(name, uid, resourceVersion string, data map[string]string) *corev1.Secret {
 	s := &corev1.Secret{
@@ -403,6 +414,14 @@ func TestBuildDesiredProblems(t *testing.T) {
 			excludes: []string{leaked},
 		},
 		{
+			name: "a null property and the same key in propertiesFrom",
+			mutate: func(ds *v1alpha1.DataSource) {
+				ds.Spec.Properties["prometheus.auth.token"] = dtDecoded(t, `null`)
+			},
+			reason:   v1alpha1.ReasonInvalidSpec,
+			contains: []string{`property "prometheus.auth.token" is set in both spec.properties and spec.propertiesFrom`},
+		},
+		{
 			name: "a property that is not JSON cannot be encoded",
 			mutate: func(ds *v1alpha1.DataSource) {
 				ds.Spec.Properties["bad"] = dtRaw(`{not json`)
@@ -445,6 +464,25 @@ func TestBuildDesiredProblems(t *testing.T) {
 				t.Errorf("Error() = %q, want the reason first", problem.Error())
 			}
 		})
+	}
+}
+
+// TestBuildDesiredNullProperty: where the admission policy is not installed
+// a null value reaches the controller, decoded to no bytes at all, and the
+// body must refuse it as a null, not as text that is not JSON.
+func TestBuildDesiredNullProperty(t *testing.T) {
+	ds := dtDataSource()
+	ds.Spec.Properties["prometheus.step"] = dtDecoded(t, `null`)
+	got, problem := buildDesired(ds, dtDefaultSecrets(), "conn-id")
+	if problem != nil {
+		t.Fatalf("buildDesired: %v", problem)
+	}
+	for _, d := range []opensearch.Dialect{opensearch.DialectDocumented, opensearch.DialectSQLPlugin} {
+		_, err := opensearch.BuildBody(d, got.DataSource)
+		const want = `property "prometheus.step": null is not allowed; omit the key instead`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: BuildBody error = %v, want one containing %q", d, err, want)
+		}
 	}
 }
 

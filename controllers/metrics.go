@@ -33,6 +33,7 @@ type operatorMetrics struct {
 	requestDuration *prometheus.HistogramVec
 	driftCorrected  *prometheus.CounterVec
 	readiness       *readinessCollector
+	connections     *connectionReadiness
 	watchedSecrets  prometheus.GaugeFunc
 	buildInfo       prometheus.Collector
 
@@ -65,6 +66,12 @@ func newOperatorMetrics(watchedSecrets func() int) *operatorMetrics {
 				"DataSources by the reason of their Ready condition.", []string{"reason"}, nil),
 			reasons: map[types.NamespacedName]string{},
 		},
+		connections: &connectionReadiness{
+			desc: prometheus.NewDesc("opensearch_datasource_operator_connection_ready",
+				"1 while a connection's Ready condition is True, else 0, by connection; "+
+					"a deleted connection has no series.", []string{"connection"}, nil),
+			ready: map[string]bool{},
+		},
 		watchedSecrets: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "opensearch_datasource_operator_watched_secrets",
 			Help: "Secrets the operator watches: only those its objects reference, never the cluster's others.",
@@ -87,7 +94,7 @@ func buildInfo(v version.Info) prometheus.Collector {
 
 // Register adds the metrics to reg; it fails if they are registered already.
 func (m *operatorMetrics) Register(reg prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness, m.watchedSecrets, m.buildInfo} {
+	for _, c := range []prometheus.Collector{m.requests, m.requestDuration, m.driftCorrected, m.readiness, m.connections, m.watchedSecrets, m.buildInfo} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}
@@ -104,6 +111,18 @@ func (m *operatorMetrics) forgetConnection(id string) {
 	m.requests.DeletePartialMatch(labels)
 	m.requestDuration.DeletePartialMatch(labels)
 	m.driftCorrected.DeletePartialMatch(labels)
+	m.connections.forget(id)
+}
+
+// connectionReady records whether connection is Ready while live says the
+// connection exists: a probe that ends after the connection was deleted
+// must not bring its series back.
+func (m *operatorMetrics) connectionReady(connection string, ready bool, live func() bool) {
+	m.series.Lock()
+	defer m.series.Unlock()
+	if live() {
+		m.connections.set(connection, ready)
+	}
 }
 
 // observer records the requests of one connection's client while live
@@ -164,5 +183,43 @@ func (c *readinessCollector) Collect(ch chan<- prometheus.Metric) {
 	c.mu.Unlock()
 	for reason, n := range counts {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), reason)
+	}
+}
+
+// connectionReadiness reports each connection's Ready condition as 1 or 0,
+// from what the connection reconciler last decided. One series per
+// connection, labelled by its kind, namespace and name only; the reason is
+// left to the object, so that a reason changing while the connection stays
+// down does not restart an alert's clock.
+type connectionReadiness struct {
+	desc *prometheus.Desc
+
+	mu    sync.Mutex
+	ready map[string]bool
+}
+
+func (c *connectionReadiness) set(connection string, ready bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ready[connection] = ready
+}
+
+func (c *connectionReadiness) forget(connection string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.ready, connection)
+}
+
+func (c *connectionReadiness) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *connectionReadiness) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for connection, ready := range c.ready {
+		v := 0.0
+		if ready {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, connection)
 	}
 }

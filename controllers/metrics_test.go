@@ -71,3 +71,25 @@ func TestDriftCorrectionAfterForgetLeavesNoSeries(t *testing.T) {
 		t.Fatalf("a correction on a forgotten connection made %d series", n)
 	}
 }
+
+// A connection's readiness is one series that follows its Ready condition,
+// goes with the connection, and is not brought back by a probe that ends
+// after the connection was forgotten.
+func TestConnectionReadySeries(t *testing.T) {
+	m := newOperatorMetrics(func() int { return 0 })
+	const conn = "OpenSearchConnection/ns/os"
+	live := func() bool { return true }
+	m.connectionReady(conn, false, live)
+	m.connectionReady(conn, true, live)
+	if n := seriesIn(t, m.connections); n != 1 {
+		t.Fatalf("%d series after two probes of one connection, want 1", n)
+	}
+	m.forgetConnection(conn)
+	if n := seriesIn(t, m.connections); n != 0 {
+		t.Fatalf("%d series after the connection was forgotten, want none", n)
+	}
+	m.connectionReady(conn, true, func() bool { return false })
+	if n := seriesIn(t, m.connections); n != 0 {
+		t.Fatalf("a probe of a forgotten connection made %d series", n)
+	}
+}

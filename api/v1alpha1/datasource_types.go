@@ -263,12 +263,12 @@ type DataSourceSpec struct {
 
 	// properties are the connector's properties, for example prometheus.uri.
 	// Values are strings, numbers or booleans, a string at most 4096
-	// characters; objects and arrays are refused at admission (they fail
-	// "must have at most 0" checks on the value). Keys are at most 256 letters, digits,
-	// '_', '.' and '-', starting with a letter, a digit or '_' (refused at
-	// admission by the ValidatingAdmissionPolicy in config/policy: a CRD
-	// rule cannot see the keys of this schemaless map). Put secret values in
-	// propertiesFrom instead.
+	// characters. Keys are at most 256 letters, digits, '_', '.' and '-',
+	// starting with a letter, a digit or '_'. Objects, arrays and null
+	// values, and keys outside that pattern, are refused at admission by the
+	// ValidatingAdmissionPolicy in config/policy (a CRD rule cannot see into
+	// this schemaless map), and reported as InvalidSpec where that policy is
+	// not installed. Put secret values in propertiesFrom instead.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=128
 	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`

@@ -24,6 +24,11 @@ limitations under the License.
 //     never upgrades them.
 //   - templates/admission-policy.yaml from config/policy, behind
 //     admissionPolicy.enabled.
+//   - templates/prometheusrule.yaml from config/prometheus/rules.yaml,
+//     behind prometheusRule.enabled.
+//   - templates/grafana-dashboard.yaml, a ConfigMap holding
+//     config/grafana/opensearch-datasource-operator.json, behind
+//     grafanaDashboard.enabled.
 //   - templates/_manager-rules.tpl from config/rbac/role.yaml, split into
 //     rules on cluster-scoped resources and rules on namespaced ones, so the
 //     chart can grant the namespaced part through Roles in the watched
@@ -36,6 +41,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -105,11 +111,30 @@ func run(root, chart string) error {
 			return err
 		}
 	}
-	policy, err := policyTemplate(root, filepath.Join(root, "config", "policy", "datasource-properties.yaml"))
+	for source, target := range map[string]string{
+		"datasource-properties.yaml":    "admission-policy.yaml",
+		"datasourceset-properties.yaml": "admission-policy-datasourceset.yaml",
+	} {
+		policy, err := policyTemplate(root, filepath.Join(root, "config", "policy", source))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(chart, "templates", target), policy, 0o644); err != nil {
+			return err
+		}
+	}
+	alerts, err := prometheusRuleTemplate(root, filepath.Join(root, "config", "prometheus", "rules.yaml"))
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(chart, "templates", "admission-policy.yaml"), policy, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(chart, "templates", "prometheusrule.yaml"), alerts, 0o644); err != nil {
+		return err
+	}
+	dashboard, err := dashboardTemplate(root, filepath.Join(root, "config", "grafana", "opensearch-datasource-operator.json"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(chart, "templates", "grafana-dashboard.yaml"), dashboard, 0o644); err != nil {
 		return err
 	}
 	rules, err := rulesTemplate(root, filepath.Join(root, "config", "rbac", "role.yaml"))
@@ -198,6 +223,69 @@ func policyTemplate(root, path string) ([]byte, error) {
 		}
 		b.Write(escape(rest))
 	}
+	b.WriteString("{{- end }}\n")
+	return b.Bytes(), nil
+}
+
+// prometheusRuleTemplate renders the PrometheusRule's spec under the
+// release's name, namespace and labels, plus prometheusRule.labels (the
+// label a Prometheus selects rules by).
+func prometheusRuleTemplate(root, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var obj struct {
+		Kind string         `json:"kind"`
+		Spec map[string]any `json:"spec"`
+	}
+	if err := yaml.Unmarshal(data, &obj); err != nil {
+		return nil, err
+	}
+	if obj.Kind != "PrometheusRule" || obj.Spec["groups"] == nil {
+		return nil, fmt.Errorf("%s: want a PrometheusRule with spec.groups", rel(root, path))
+	}
+	spec, err := yaml.Marshal(map[string]any{"spec": obj.Spec})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, header, rel(root, path))
+	b.WriteString("{{- if .Values.prometheusRule.enabled }}\n")
+	b.WriteString("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n")
+	b.WriteString("  name: {{ include \"opensearch-datasource-operator.fullname\" . }}\n")
+	b.WriteString("  namespace: {{ .Release.Namespace }}\n")
+	b.WriteString("  labels:\n    {{- include \"opensearch-datasource-operator.labels\" . | nindent 4 }}\n")
+	b.WriteString("    {{- with .Values.prometheusRule.labels }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n")
+	b.Write(escape(spec))
+	b.WriteString("{{- end }}\n")
+	return b.Bytes(), nil
+}
+
+// dashboardTemplate wraps the Grafana dashboard in a ConfigMap labelled
+// for Grafana's dashboard sidecar (grafanaDashboard.labels).
+func dashboardTemplate(root, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("%s: not JSON", rel(root, path))
+	}
+	cm, err := yaml.Marshal(map[string]any{"data": map[string]string{filepath.Base(path): string(data)}})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, header, rel(root, path))
+	b.WriteString("{{- if .Values.grafanaDashboard.enabled }}\n")
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n")
+	b.WriteString("  name: {{ include \"opensearch-datasource-operator.fullname\" . }}-dashboard\n")
+	b.WriteString("  namespace: {{ .Values.grafanaDashboard.namespace | default .Release.Namespace }}\n")
+	b.WriteString("  labels:\n    {{- include \"opensearch-datasource-operator.labels\" . | nindent 4 }}\n")
+	b.WriteString("    {{- with .Values.grafanaDashboard.labels }}\n    {{- toYaml . | nindent 4 }}\n    {{- end }}\n")
+	b.WriteString("  {{- with .Values.grafanaDashboard.annotations }}\n  annotations:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n")
+	b.Write(escape(cm))
 	b.WriteString("{{- end }}\n")
 	return b.Bytes(), nil
 }

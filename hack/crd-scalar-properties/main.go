@@ -14,18 +14,26 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Command crd-scalar-properties makes the DataSource CRD refuse objects and
-// arrays as spec.properties values, and the DataSourceSet CRD as
-// spec.template.spec.properties values.
+// Command crd-scalar-properties shapes the schema of a property value: of
+// spec.properties in the DataSource CRD and of spec.template.spec.properties
+// in the DataSourceSet CRD.
 //
 // The values are schemaless (string, number or boolean), and Kubernetes can
 // neither give a structural schema a union type nor run CEL over schemaless
-// values (such a rule stops the CRD from installing). What it can do is apply
-// value validations to an untyped schema: minProperties 1 with
-// maxProperties 0 no object can satisfy, minItems 1 with maxItems 0 no array
-// can, and both are ignored for scalars; maxLength bounds strings alone.
-// controller-gen refuses these markers on an untyped schema, so
-// `make manifests` runs this after it.
+// values (such a rule stops the CRD from installing). Two things stay for
+// the ValidatingAdmissionPolicy in config/policy, which evaluates the object
+// dynamically and can name the fix: objects and arrays, and null.
+//
+//   - The value is nullable, so the API server keeps a null for that policy
+//     to refuse; a non-nullable one it would drop while decoding, and the
+//     property would vanish without a word.
+//   - It carries no bound that refuses objects or arrays (minProperties 1
+//     with maxProperties 0 could): schema validation runs before admission,
+//     so such a bound would answer first, with "must have at most 0 items".
+//
+// What it does bound is a string's length (maxLength applies to strings
+// alone, so numbers and booleans pass). controller-gen refuses these markers
+// on an untyped schema, so `make manifests` runs this after it.
 //
 //	go run ./hack/crd-scalar-properties config/crd/bases/opensearch.datasource-operator.io_datasources.yaml \
 //		config/crd/bases/opensearch.datasource-operator.io_datasourcesets.yaml
@@ -39,7 +47,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const valueDescription = "A property value: a string (at most 4096 characters), a number or a boolean. Objects and arrays are refused."
+const valueDescription = "A property value: a string (at most 4096 characters), a number or a boolean. Objects, arrays and null are refused."
 
 // maxValueLength bounds a string value; like the object and array bounds
 // it applies to strings only, so numbers and booleans pass.
@@ -103,10 +111,10 @@ func patch(path string) error {
 			return fmt.Errorf("%s: version %s: %w", path, v.Name, err)
 		}
 		value := props.AdditionalProperties.Schema
-		zero, one := int64(0), int64(1)
 		value.Description = valueDescription
-		value.MinProperties, value.MaxProperties = &one, &zero
-		value.MinItems, value.MaxItems = &one, &zero
+		value.Nullable = true
+		value.MinProperties, value.MaxProperties = nil, nil
+		value.MinItems, value.MaxItems = nil, nil
 		maxLength := int64(maxValueLength)
 		value.MaxLength = &maxLength
 	}

@@ -34,10 +34,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -53,7 +51,7 @@ import (
 func main() {
 	once := flag.Bool("once", false, "run the tour and exit: 0 when every step was observed, 1 otherwise")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withStopSignals(context.Background())
 	err := run(ctx, *once, os.Stdout)
 	stop()
 	if err != nil {

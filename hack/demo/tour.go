@@ -96,11 +96,12 @@ func (d *demo) drift(ctx context.Context) {
 		return
 	}
 	name, want := dataSourceName(ds), ds.Spec.Description
+	// The events of this step follow the edit, so they count from before it.
+	start := time.Now()
 	if err := srv.SetDescription(ctx, name, driftedDescription); err != nil {
 		d.missed(step, d.prometheus, err.Error())
 		return
 	}
-	start := time.Now()
 	var drifted *metav1.Condition
 	ok := poll(ctx, stepTimeout, func() bool {
 		cur, err := d.dataSource(ctx, d.prometheus)
@@ -134,11 +135,13 @@ func (d *demo) removeProperty(ctx context.Context) {
 	}
 	drop := sortedKeys(ds.Spec.Properties)[0]
 	patch := fmt.Sprintf(`{"spec":{"properties":{%q:null}}}`, drop)
+	// The operator may act on the patch before the call returns: its
+	// events count from before the patch.
+	start, name := time.Now(), dataSourceName(ds)
 	if err := d.c.Patch(ctx, ds, client.RawPatch(types.MergePatchType, []byte(patch))); err != nil {
 		d.missed(step, d.analytics, "patching the DataSource: "+err.Error())
 		return
 	}
-	start, name := time.Now(), dataSourceName(ds)
 	var held remoteView
 	ok := poll(ctx, stepTimeout, func() bool {
 		v, err := srv.View(ctx, name)
@@ -151,7 +154,7 @@ func (d *demo) removeProperty(ctx context.Context) {
 	}
 	took := since(start)
 	d.observed(step, "property %s removed from %s -> gone from %s %s later (events: %s); keys now: %s",
-		drop, d.analytics, srv.Label(), took, d.eventReasons(ctx, d.analytics, start, "Recreated"), strings.Join(held.PropertyKeys, ", "))
+		drop, d.analytics, srv.Label(), took, d.eventReasons(ctx, d.analytics, start, "Recreating", "Recreated"), strings.Join(held.PropertyKeys, ", "))
 }
 
 // deleteDataSource deletes a DataSource and waits for its finalizer; then it
@@ -208,12 +211,17 @@ func (d *demo) ready(ctx context.Context, step string, key types.NamespacedName)
 }
 
 // eventReasons lists the reasons of the events about a DataSource since t,
-// waiting a few seconds for want: events are recorded asynchronously.
-func (d *demo) eventReasons(ctx context.Context, key types.NamespacedName, t time.Time, want string) string {
+// waiting a few seconds until each of want is there: events are recorded
+// asynchronously.
+func (d *demo) eventReasons(ctx context.Context, key types.NamespacedName, t time.Time, want ...string) string {
 	var reasons []string
 	poll(ctx, 5*time.Second, func() bool {
-		reasons = d.eventsSince(ctx, key, t)
-		return slices.Contains(reasons, want)
+		var list eventsv1.EventList
+		if err := d.c.List(ctx, &list, client.InNamespace(key.Namespace)); err != nil {
+			return false
+		}
+		reasons = reasonsSince(list.Items, key.Name, t)
+		return containsAll(reasons, want)
 	})
 	if len(reasons) == 0 {
 		return "none"
@@ -221,19 +229,42 @@ func (d *demo) eventReasons(ctx context.Context, key types.NamespacedName, t tim
 	return strings.Join(reasons, ", ")
 }
 
-func (d *demo) eventsSince(ctx context.Context, key types.NamespacedName, t time.Time) []string {
-	var list eventsv1.EventList
-	if err := d.c.List(ctx, &list, client.InNamespace(key.Namespace)); err != nil {
-		return nil
+// reasonsSince lists, oldest first, the reasons of the events about the
+// object named name that happened at or after t. An event's time is kept to
+// the microsecond, so t is too; and an event that repeats an earlier one
+// keeps the first time and records the repeat in its series.
+func reasonsSince(events []eventsv1.Event, name string, t time.Time) []string {
+	t = t.Truncate(time.Microsecond)
+	type seen struct {
+		at     time.Time
+		reason string
 	}
-	slices.SortFunc(list.Items, func(a, b eventsv1.Event) int { return a.EventTime.Compare(b.EventTime.Time) })
-	var reasons []string
-	for _, e := range list.Items {
-		if e.Regarding.Name == key.Name && !e.EventTime.Time.Before(t) {
-			reasons = append(reasons, e.Reason)
+	var found []seen
+	for _, e := range events {
+		at := e.EventTime.Time
+		if e.Series != nil && e.Series.LastObservedTime.After(at) {
+			at = e.Series.LastObservedTime.Time
+		}
+		if e.Regarding.Name == name && !at.Before(t) {
+			found = append(found, seen{at, e.Reason})
 		}
 	}
+	slices.SortStableFunc(found, func(a, b seen) int { return a.at.Compare(b.at) })
+	reasons := make([]string, len(found))
+	for i, f := range found {
+		reasons[i] = f.reason
+	}
 	return reasons
+}
+
+// containsAll says whether every one of want is in have.
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func randomPassword() string {

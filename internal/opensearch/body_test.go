@@ -139,7 +139,8 @@ func TestBuildBody(t *testing.T) {
 			name:    "sqlplugin mysql with configuration is refused",
 			dialect: DialectSQLPlugin,
 			ds:      DataSource{Name: "m", Connector: "mysql", Configuration: creds},
-			wantErr: `connector "mysql"`,
+			wantErr: `configuration is not supported for connector "mysql" by the SQL plugin dialect, and the SQL plugin has no such connector: ` +
+				`it knows prometheus, s3glue, security_lake and opensearch (spark too from 2.9 to 2.19); mysql and other database connectors exist only in the documented API`,
 		},
 		{
 			name:    "sqlplugin folded keys conflicting with properties are named, sorted",

@@ -121,10 +121,22 @@ func foldConfiguration(connector string, cfg *Configuration) (map[string]string,
 			gluePassword: cfg.Password,
 		}, nil
 	}
+	if !sqlPluginConnectors[strings.ToLower(connector)] {
+		// Properties would not help: the plugin would refuse the connector
+		// next. Name the ones it has.
+		return nil, &InvalidSpecError{Message: fmt.Sprintf(
+			"configuration is not supported for connector %q by the SQL plugin dialect, and the SQL plugin has no such connector: "+
+				"it knows prometheus, s3glue, security_lake and opensearch (spark too from 2.9 to 2.19); "+
+				"mysql and other database connectors exist only in the documented API", connector)}
+	}
 	return nil, &InvalidSpecError{Message: fmt.Sprintf(
 		"configuration is not supported for connector %q by the SQL plugin dialect; "+
 			"use properties/propertiesFrom with the connector's own keys instead", connector)}
 }
+
+// sqlPluginConnectors are the connectors some release of the SQL plugin
+// registers (spark from 2.9 to 2.19 only), lower-cased.
+var sqlPluginConnectors = map[string]bool{"prometheus": true, "s3glue": true, "security_lake": true, "opensearch": true, "spark": true}
 
 // sqlPluginProperties is the property map the SQL plugin dialect writes:
 // every value as a string, with the configuration folded in.

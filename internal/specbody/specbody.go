@@ -25,6 +25,8 @@ package specbody
 import (
 	"encoding/json"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
@@ -58,7 +60,18 @@ func Body(ds *v1alpha1.DataSource) opensearch.DataSource {
 		body.Status = string(v1alpha1.StateActive)
 	}
 	for k, v := range spec.Properties {
-		body.Properties[k] = json.RawMessage(v.Raw)
+		body.Properties[k] = propertyValue(v)
 	}
 	return body
+}
+
+// propertyValue is a spec.properties value as JSON. The CRD keeps a null
+// value (the admission policy refuses it where installed), and decoding
+// leaves it with no bytes at all; it becomes null again so that the body
+// refuses it as a null rather than as text that is not JSON.
+func propertyValue(v apiextensionsv1.JSON) json.RawMessage {
+	if len(v.Raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(v.Raw)
 }

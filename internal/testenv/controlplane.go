@@ -125,7 +125,28 @@ func (cp *ControlPlane) Install(ctx context.Context, root, kubectl string, c cli
 	if err != nil {
 		return "", errors.New("the CRDs and the admission policy were not in force within 30s")
 	}
-	return refusal, nil
+	return refusal, cp.refreshDiscovery(ctx, kubectl)
+}
+
+// refreshDiscovery makes kubectl's on-disk discovery cache list the CRDs.
+// The applies above filled it before the CRDs existed, and kubectl trusts
+// it for hours: `kubectl get opensearch -A` (a category) would fail with
+// "the server doesn't have a resource type". `kubectl api-resources`
+// always re-reads the server and rewrites the cache; it is repeated until
+// the CRDs appear, since discovery follows them by a moment.
+func (cp *ControlPlane) refreshDiscovery(ctx context.Context, kubectl string) error {
+	want := "datasources." + v1alpha1.GroupVersion.Group
+	var out []byte
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		cmd := exec.CommandContext(ctx, kubectl, "--kubeconfig", cp.Kubeconfig, "api-resources", "-o", "name")
+		var err error
+		out, err = cmd.CombinedOutput()
+		return err == nil && strings.Contains(string(out), want), nil
+	})
+	if err != nil {
+		return fmt.Errorf("kubectl api-resources did not list %s within 30s:\n%s", want, out)
+	}
+	return nil
 }
 
 // policyProbe breaks the admission policy's rule: a key in both properties

@@ -99,7 +99,19 @@ var _ = Describe("DataSourceSet manifests", func() {
 		}),
 		Entry("a property value that is an object", invalidCase{
 			manifest: dataSourceSet("nested", validTemplate+"      properties:\n        a:\n          b: c\n", ""),
-			field:    "spec.template.spec.properties",
+			field:    "spec.template.spec.properties.a",
+			more:     []string{"property values must be strings, numbers or booleans; this one is an object"},
+		}),
+		Entry("a property value that is null", invalidCase{
+			manifest: dataSourceSet("null-value", validTemplate+"      properties:\n        a: null\n", ""),
+			field:    "spec.template.spec.properties.a",
+			more:     []string{"this one is null (omit the key to leave the property unset)"},
+		}),
+		Entry("a key in both properties and propertiesFrom", invalidCase{
+			manifest: dataSourceSet("twice", validTemplate+"      properties:\n        a: x\n"+
+				"      propertiesFrom:\n      - key: a\n        secretKeyRef: {name: s, key: k}\n", ""),
+			field: "spec.template.spec.propertiesFrom",
+			more:  []string{"key a is also set in spec.template.spec.properties"},
 		}),
 		Entry("a batch size of 0", invalidCase{
 			manifest: dataSourceSet("zero", validTemplate, "    batchSize: 0\n"),

@@ -170,21 +170,39 @@ var _ = Describe("invalid manifests", func() {
 		}),
 
 		// DataSource: properties
+		// Objects, arrays and null: the ValidatingAdmissionPolicy in
+		// config/policy refuses them with a message that names the fix (the
+		// CRD keeps null values for it to see, and leaves the rest to it).
 		Entry("a nested object in spec.properties", invalidCase{
-			manifest: dataSource("nested-object", validDSBase+"  properties:\n    a:\n      b: c\n"),
-			field:    "spec.properties.a",
+			manifest: dataSource("nested-object", validDSBase+"  properties:\n    prometheus.uri:\n      a: b\n"),
+			field:    "spec.properties.prometheus.uri: property values must be strings, numbers or booleans; this one is an object",
+			absent:   []string{"Too many", "at most 0"},
 		}),
 		Entry("an array in spec.properties", invalidCase{
 			manifest: dataSource("nested-array", validDSBase+"  properties:\n    a: [x, y]\n"),
-			field:    "spec.properties.a",
+			field:    "spec.properties.a: property values must be strings, numbers or booleans; this one is an array",
+			absent:   []string{"Too many", "at most 0"},
 		}),
 		Entry("an empty object in spec.properties", invalidCase{
 			manifest: dataSource("empty-object", validDSBase+"  properties:\n    a: {}\n"),
-			field:    "spec.properties.a",
+			field:    "spec.properties.a: property values must be strings, numbers or booleans; this one is an object",
+			absent:   []string{"Too few", "at least 1"},
 		}),
 		Entry("an empty array in spec.properties", invalidCase{
 			manifest: dataSource("empty-array", validDSBase+"  properties:\n    a: []\n"),
-			field:    "spec.properties.a",
+			field:    "spec.properties.a: property values must be strings, numbers or booleans; this one is an array",
+			absent:   []string{"Too few", "at least 1"},
+		}),
+		Entry("a null in spec.properties (refused, not dropped)", invalidCase{
+			manifest: dataSource("null-value", validDSBase+"  properties:\n    prometheus.uri: null\n"),
+			field:    "spec.properties.prometheus.uri: property values must be strings, numbers or booleans; this one is null (omit the key to leave the property unset)",
+		}),
+		Entry("a null in spec.properties set on update", invalidCase{
+			manifest: dataSource("null-update", validDSBase+"  properties:\n    prometheus.uri: http://prometheus:9090\n"),
+			update: func(u *unstructured.Unstructured) {
+				Expect(unstructured.SetNestedField(u.Object, nil, "spec", "properties", "prometheus.uri")).To(Succeed())
+			},
+			field: "spec.properties.prometheus.uri: property values must be strings, numbers or booleans; this one is null",
 		}),
 		Entry("a key in both spec.properties and spec.propertiesFrom (ValidatingAdmissionPolicy in config/policy)", invalidCase{
 			manifest: dataSource("both", validDSBase+`  properties:

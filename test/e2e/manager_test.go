@@ -117,7 +117,21 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 		})
 	wide := run("", "get", "osds", "-o", "wide")
 	expectColumns(t, wide, []string{"NAME", "DATASOURCE", "CONNECTION", "CONNECTOR", "STATUS", "READY", "REASON",
-		"POLICY", "LAST SYNC", "AGE", "MESSAGE"}, nil)
+		"POLICY", "LAST SYNC", "AGE", "MESSAGE"},
+		map[string][]string{
+			"defaulted": {"defaulted", "defaulted", "opensearch", "prometheus", "ACTIVE", "True", "Synced", "CreateOrUpdate"},
+		})
+	if row := tableRow(wide, "defaulted"); len(row) < 10 || !regexp.MustCompile(`^\d+s$`).MatchString(row[8]) {
+		t.Errorf("kubectl get osds -o wide: LAST SYNC of defaulted is not an age in seconds: %q", row)
+	}
+	// The connection's row: where it points, what it resolved to, and
+	// whether it is Ready.
+	conns := run("", "get", "osconn")
+	expectColumns(t, conns, []string{"NAME", "ENDPOINT", "DIALECT", "VERSION", "READY", "REASON", "AGE"},
+		map[string][]string{"opensearch": {"opensearch", fake.URL(), "SQLPlugin"}})
+	if row := tableRow(conns, "opensearch"); len(row) < 6 || row[4] != "True" || row[5] != "Connected" {
+		t.Errorf("kubectl get osconn: row opensearch = %q, want READY True and REASON Connected", row)
+	}
 	if !strings.Contains(wide, `Data source "defaulted" on OpenSearchConnection/default/opensearch matches the spec`) {
 		t.Errorf("kubectl get osds -o wide lacks the Ready message:\n%s", wide)
 	}
@@ -201,6 +215,17 @@ spec:
   properties:
     prometheus.uri: http://prometheus.monitoring.svc:9090
 `
+
+// tableRow is the row of a kubectl table whose first cell is name, split
+// as expectColumns splits it; nil when there is none.
+func tableRow(table, name string) []string {
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[1:] {
+		if cells := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1); cells[0] == name {
+			return cells
+		}
+	}
+	return nil
+}
 
 // expectColumns checks the header line of a kubectl table and, for each
 // row named in rows, its leading cells (split on runs of spaces, so cells
