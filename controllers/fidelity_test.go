@@ -90,9 +90,8 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 
 	It("reports MasterKeyMissing naming the setting, while data sources without credentials work", func() {
 		fake := startFakeWith(fakeopensearch.Options{NoMasterKey: true})
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canaryPassword})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Hour), withCreds(map[string]string{"username": "prom", "password": canaryPassword}))
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectStalled(ds, v1alpha1.ReasonMasterKeyMissing, "plugins.query.datasources.encryption.masterkey", "opensearch.yml")
 		expectEvent(ds, "Warning MasterKeyMissing")
@@ -114,9 +113,8 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 			}
 			return []net.IP{fakeopensearch.DefaultResolvedIP}, nil
 		}})
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canaryPassword})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Hour), withCreds(map[string]string{"username": "prom", "password": canaryPassword}))
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionFalse, v1alpha1.ReasonHostUnresolvable)
 		Expect(readyOf(ds).Message).To(ContainSubstring("prometheus.uri"))
@@ -130,9 +128,8 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 
 	It("reports HostDenied and LimitReached naming their settings", func() {
 		fake := startFakeWith(fakeopensearch.Options{DenyList: []string{fakeopensearch.DefaultResolvedIP.String()}})
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canaryPassword})
-		denied := prometheusDataSource(ns, "denied", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Hour), withCreds(map[string]string{"username": "prom", "password": canaryPassword}))
+		denied := f.dataSource("denied")
 		Expect(k8s.Create(ctx, denied)).To(Succeed())
 		expectStalled(denied, v1alpha1.ReasonHostDenied, "plugins.query.datasources.uri.hosts.denylist")
 
@@ -215,9 +212,9 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 
 	It("changes what holds no credential with PATCH, keeping DISABLED, and resends credentials with PUT", func() {
 		fake := startFakeWith(fakeopensearch.Options{})
-		createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Hour)
-		secret := createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canaryPassword})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Hour), withCreds(map[string]string{"username": "prom", "password": canaryPassword}))
+		secret := f.creds
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 		fake.ResetCounts()
@@ -245,9 +242,9 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 
 	It("rewrites credentials changed inside OpenSearch after the connection's credentialRewritePeriod", func() {
 		fake := startFakeWith(fakeopensearch.Options{})
-		conn := createConnection(ns, "os", fake, v1alpha1.DialectSQLPlugin, time.Second)
-		createSecret(ns, "prom-creds", map[string]string{"username": "prom", "password": canaryPassword})
-		ds := prometheusDataSource(ns, "metrics", "os", "prom-creds")
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(time.Second), withCreds(map[string]string{"username": "prom", "password": canaryPassword}))
+		conn := f.conn
+		ds := f.dataSource("metrics")
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
 
