@@ -295,8 +295,10 @@ var _ = Describe("DataSource on the SQL plugin", func() {
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "noprom"},
 			Spec: v1alpha1.DataSourceSpec{
 				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
-				Connector:     "prometheus",
-				Properties:    map[string]apiextensionsv1.JSON{"prometheus.region": jsonValue("eu")},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:  "prometheus",
+					Properties: map[string]apiextensionsv1.JSON{"prometheus.region": jsonValue("eu")},
+				},
 			},
 		}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
@@ -494,18 +496,20 @@ var _ = Describe("DataSource on the documented API", func() {
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "mysql-customer-database"},
 			Spec: v1alpha1.DataSourceSpec{
 				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
-				Description:   "Updated connection to customer database - Production",
-				Connector:     "mysql",
-				ResultIndex:   "customer_data_results",
-				Status:        v1alpha1.StateActive,
-				AllowedRoles:  []string{"analyst_role", "admin_role", "reporting_role"},
-				Configuration: &v1alpha1.DataSourceConfiguration{
-					Endpoint:    "jdbc:mysql://mysql-server:3306/customers",
-					Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "mysql-creds"}},
-				},
-				Properties: map[string]apiextensionsv1.JSON{
-					"database": jsonValue("customers"), "port": jsonValue("3306"), "host": jsonValue("mysql-server"),
-					"encryption": jsonValue(true), "connectionTimeout": jsonValue(60000),
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Description:  "Updated connection to customer database - Production",
+					Connector:    "mysql",
+					ResultIndex:  "customer_data_results",
+					Status:       v1alpha1.StateActive,
+					AllowedRoles: []string{"analyst_role", "admin_role", "reporting_role"},
+					Configuration: &v1alpha1.DataSourceConfiguration{
+						Endpoint:    "jdbc:mysql://mysql-server:3306/customers",
+						Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "mysql-creds"}},
+					},
+					Properties: map[string]apiextensionsv1.JSON{
+						"database": jsonValue("customers"), "port": jsonValue("3306"), "host": jsonValue("mysql-server"),
+						"encryption": jsonValue(true), "connectionTimeout": jsonValue(60000),
+					},
 				},
 			},
 		}

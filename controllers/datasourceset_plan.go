@@ -116,22 +116,9 @@ func childDataSourceName(set *v1alpha1.DataSourceSet) string {
 // they are, the data source's name made explicit (a child's metadata.name
 // is not the data source's), and t as the connection.
 func childSpec(set *v1alpha1.DataSourceSet, t setTarget) v1alpha1.DataSourceSpec {
-	tpl := set.Spec.Template.Spec.DeepCopy()
-	return v1alpha1.DataSourceSpec{
-		ConnectionRef:    v1alpha1.ConnectionReference{Name: t.Name, Kind: t.Kind},
-		Name:             childDataSourceName(set),
-		Description:      tpl.Description,
-		Connector:        tpl.Connector,
-		ResultIndex:      tpl.ResultIndex,
-		Status:           tpl.Status,
-		AllowedRoles:     tpl.AllowedRoles,
-		Configuration:    tpl.Configuration,
-		Properties:       tpl.Properties,
-		PropertiesFrom:   tpl.PropertiesFrom,
-		ManagementPolicy: tpl.ManagementPolicy,
-		DeletionPolicy:   tpl.DeletionPolicy,
-		Suspend:          tpl.Suspend,
-	}
+	params := *set.Spec.Template.Spec.DataSourceParameters.DeepCopy()
+	params.Name = childDataSourceName(set)
+	return v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: t.Name, Kind: t.Kind}, DataSourceParameters: params}
 }
 
 // childLabels are the labels of set's child for t: the template's, then

@@ -108,9 +108,9 @@ func schemaOf(t *testing.T, file string) apiextensionsv1.JSONSchemaProps {
 	return *crd.Spec.Versions[0].Schema.OpenAPIV3Schema
 }
 
-// The template is a copy of DataSourceSpec's fields, markers and all; this
-// keeps the copy in step with the original, as the generated schemas show
-// what admission will do with each.
+// The template and a DataSource's spec share their fields' type; this
+// keeps the generated schemas alike too, as they show what admission will
+// do with each (a marker on DataSourceSpec itself would not reach sets).
 func TestTemplateSchemaIsTheDataSourceSpecWithoutConnectionRef(t *testing.T) {
 	ds := schemaOf(t, "opensearch.datasource-operator.io_datasources.yaml").Properties["spec"]
 	set := schemaOf(t, "opensearch.datasource-operator.io_datasourcesets.yaml")
@@ -136,19 +136,28 @@ func TestTemplateSchemaIsTheDataSourceSpecWithoutConnectionRef(t *testing.T) {
 // fullTemplate sets every field of the template.
 func fullTemplate() v1alpha1.DataSourceTemplateSpec {
 	return v1alpha1.DataSourceTemplateSpec{
-		Name: "metrics", Description: "d", Connector: "prometheus", ResultIndex: "query_execution_result_x",
-		Status: v1alpha1.StateDisabled, AllowedRoles: []string{"r"},
-		Configuration: &v1alpha1.DataSourceConfiguration{Endpoint: "http://p:9090",
-			Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "s"}}},
-		Properties:       map[string]apiextensionsv1.JSON{"k": {Raw: []byte(`"v"`)}},
-		PropertiesFrom:   []v1alpha1.PropertyFromSecret{{Key: "p", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "s", Key: "k"}}},
-		ManagementPolicy: v1alpha1.ManagementUpdateOnly, DeletionPolicy: v1alpha1.DeletionRetain, Suspend: true,
+		DataSourceParameters: v1alpha1.DataSourceParameters{
+			Name:         "metrics",
+			Description:  "d",
+			Connector:    "prometheus",
+			ResultIndex:  "query_execution_result_x",
+			Status:       v1alpha1.StateDisabled,
+			AllowedRoles: []string{"r"},
+			Configuration: &v1alpha1.DataSourceConfiguration{Endpoint: "http://p:9090",
+				Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "s"}}},
+			Properties:       map[string]apiextensionsv1.JSON{"k": {Raw: []byte(`"v"`)}},
+			PropertiesFrom:   []v1alpha1.PropertyFromSecret{{Key: "p", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "s", Key: "k"}}},
+			ManagementPolicy: v1alpha1.ManagementUpdateOnly,
+			DeletionPolicy:   v1alpha1.DeletionRetain,
+			RecreatePolicy:   v1alpha1.RecreateAllow,
+			Suspend:          true,
+		},
 	}
 }
 
 func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 	tpl := fullTemplate()
-	tv := reflect.ValueOf(tpl)
+	tv := reflect.ValueOf(tpl.DataSourceParameters)
 	for i := range tv.NumField() {
 		if tv.Field(i).IsZero() {
 			t.Fatalf("fullTemplate leaves %s unset: set it, so that this test checks it is copied", tv.Type().Field(i).Name)
@@ -157,7 +166,7 @@ func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 	set := &v1alpha1.DataSourceSet{ObjectMeta: metav1.ObjectMeta{Name: "set"}, Spec: v1alpha1.DataSourceSetSpec{
 		Template: v1alpha1.DataSourceTemplate{Spec: tpl}}}
 	spec := childSpec(set, setTarget{clusterKind, "eu-1"})
-	sv := reflect.ValueOf(spec)
+	sv := reflect.ValueOf(spec.DataSourceParameters)
 	for i := range tv.NumField() {
 		name := tv.Type().Field(i).Name
 		if got, want := sv.FieldByName(name).Interface(), tv.Field(i).Interface(); !reflect.DeepEqual(got, want) {

@@ -50,10 +50,14 @@ func newSet(ns, name string, rollout *v1alpha1.RolloutStrategy) *v1alpha1.DataSo
 		Spec: v1alpha1.DataSourceSetSpec{
 			ConnectionSelector: metav1.LabelSelector{MatchLabels: map[string]string{fleetLabel: ns}},
 			Template: v1alpha1.DataSourceTemplate{Spec: v1alpha1.DataSourceTemplateSpec{
-				Name: "metrics", Connector: "prometheus", Description: "v1",
-				Configuration: &v1alpha1.DataSourceConfiguration{
-					Endpoint:    "http://prometheus.monitoring.svc:9090",
-					Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "prom"}},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Name:        "metrics",
+					Connector:   "prometheus",
+					Description: "v1",
+					Configuration: &v1alpha1.DataSourceConfiguration{
+						Endpoint:    "http://prometheus.monitoring.svc:9090",
+						Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "prom"}},
+					},
 				},
 			}},
 			Rollout: rollout,
@@ -239,8 +243,8 @@ var _ = Describe("DataSourceSet", func() {
 		DeferCleanup(func() { _ = k8s.Delete(context.Background(), set) })
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
 
-		// The second cluster (in name order) refuses updates.
-		fakes[1].Forbid(fakeopensearch.ActionUpdate)
+		// The second cluster (in name order) refuses updates, by PUT and PATCH.
+		fakes[1].Forbid(fakeopensearch.ActionUpdate, fakeopensearch.ActionPatch)
 		for _, f := range fakes {
 			f.ResetCounts()
 		}
@@ -260,7 +264,7 @@ var _ = Describe("DataSourceSet", func() {
 		Expect(kstatusOf(set)).To(Equal(kstatus.FailedStatus), "Flux must see a held rollout as failed")
 		Consistently(func() string { return description(fakes[2]) }, 3*time.Second, interval).Should(Equal("v1"),
 			"the wave after the failing cluster was written")
-		Expect(fakes[0].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the first cluster got more than one write for one change")
+		Expect(fakes[0].Count(fakeopensearch.OpUpdate)+fakes[0].Count(fakeopensearch.OpPatch)).To(Equal(1), "the first cluster got more than one write for one change")
 		Expect(get(set).(*v1alpha1.DataSourceSet).Status.Rollout.Wave).To(BeEquivalentTo(1))
 
 		By("a new template starts again from the first wave, and is held at the same cluster")

@@ -80,23 +80,25 @@ func dtDataSource() *v1alpha1.DataSource {
 		ObjectMeta: metav1.ObjectMeta{Namespace: dtNamespace, Name: "meta-name", Generation: 1},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Name: "conn"},
-			Name:          "prom",
-			Description:   "metrics",
-			Connector:     "prometheus",
-			ResultIndex:   "query_execution_result_custom",
-			Status:        v1alpha1.StateActive,
-			AllowedRoles:  []string{"role-a", "role-b"},
-			Configuration: &v1alpha1.DataSourceConfiguration{
-				Endpoint:    "http://prometheus:9090",
-				Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "creds"}},
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Name:         "prom",
+				Description:  "metrics",
+				Connector:    "prometheus",
+				ResultIndex:  "query_execution_result_custom",
+				Status:       v1alpha1.StateActive,
+				AllowedRoles: []string{"role-a", "role-b"},
+				Configuration: &v1alpha1.DataSourceConfiguration{
+					Endpoint:    "http://prometheus:9090",
+					Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: "creds"}},
+				},
+				Properties: map[string]apiextensionsv1.JSON{
+					"prometheus.uri": dtRaw(`"http://prometheus:9090"`),
+				},
+				PropertiesFrom: []v1alpha1.PropertyFromSecret{{
+					Key:          "prometheus.auth.token",
+					SecretKeyRef: v1alpha1.SecretKeySelector{Name: "tokens", Key: "token"},
+				}},
 			},
-			Properties: map[string]apiextensionsv1.JSON{
-				"prometheus.uri": dtRaw(`"http://prometheus:9090"`),
-			},
-			PropertiesFrom: []v1alpha1.PropertyFromSecret{{
-				Key:          "prometheus.auth.token",
-				SecretKeyRef: v1alpha1.SecretKeySelector{Name: "tokens", Key: "token"},
-			}},
 		},
 	}
 }
@@ -673,7 +675,7 @@ func TestBuildDesiredDataSourceName(t *testing.T) {
 		{"", "spec", "spec"},
 	}
 	for _, tc := range cases {
-		ds := &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Name: tc.meta}, Spec: v1alpha1.DataSourceSpec{Name: tc.spec}}
+		ds := &v1alpha1.DataSource{ObjectMeta: metav1.ObjectMeta{Name: tc.meta}, Spec: v1alpha1.DataSourceSpec{DataSourceParameters: v1alpha1.DataSourceParameters{Name: tc.spec}}}
 		if got := dataSourceName(ds); got != tc.want {
 			t.Errorf("dataSourceName(meta=%q, spec=%q) = %q, want %q", tc.meta, tc.spec, got, tc.want)
 		}

@@ -53,7 +53,9 @@ func glueDataSource(ns, name, conn string, extra map[string]string) *v1alpha1.Da
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Name: conn},
-			Connector:     "s3glue",
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Connector: "s3glue",
+			},
 		},
 	}
 	props := map[string]string{
@@ -98,8 +100,13 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 
 		open := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "open"},
-			Spec: v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "prometheus",
-				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": jsonValue("http://prometheus.monitoring.svc:9090")}},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:  "prometheus",
+					Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": jsonValue("http://prometheus.monitoring.svc:9090")},
+				},
+			},
 		}
 		Expect(k8s.Create(ctx, open)).To(Succeed())
 		expectReady(open, metav1.ConditionTrue, v1alpha1.ReasonSynced)
@@ -137,7 +144,7 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 		fake.Seed(fakeopensearch.Document{Name: "someone_elses", Connector: "OPENSEARCH"})
 		full := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "full"},
-			Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "opensearch"},
+			Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, DataSourceParameters: v1alpha1.DataSourceParameters{Connector: "opensearch"}},
 		}
 		Expect(k8s.Create(ctx, full)).To(Succeed())
 		expectStalled(full, v1alpha1.ReasonLimitReached, "plugins.query.datasources.limit")
@@ -149,7 +156,7 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 		fake.SetEnabled(false)
 		ds := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "off"},
-			Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "opensearch"},
+			Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, DataSourceParameters: v1alpha1.DataSourceParameters{Connector: "opensearch"}},
 		}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		expectStalled(ds, v1alpha1.ReasonAPIDisabled, "plugins.query.datasources.enabled")
@@ -207,7 +214,7 @@ var _ = Describe("What the SQL plugin refuses, and what it destroys", func() {
 		Expect(k8s.Create(ctx, watcher)).To(Succeed())
 		expectReady(watcher, metav1.ConditionFalse, v1alpha1.ReasonDrifted)
 		Eventually(func() string { return conditionStateWithMessage(watcher, v1alpha1.ConditionDrifted) }, timeout, interval).
-			Should(ContainSubstring("status (writing DISABLED: "))
+			Should(ContainSubstring(`status ("ACTIVE" → "DISABLED"; writing DISABLED: `))
 	})
 
 	It("changes what holds no credential with PATCH, keeping DISABLED, and resends credentials with PUT", func() {

@@ -122,12 +122,14 @@ func prometheusDataSource(ns, name, conn, secret string) *v1alpha1.DataSource {
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Name: conn},
-			Connector:     "prometheus",
-			Description:   "cluster metrics",
-			AllowedRoles:  []string{"prometheus_access"},
-			Configuration: &v1alpha1.DataSourceConfiguration{
-				Endpoint:    "http://prometheus.monitoring.svc:9090",
-				Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: secret}},
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Connector:    "prometheus",
+				Description:  "cluster metrics",
+				AllowedRoles: []string{"prometheus_access"},
+				Configuration: &v1alpha1.DataSourceConfiguration{
+					Endpoint:    "http://prometheus.monitoring.svc:9090",
+					Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: secret}},
+				},
 			},
 		},
 	}

@@ -124,9 +124,11 @@ var _ = Describe("Secret values", func() {
 		echoed := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "echoed"},
 			Spec: v1alpha1.DataSourceSpec{
-				ConnectionRef:  v1alpha1.ConnectionReference{Name: "os"},
-				Connector:      "prometheus",
-				PropertiesFrom: []v1alpha1.PropertyFromSecret{{Key: "prometheus.uri", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "bad-uri", Key: "uri"}}},
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:      "prometheus",
+					PropertiesFrom: []v1alpha1.PropertyFromSecret{{Key: "prometheus.uri", SecretKeyRef: v1alpha1.SecretKeySelector{Name: "bad-uri", Key: "uri"}}},
+				},
 			},
 		}
 		Expect(k8s.Create(ctx, echoed)).To(Succeed())
@@ -231,8 +233,10 @@ var _ = Describe("A resync period with nothing changing", func() {
 				ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("ds-%03d", i)},
 				Spec: v1alpha1.DataSourceSpec{
 					ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
-					Connector:     "prometheus",
-					Properties:    map[string]apiextensionsv1.JSON{"prometheus.uri": jsonValue("http://prometheus:9090")},
+					DataSourceParameters: v1alpha1.DataSourceParameters{
+						Connector:  "prometheus",
+						Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": jsonValue("http://prometheus:9090")},
+					},
 				},
 			})).To(Succeed())
 		}

@@ -116,8 +116,11 @@ var _ = Describe("Ownership", func() {
 		ds := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "solo"},
 			Spec: v1alpha1.DataSourceSpec{
-				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"}, Connector: "prometheus",
-				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "os"},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:  "prometheus",
+					Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+				},
 			},
 		}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
@@ -177,8 +180,13 @@ var _ = Describe("Ownership", func() {
 		createConnection(ns, "new", newFake, v1alpha1.DialectSQLPlugin, time.Hour)
 		ds := &v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "logs"},
-			Spec: v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "old"},
-				Connector: "opensearch", Description: "local"},
+			Spec: v1alpha1.DataSourceSpec{
+				ConnectionRef: v1alpha1.ConnectionReference{Name: "old"},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:   "opensearch",
+					Description: "local",
+				},
+			},
 		}
 		Expect(k8s.Create(ctx, ds)).To(Succeed())
 		ds = expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)

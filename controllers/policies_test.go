@@ -40,7 +40,7 @@ func TestPoliciesByConnector(t *testing.T) {
 		{"prometheus", v1alpha1.DeletionRetain, v1alpha1.RecreateNever, v1alpha1.DeletionRetain, false},
 	}
 	for _, tc := range cases {
-		spec := &v1alpha1.DataSourceSpec{Connector: tc.connector, DeletionPolicy: tc.deletion, RecreatePolicy: tc.recreate}
+		spec := &v1alpha1.DataSourceSpec{DataSourceParameters: v1alpha1.DataSourceParameters{Connector: tc.connector, DeletionPolicy: tc.deletion, RecreatePolicy: tc.recreate}}
 		if got := deletionPolicy(spec); got != tc.wantDeletion {
 			t.Errorf("%s %q: deletionPolicy = %s, want %s", tc.connector, tc.deletion, got, tc.wantDeletion)
 		}
@@ -48,7 +48,7 @@ func TestPoliciesByConnector(t *testing.T) {
 			t.Errorf("%s %q: mayRecreate = %v, want %v", tc.connector, tc.recreate, got, tc.wantRecreate)
 		}
 	}
-	if why := retainReason(&v1alpha1.DataSourceSpec{Connector: "s3glue"}); !strings.Contains(why, "default for connector s3glue") {
+	if why := retainReason(&v1alpha1.DataSourceSpec{DataSourceParameters: v1alpha1.DataSourceParameters{Connector: "s3glue"}}); !strings.Contains(why, "default for connector s3glue") {
 		t.Errorf("retainReason = %q", why)
 	}
 }
@@ -64,14 +64,14 @@ func TestPlanNotes(t *testing.T) {
 		{Field: "properties[glue.secret]", Hidden: true, NotDesired: true},
 	}
 	entries := planEntries(changes, nil)
-	glue := &v1alpha1.DataSourceSpec{Connector: "s3glue"}
+	glue := &v1alpha1.DataSourceSpec{DataSourceParameters: v1alpha1.DataSourceParameters{Connector: "s3glue"}}
 	got := planNotes(glue, opensearch.DataSource{Connector: "s3glue", Status: "DISABLED"}, changes, entries)
 	if got[0] != entries[0] || !strings.HasPrefix(got[1], `status ("ACTIVE" → "DISABLED"; writing DISABLED: `) || !strings.Contains(got[1], "Flint") ||
 		got[2] != `properties[glue.x] (not in spec; "v"; removing it needs a re-create, which spec.recreatePolicy forbids)` ||
 		got[3] != "properties[glue.secret] (not in spec; removing it needs a re-create, which spec.recreatePolicy forbids)" {
 		t.Errorf("s3glue plan = %q", got)
 	}
-	prom := &v1alpha1.DataSourceSpec{Connector: "prometheus"}
+	prom := &v1alpha1.DataSourceSpec{DataSourceParameters: v1alpha1.DataSourceParameters{Connector: "prometheus"}}
 	if got := planNotes(prom, opensearch.DataSource{Connector: "prometheus", Status: "DISABLED"}, changes, entries); !slices.Equal(got, entries) {
 		t.Errorf("prometheus plan = %q, want the entries alone", got)
 	}

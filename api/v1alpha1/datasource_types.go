@@ -199,11 +199,20 @@ type DataSourceSpec struct {
 	// +required
 	ConnectionRef ConnectionReference `json:"connectionRef"`
 
+	DataSourceParameters `json:",inline"`
+}
+
+// DataSourceParameters are what a DataSource says of its data source,
+// apart from where it lives: a DataSource has them beside its
+// connectionRef, and a DataSourceSet's template has them alone, so that
+// every child of a set is made from them as they are.
+type DataSourceParameters struct {
 	// name is the data source's name in OpenSearch. Defaults to
-	// metadata.name. It must start with a letter (or @ or *) followed by
-	// letters, digits, '_', '-' or '*'. '@opensearch' is reserved.
-	// Immutable: it may be set later only to metadata.name, the name the
-	// data source already has.
+	// metadata.name (in a DataSourceSet's template, the set's, so that the
+	// data source has one name on every cluster). It must start with a
+	// letter (or @ or *) followed by letters, digits, '_', '-' or '*'.
+	// '@opensearch' is reserved. Immutable: it may be set later only to
+	// metadata.name, the name the data source already has.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
@@ -226,7 +235,7 @@ type DataSourceSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[A-Za-z][A-Za-z0-9_]*$`
-	// +kubebuilder:validation:XValidation:rule="self.lowerAscii() == oldSelf.lowerAscii()",message="spec.connector is immutable: OpenSearch keeps the old connector's properties under a new connector; create a new DataSource (with another spec.name) for the other connector, and delete this one"
+	// +kubebuilder:validation:XValidation:rule="self.lowerAscii() == oldSelf.lowerAscii()",message="connector is immutable: OpenSearch keeps the old connector's properties under a new connector; create another DataSource (or DataSourceSet), with another name, for the other connector, and delete this one"
 	Connector string `json:"connector"`
 
 	// resultIndex is the index where query results from this data source are

@@ -17,7 +17,6 @@ limitations under the License.
 package v1alpha1
 
 import (
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -124,121 +123,9 @@ type RolloutStrategy struct {
 // DataSourceTemplateSpec is a DataSource's spec without connectionRef:
 // each child of a DataSourceSet gets these fields as they are, and the
 // connectionRef of the connection it was made for. The fields, their
-// defaults and their rules are the DataSource's (see DataSourceSpec); a
-// test keeps the two in step.
+// defaults and their rules are the DataSource's: the same type.
 type DataSourceTemplateSpec struct {
-	// name is the data source's name in OpenSearch, the same on every
-	// cluster. Defaults to the DataSourceSet's metadata.name. It must start
-	// with a letter (or @ or *) followed by letters, digits, '_', '-' or
-	// '*'. '@opensearch' is reserved. Immutable, as a DataSource's: it may
-	// be set later only to the DataSourceSet's metadata.name.
-	// +optional
-	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=255
-	// +kubebuilder:validation:Pattern=`^[@*A-Za-z]+[*A-Za-z0-9_-]*$`
-	// +kubebuilder:validation:XValidation:rule="self != '@opensearch'",message="@opensearch is OpenSearch's built-in data source and cannot be managed"
-	Name string `json:"name,omitempty"`
-
-	// description is a human-readable description of the data source.
-	// +optional
-	// +kubebuilder:validation:MaxLength=4096
-	Description string `json:"description,omitempty"`
-
-	// connector is the connector type, for example prometheus, s3glue,
-	// security_lake or opensearch (the SQL plugin's connectors), or any
-	// connector a server of the documented API supports, such as mysql.
-	// Compared case-insensitively.
-	// +required
-	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:Pattern=`^[A-Za-z][A-Za-z0-9_]*$`
-	Connector string `json:"connector"`
-
-	// resultIndex is the index where query results from this data source are
-	// stored. Defaults to query_execution_result_<lower-cased name> with
-	// characters outside [a-z0-9_-] removed. The SQL plugin also requires it
-	// to start with query_execution_result.
-	// +optional
-	// +kubebuilder:validation:MaxLength=255
-	// +kubebuilder:validation:Pattern=`^[a-z0-9_-]+$`
-	ResultIndex string `json:"resultIndex,omitempty"`
-
-	// status is ACTIVE (queries may use the data source) or DISABLED (the
-	// data source is kept but queries are refused).
-	// +optional
-	// +kubebuilder:default=ACTIVE
-	Status DataSourceState `json:"status,omitempty"`
-
-	// allowedRoles lists the OpenSearch Security roles allowed to query the
-	// data source. Order is kept, and the list replaces the remote one
-	// entirely. Empty means only all_access users may query it.
-	// +optional
-	// +listType=atomic
-	// +kubebuilder:validation:MaxItems=256
-	// +kubebuilder:validation:items:MinLength=1
-	// +kubebuilder:validation:items:MaxLength=256
-	AllowedRoles []string `json:"allowedRoles,omitempty"`
-
-	// configuration is the documented API's endpoint and credentials block.
-	// In the SQLPlugin dialect it is folded into the connector's properties
-	// (prometheus, s3glue and security_lake only; other connectors must use
-	// properties and propertiesFrom).
-	// +optional
-	Configuration *DataSourceConfiguration `json:"configuration,omitempty"`
-
-	// properties are the connector's properties, for example prometheus.uri.
-	// Values are strings, numbers or booleans, a string at most 4096
-	// characters; objects and arrays are refused at admission (they fail
-	// "must have at most 0" checks on the value). Keys are at most 256 letters, digits,
-	// '_', '.' and '-', starting with a letter, a digit or '_' (refused at
-	// admission by the ValidatingAdmissionPolicy in config/policy: a CRD
-	// rule cannot see the keys of this schemaless map). Put secret values in
-	// propertiesFrom instead.
-	// +optional
-	// +kubebuilder:validation:MaxProperties=128
-	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`
-
-	// propertiesFrom are connector properties whose values come from Secrets
-	// in the DataSource's namespace, for example prometheus.auth.password. A
-	// key may not also appear in properties (refused at admission by the
-	// ValidatingAdmissionPolicy in config/policy, and reported as InvalidSpec
-	// where that policy is not installed).
-	// +optional
-	// +listType=map
-	// +listMapKey=key
-	// +kubebuilder:validation:MaxItems=64
-	PropertiesFrom []PropertyFromSecret `json:"propertiesFrom,omitempty"`
-
-	// managementPolicy says which calls the operator may make:
-	// CreateOrUpdate (default) creates the data source when missing,
-	// updates it otherwise and deletes it per deletionPolicy; UpdateOnly only
-	// ever updates an existing data source (never creates or deletes one; if
-	// it does not exist, Ready is False with reason NotFound); Observe only
-	// reads it and reports, and never writes or deletes anything: Ready is
-	// True with reason Observed when the data source matches the spec, False
-	// with reason Drifted (and the Drifted condition names the differing
-	// fields) when it does not, and False with reason NotFound when it does
-	// not exist. Credential values are never compared (OpenSearch does not
-	// return them), but the Secrets the spec references must exist. An
-	// Observe DataSource gets no finalizer, does not record
-	// status.connection, and neither blocks nor is blocked by a DataSource
-	// that writes the same data source. Switching to CreateOrUpdate applies
-	// the spec, subject to the connection's spec.adoption.
-	// +optional
-	// +kubebuilder:default=CreateOrUpdate
-	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
-
-	// deletionPolicy says what happens in OpenSearch when the DataSource is
-	// deleted: Delete (default) removes the data source, Retain leaves it.
-	// Ignored under UpdateOnly and Observe, which never delete.
-	// +optional
-	// +kubebuilder:default=Delete
-	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
-
-	// suspend, when true, stops the operator from making any call to
-	// OpenSearch for this DataSource until it is set back to false.
-	// +optional
-	Suspend bool `json:"suspend,omitempty"`
+	DataSourceParameters `json:",inline"`
 }
 
 // DataSourceSetSpec declares one data source for many clusters.

@@ -225,7 +225,7 @@ func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set
 	p.Ops = countOps(f.fakes)
 	p.ListsPerPeriod = ratio(float64(p.Ops[fakeopensearch.OpList]), float64(setConnections*setResyncPeriods))
 	for _, fake := range f.fakes {
-		w := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate)
+		w := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate) + fake.Count(fakeopensearch.OpPatch)
 		if p.MinWrites < 0 || w < p.MinWrites {
 			p.MinWrites = w
 		}
@@ -292,8 +292,11 @@ func benchSet(namespace string) *v1alpha1.DataSourceSet {
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "metrics"},
 		Spec: v1alpha1.DataSourceSetSpec{
 			Template: v1alpha1.DataSourceTemplate{Spec: v1alpha1.DataSourceTemplateSpec{
-				Connector: "prometheus", Description: "first",
-				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)}},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:   "prometheus",
+					Description: "first",
+					Properties:  map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)}},
+				},
 			}},
 			Rollout: &v1alpha1.RolloutStrategy{BatchSize: &batch},
 		},

@@ -155,9 +155,11 @@ func Map(r opensearch.RemoteDataSource, opts Options) (Manifest, error) {
 		ObjectMeta: metav1.ObjectMeta{Name: objectName, Namespace: opts.Namespace},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: opts.Connection,
-			Description:   r.Description,
-			Connector:     strings.ToLower(r.Connector),
-			AllowedRoles:  r.AllowedRoles,
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Description:  r.Description,
+				Connector:    strings.ToLower(r.Connector),
+				AllowedRoles: r.AllowedRoles,
+			},
 		},
 	}
 	if objectName != r.Name || !plainName.MatchString(r.Name) {

@@ -53,7 +53,8 @@ var _ = Describe("DataSourceSet manifests", func() {
 		got := createAndReadBack(fromYAML(string(raw)), ns)
 		Expect(str(got, "spec", "template", "spec", "status")).To(Equal("ACTIVE"))
 		Expect(str(got, "spec", "template", "spec", "managementPolicy")).To(Equal("CreateOrUpdate"))
-		Expect(str(got, "spec", "template", "spec", "deletionPolicy")).To(Equal("Delete"))
+		// As on a DataSource, unset: Delete or Retain by connector.
+		absent(got, "spec", "template", "spec", "deletionPolicy")
 		Expect(str(got, "spec", "template", "spec", "configuration", "credentials", "secretRef", "usernameKey")).To(Equal("username"))
 		Expect(field(got, "spec", "rollout", "stopOnFailure")).To(Equal(true))
 	})

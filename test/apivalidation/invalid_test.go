@@ -130,7 +130,7 @@ var _ = Describe("invalid manifests", func() {
 				Expect(unstructured.SetNestedField(u.Object, "s3glue", "spec", "connector")).To(Succeed())
 			},
 			field: "spec.connector",
-			more:  []string{"immutable", "create a new DataSource"},
+			more:  []string{"immutable", "create another DataSource (or DataSourceSet), with another name"},
 		}),
 		Entry("spec.recreatePolicy unknown (Always)", invalidCase{
 			manifest: dataSource("bad-recreate", validDSBase+"  recreatePolicy: Always\n"),

@@ -121,8 +121,8 @@ func TestFleetRollsOutInWaves(t *testing.T) {
 			`jsonpath={.status.conditions[?(@.type=="Ready")].reason}: {.status.conditions[?(@.type=="Ready")].message}`)
 	}
 
-	// The second cluster in name order refuses updates.
-	fakes[1].Forbid(fakeopensearch.ActionUpdate)
+	// The second cluster in name order refuses updates, by PUT and PATCH.
+	fakes[1].Forbid(fakeopensearch.ActionUpdate, fakeopensearch.ActionPatch)
 	run("", "patch", "datasourceset/fleet-prometheus", "--type=merge", "-p", `{"spec":{"template":{"spec":{"description":"v2"}}}}`)
 	waitFor(t, "eu-1 to get the change", func() bool { return description(fakes[0]) == "v2" })
 	waitFor(t, "the set to be held at eu-2", func() bool {

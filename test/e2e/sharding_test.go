@@ -142,9 +142,11 @@ func shardedDataSource(name, conn string, labels map[string]string) *v1alpha1.Da
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, Labels: labels},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Name: conn},
-			Connector:     "prometheus",
-			Properties: map[string]apiextensionsv1.JSON{
-				"prometheus.uri": {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)},
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Connector: "prometheus",
+				Properties: map[string]apiextensionsv1.JSON{
+					"prometheus.uri": {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)},
+				},
 			},
 		},
 	}

@@ -114,8 +114,11 @@ func runCrashPoint(t *testing.T, k8s client.Client, bin, kubeconfig, ns string, 
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "metrics"},
 		Spec: v1alpha1.DataSourceSpec{
 			ConnectionRef: v1alpha1.ConnectionReference{Kind: v1alpha1.KindClusterOpenSearchConnection, Name: ns + "-a"},
-			Connector:     "prometheus", Description: "cluster metrics",
-			Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"` + promEndpoint + `"`)}},
+			DataSourceParameters: v1alpha1.DataSourceParameters{
+				Connector:   "prometheus",
+				Description: "cluster metrics",
+				Properties:  map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"` + promEndpoint + `"`)}},
+			},
 		},
 	}
 	if err := k8s.Create(ctx, ds); err != nil {

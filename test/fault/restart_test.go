@@ -122,8 +122,12 @@ func restartOp(t *testing.T, k8s client.Client, rng *rand.Rand, ns string) strin
 		ds = v1alpha1.DataSource{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 			Spec: v1alpha1.DataSourceSpec{
-				ConnectionRef: v1alpha1.ConnectionReference{Name: conn}, Connector: "prometheus", Description: "v0",
-				Properties: map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+				ConnectionRef: v1alpha1.ConnectionReference{Name: conn},
+				DataSourceParameters: v1alpha1.DataSourceParameters{
+					Connector:   "prometheus",
+					Description: "v0",
+					Properties:  map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus:9090"`)}},
+				},
 			},
 		}
 		if err := k8s.Create(ctx, &ds); err != nil {

@@ -160,7 +160,7 @@ func TestManagerNamesItsBuild(t *testing.T) {
 	// says so in status, which is all this test needs it to write.
 	ds := &v1alpha1.DataSource{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "ua"},
-		Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "missing"}, Name: "ua", Connector: "prometheus"},
+		Spec:       v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: "missing"}, DataSourceParameters: v1alpha1.DataSourceParameters{Name: "ua", Connector: "prometheus"}},
 	}
 	if err := c.Create(context.Background(), ds); err != nil {
 		t.Fatal(err)
