@@ -29,7 +29,7 @@ import (
 
 func TestCacheTransform(t *testing.T) {
 	managed := []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationUpdate,
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{}}`)}}}
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:spec":{}}`)}}
 	lastApplied := corev1.LastAppliedConfigAnnotation
 	tombstone := toolscache.DeletedFinalStateUnknown{Key: "ns/gone", Obj: &v1alpha1.DataSource{}}
 	for _, tc := range []struct {

@@ -78,7 +78,8 @@ func (b *bench) hostileTable(ctx context.Context) table {
 	t.Rows = [][]string{{fmt.Sprint(r.Connections), fmt.Sprint(r.Lists), mib(r.Before.RSSKiB), mib(r.Before.HWMKiB),
 		mib(r.After.RSSKiB), mib(r.After.HWMKiB), fmt.Sprint(r.Others), fmt.Sprint(r.Seen.ReadyFlips), fmt.Sprint(r.Seen.NotReadyNow)}}
 	t.Checks = []check{
-		atLeast("list replies served", float64(r.Lists), float64(r.Connections*hostilePeriods)),
+		// At least two each: the replies were read again, not once.
+		atLeast("list replies served", float64(r.Lists), float64(2*r.Connections)),
 		atMost("peak RSS MiB", float64(r.After.HWMKiB)/1024, float64(chartMemoryLimitKiB/2)/1024),
 		exactly("Ready flips of the other tenants", float64(r.Seen.ReadyFlips), 0),
 		exactly("other tenants' DataSources not Ready", float64(r.Seen.NotReadyNow), 0),
