@@ -53,6 +53,13 @@ type coldResult struct {
 	ContractSecrets []float64 `json:"contractFloorOwnSecretSeconds"`
 	Plain           []float64 `json:"noSecretsSeconds"`
 	Secrets         []float64 `json:"ownSecretSeconds"`
+	// CPU seconds of every process of each repeat of the contract floor
+	// and the manager, without and with Secrets: on a machine whose cores
+	// other work shares, their ratio is steadier than the times'.
+	ContractCPU        []float64 `json:"contractFloorCPUSeconds"`
+	PlainCPU           []float64 `json:"noSecretsCPUSeconds"`
+	ContractSecretsCPU []float64 `json:"contractFloorOwnSecretCPUSeconds"`
+	SecretsCPU         []float64 `json:"ownSecretCPUSeconds"`
 	// The last repeat's details.
 	FloorRun           floorRun   `json:"floor"`
 	ContractRun        floorRun   `json:"contractFloor"`
@@ -178,31 +185,35 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 		return fleetSpec{namespace: b.namespace(fmt.Sprintf("cold-%d-%s", c, what)), connections: c,
 			perConnection: b.sz.perConnection, secrets: secrets}
 	}
-	floor := func(what string, secrets secretMode, run floorFunc, to *floorRun, times *[]float64) error {
+	floor := func(what string, secrets secretMode, run floorFunc, to *floorRun, times, cpu *[]float64) error {
 		var err error
 		if *to, err = b.floorColdStart(ctx, spec(what, secrets), run); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		*times = append(*times, to.Seconds)
+		*times, *cpu = append(*times, to.Seconds), append(*cpu, to.ControlPlane.sum(0))
 		return nil
 	}
-	manager := func(what string, secrets secretMode, to *managerRun, times *[]float64) error {
+	manager := func(what string, secrets secretMode, to *managerRun, times, cpu *[]float64) error {
 		var err error
 		if *to, err = b.managerColdStart(ctx, spec(what, secrets)); err != nil {
 			return fmt.Errorf("manager %s: %w", what, err)
 		}
-		*times = append(*times, to.Seconds)
+		*times, *cpu = append(*times, to.Seconds), append(*cpu, to.ControlPlane.sum(to.CPU))
 		return nil
 	}
+	var bareCPU []float64
 	for range b.sz.repeats {
 		for _, step := range []func() error{
-			func() error { return floor("floor", noSecrets, b.bareFloor, &r.FloorRun, &r.Floor) },
-			func() error { return floor("contract", noSecrets, b.contractFloor, &r.ContractRun, &r.Contract) },
-			func() error { return manager("plain", noSecrets, &r.PlainRun, &r.Plain) },
+			func() error { return floor("floor", noSecrets, b.bareFloor, &r.FloorRun, &r.Floor, &bareCPU) },
 			func() error {
-				return floor("contract-secrets", ownSecret, b.contractFloor, &r.ContractSecretsRun, &r.ContractSecrets)
+				return floor("contract", noSecrets, b.contractFloor, &r.ContractRun, &r.Contract, &r.ContractCPU)
 			},
-			func() error { return manager("secrets", ownSecret, &r.SecretsRun, &r.Secrets) },
+			func() error { return manager("plain", noSecrets, &r.PlainRun, &r.Plain, &r.PlainCPU) },
+			func() error {
+				return floor("contract-secrets", ownSecret, b.contractFloor, &r.ContractSecretsRun, &r.ContractSecrets,
+					&r.ContractSecretsCPU)
+			},
+			func() error { return manager("secrets", ownSecret, &r.SecretsRun, &r.Secrets, &r.SecretsCPU) },
 		} {
 			if err := step(); err != nil {
 				return nil, err
@@ -244,7 +255,12 @@ func (b *bench) coldStartTable(ctx context.Context) table {
 		t.Checks = append(t.Checks, r.checks()...)
 		t.Notes = append(t.Notes, fmt.Sprintf("C=%d runs (median of %d): bare floor %s; contract floor %s; no Secrets %s; "+
 			"contract floor with Secrets %s; one Secret each %s", c, len(r.Floor), secondsList(r.Floor), secondsList(r.Contract),
-			secondsList(r.Plain), secondsList(r.ContractSecrets), secondsList(r.Secrets)))
+			secondsList(r.Plain), secondsList(r.ContractSecrets), secondsList(r.Secrets)),
+			fmt.Sprintf("C=%d CPU seconds of all processes (median): contract floor %s, no Secrets %s (× %s); "+
+				"contract floor with Secrets %s, one Secret each %s (× %s)", c,
+				dur(median(r.ContractCPU)), dur(median(r.PlainCPU)), num(ratio(median(r.PlainCPU), median(r.ContractCPU))),
+				dur(median(r.ContractSecretsCPU)), dur(median(r.SecretsCPU)),
+				num(ratio(median(r.SecretsCPU), median(r.ContractSecretsCPU)))))
 	}
 	t.Data = data
 	return t

@@ -22,14 +22,17 @@ limitations under the License.
 // namespace. It prints one table per scenario and writes them all as JSON
 // to bin/bench/bench-full.json (bench-quick.json with -quick).
 //
-//	make bench              # the full sizes: under 15 minutes on two cores
-//	make bench ARGS=-quick  # every scenario, smaller: under 3 minutes
+//	make bench              # the full sizes: about 40 minutes on two cores
+//	make bench ARGS=-quick  # every scenario, smaller: about 5 minutes
 //
-// Scenarios: cold start against an ideal controller measured in the same
-// run (the floor), steady state, a connection edit, rotation of a shared
-// Secret, memory, and a large fleet. -only runs some of them; -manager-args
-// passes flags to every manager (for example to compare concurrency
-// settings). The exit status is 1 when a target fails.
+// Scenarios: cold start against two ideal controllers measured in the same
+// run (the contract floor and the bare floor, see contractfloor.go),
+// steady state, a connection edit, rotation of a shared Secret, a slow
+// tenant, hostile list replies, a large fleet, and memory. -only runs some
+// of them; -manager-args passes flags to every manager (for example to
+// compare concurrency settings); -baseline also runs the large fleet with
+// the manager of an earlier revision. The exit status is 1 when a target
+// fails.
 package main
 
 import (
@@ -61,7 +64,7 @@ import (
 var scenarios = []string{"cold", "steady", "rotation", "slow-tenant", "hostile", "large", "memory"}
 
 func main() {
-	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (under 3 minutes)")
+	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (about 5 minutes)")
 	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; empty runs all")
 	out := flag.String("out", "bin/bench", "directory for the JSON results and the manager logs")
 	managerArgs := flag.String("manager-args", "", "space-separated flags added to every manager's command line")

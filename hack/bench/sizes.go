@@ -48,8 +48,8 @@ type sizes struct {
 	hostile int
 }
 
-// fullSizes are the sizes; the whole run takes under 15 minutes on
-// two cores.
+// fullSizes are the sizes the targets are stated for; the whole run takes
+// about 40 minutes on two cores, most of it the cold starts' three repeats.
 func fullSizes() sizes {
 	return sizes{
 		cold: []int{10, 50, 100}, perConnection: 20, repeats: 3,
@@ -62,7 +62,7 @@ func fullSizes() sizes {
 }
 
 // quickSizes keep every scenario's shape at a fraction of its size, in
-// under 3 minutes; the small cold start is repeated and quoted by median.
+// about 5 minutes; the small cold start is repeated and quoted by median.
 func quickSizes() sizes {
 	return sizes{
 		cold: []int{10}, perConnection: 20, repeats: 3,
