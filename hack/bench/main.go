@@ -22,7 +22,7 @@ limitations under the License.
 // namespace. It prints one table per scenario and writes them all as JSON
 // to bin/bench/bench-full.json (bench-quick.json with -quick).
 //
-//	make bench              # the full sizes: about 40 minutes on two cores
+//	make bench              # the full sizes: 40 to 60 minutes on two cores
 //	make bench ARGS=-quick  # every scenario, smaller: about 5 minutes
 //
 // Scenarios: cold start against two ideal controllers measured in the same

@@ -49,7 +49,7 @@ type sizes struct {
 }
 
 // fullSizes are the sizes the targets are stated for; the whole run takes
-// about 40 minutes on two cores, most of it the cold starts' three repeats.
+// 40 to 60 minutes on two cores, most of it the cold starts' three repeats.
 func fullSizes() sizes {
 	return sizes{
 		cold: []int{10, 50, 100}, perConnection: 20, repeats: 3,
