@@ -296,10 +296,11 @@ func (r *ConnectionReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, 
 }
 
 // ManagerOptions completes base with what every manager running these
-// controllers needs: a scheme with the Kubernetes and operator types, and
-// a client that never caches Secrets (the Secret watcher reads referenced
-// ones only, so the manager's cache never holds the cluster's Secrets),
-// and GracefulShutdownTimeout.
+// controllers needs: a scheme with the Kubernetes and operator types, a
+// client that never caches Secrets (the Secret watcher reads referenced
+// ones only, so the manager's cache never holds the cluster's Secrets), a
+// cache that keeps only what the reconciles read (cacheTransform, for
+// every kind without a transform of its own), and GracefulShutdownTimeout.
 // main.go, the demo and the tests share it.
 func ManagerOptions(base ctrl.Options) ctrl.Options {
 	if base.Scheme == nil {
@@ -308,6 +309,9 @@ func ManagerOptions(base ctrl.Options) ctrl.Options {
 		utilruntime.Must(v1alpha1.AddToScheme(base.Scheme))
 	}
 	base.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
+	if base.Cache.DefaultTransform == nil {
+		base.Cache.DefaultTransform = cacheTransform
+	}
 	withShutdownTimeout(&base)
 	return base
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type bench struct {
 	cl          *cluster
 	managerBin  string
 	managerArgs []string
+	// baselineBin, when set, is the manager built from baselineRev, which
+	// the large scenario runs too, for a comparison in the same run.
+	baselineBin, baselineRev string
 	// workers is the manager's --max-concurrent-reconciles, which the
 	// floor matches.
 	workers int
@@ -54,12 +58,18 @@ type session struct {
 	stop    context.CancelFunc
 }
 
-// readyTimeout bounds a cold start of n DataSources.
-func readyTimeout(n int) time.Duration { return 60*time.Second + time.Duration(n)*30*time.Millisecond }
+// readyTimeout bounds a cold start of n DataSources: generous, because on
+// two cores shared with other work 10,000 took from 150 s to over 360 s.
+func readyTimeout(n int) time.Duration { return 60*time.Second + time.Duration(n)*80*time.Millisecond }
 
 // startSession creates spec's fleet, watches it, and starts the manager on
-// its namespace.
-func (b *bench) startSession(ctx context.Context, spec fleetSpec) (*session, error) {
+// its namespace with extra flags after the bench's.
+func (b *bench) startSession(ctx context.Context, spec fleetSpec, extra ...string) (*session, error) {
+	return b.startSessionOf(ctx, b.managerBin, spec, extra...)
+}
+
+// startSessionOf is startSession with the manager binary bin.
+func (b *bench) startSessionOf(ctx context.Context, bin string, spec fleetSpec, extra ...string) (*session, error) {
 	f, err := newFleet(ctx, b.cl.c, spec)
 	if err != nil {
 		return nil, err
@@ -71,8 +81,8 @@ func (b *bench) startSession(ctx context.Context, spec fleetSpec) (*session, err
 		return nil, err
 	}
 	s.started = time.Now()
-	s.mgr, err = startManager(b.managerBin, b.cl.kubeconfig, spec.namespace,
-		filepath.Join(b.logDir, spec.namespace+".log"), b.managerArgs)
+	s.mgr, err = startManager(bin, b.cl.kubeconfig, spec.namespace,
+		filepath.Join(b.logDir, spec.namespace+".log"), append(slices.Clone(b.managerArgs), extra...))
 	if err != nil {
 		s.close()
 		return nil, err

@@ -119,5 +119,12 @@ func (c controlPlaneCPU) describe(manager float64) string {
 	if manager > 0 {
 		s += fmt.Sprintf(", manager %.1fs", manager)
 	}
-	return s + fmt.Sprintf(", total %.1fs", c.APIServer+c.Etcd+c.Bench+manager)
+	return s + fmt.Sprintf(", total %.1fs", c.sum(manager))
+}
+
+// sum is the CPU seconds of every process of a run: the control plane's,
+// the bench's and the manager's (0 for a floor's run, which runs inside
+// the bench).
+func (c controlPlaneCPU) sum(manager float64) float64 {
+	return c.APIServer + c.Etcd + c.Bench + manager
 }

@@ -46,14 +46,26 @@ type managerRun struct {
 type coldResult struct {
 	Connections int `json:"connections"`
 	DataSources int `json:"dataSources"`
-	// Seconds of each repeat.
-	Floor   []float64 `json:"floorSeconds"`
-	Plain   []float64 `json:"noSecretsSeconds"`
-	Secrets []float64 `json:"ownSecretSeconds"`
+	// Seconds of each repeat: the bare floor, the contract floor without
+	// and with a Secret each, and the manager without and with.
+	Floor           []float64 `json:"floorSeconds"`
+	Contract        []float64 `json:"contractFloorSeconds"`
+	ContractSecrets []float64 `json:"contractFloorOwnSecretSeconds"`
+	Plain           []float64 `json:"noSecretsSeconds"`
+	Secrets         []float64 `json:"ownSecretSeconds"`
+	// CPU seconds of every process of each repeat of the contract floor
+	// and the manager, without and with Secrets: on a machine whose cores
+	// other work shares, their ratio is steadier than the times'.
+	ContractCPU        []float64 `json:"contractFloorCPUSeconds"`
+	PlainCPU           []float64 `json:"noSecretsCPUSeconds"`
+	ContractSecretsCPU []float64 `json:"contractFloorOwnSecretCPUSeconds"`
+	SecretsCPU         []float64 `json:"ownSecretCPUSeconds"`
 	// The last repeat's details.
-	FloorRun   floorRun   `json:"floor"`
-	PlainRun   managerRun `json:"noSecrets"`
-	SecretsRun managerRun `json:"ownSecret"`
+	FloorRun           floorRun   `json:"floor"`
+	ContractRun        floorRun   `json:"contractFloor"`
+	ContractSecretsRun floorRun   `json:"contractFloorOwnSecret"`
+	PlainRun           managerRun `json:"noSecrets"`
+	SecretsRun         managerRun `json:"ownSecret"`
 }
 
 // settleTime is how long after the last Ready the bench waits before it
@@ -63,7 +75,12 @@ const settleTime = 2 * time.Second
 // managerColdStart starts the manager on a fresh fleet of spec and measures
 // the time until every DataSource is Ready.
 func (b *bench) managerColdStart(ctx context.Context, spec fleetSpec) (managerRun, error) {
-	s, err := b.startSession(ctx, spec)
+	return b.managerColdStartOf(ctx, b.managerBin, spec)
+}
+
+// managerColdStartOf is managerColdStart with the manager binary bin.
+func (b *bench) managerColdStartOf(ctx context.Context, bin string, spec fleetSpec) (managerRun, error) {
+	s, err := b.startSessionOf(ctx, bin, spec)
 	if err != nil {
 		return managerRun{}, err
 	}
@@ -97,14 +114,36 @@ func (b *bench) managerColdStart(ctx context.Context, spec fleetSpec) (managerRu
 		Ops: countOps(s.fleet.fakes), Connections: acceptedConnections(s.fleet.fakes), API: api}, nil
 }
 
-// floorRun is one run of the ideal controller.
+// floorRun is one run of an ideal controller.
 type floorRun struct {
 	Seconds      float64         `json:"seconds"`
 	ControlPlane controlPlaneCPU `json:"controlPlaneCPU"`
+	// Requests are the floor's API requests by method, when counted.
+	Requests map[string]float64 `json:"requests,omitempty"`
 }
 
-// floorColdStart runs the ideal controller on a fresh fleet of spec.
-func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec) (floorRun, error) {
+// writesPer is the floor's API writes per DataSource of n.
+func (r floorRun) writesPer(n int) float64 {
+	return apiCounts{Requests: r.Requests}.writes() / float64(n)
+}
+
+// floorFunc runs an ideal controller on a fleet and returns its API
+// requests by method (nil when it does not count them).
+type floorFunc func(ctx context.Context, f *fleet) (map[string]float64, error)
+
+// bareFloor is runFloor at the manager's concurrency.
+func (b *bench) bareFloor(ctx context.Context, f *fleet) (map[string]float64, error) {
+	return nil, runFloor(ctx, b.cl.c, f, b.workers)
+}
+
+// contractFloor is runContractFloor at the manager's concurrency.
+func (b *bench) contractFloor(ctx context.Context, f *fleet) (map[string]float64, error) {
+	return runContractFloor(ctx, b.cl.cfg, f, b.workers)
+}
+
+// floorColdStart runs an ideal controller on a fresh fleet of spec, timed
+// from its start until the bench's watch has seen every DataSource Ready.
+func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec, run floorFunc) (floorRun, error) {
 	f, err := newFleet(ctx, b.cl.c, spec)
 	if err != nil {
 		return floorRun{}, err
@@ -121,7 +160,8 @@ func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec) (floorRun, e
 		return floorRun{}, err
 	}
 	start := time.Now()
-	if err := runFloor(ctx, b.cl.c, f, b.workers); err != nil {
+	requests, err := run(ctx, f)
+	if err != nil {
 		return floorRun{}, err
 	}
 	_, last, err := t.waitAllReady(ctx, readyTimeout(spec.dataSources()))
@@ -132,34 +172,59 @@ func (b *bench) floorColdStart(ctx context.Context, spec fleetSpec) (floorRun, e
 	if err != nil {
 		return floorRun{}, err
 	}
-	return floorRun{Seconds: seconds(last.Sub(start)), ControlPlane: after.minus(before)}, nil
+	return floorRun{Seconds: seconds(last.Sub(start)), ControlPlane: after.minus(before), Requests: requests}, nil
 }
 
-// coldAt measures the floor, the manager without Secrets and the manager
-// with one Secret per DataSource at c connections, sz.repeats times each.
+// coldAt measures, sz.repeats times at c connections, the bare floor, the
+// contract floor and the manager without Secrets, then the contract floor
+// and the manager with one Secret per DataSource. Interleaving them puts
+// each ratio's two sides under the same load.
 func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 	r := &coldResult{Connections: c, DataSources: c * b.sz.perConnection}
 	spec := func(what string, secrets secretMode) fleetSpec {
 		return fleetSpec{namespace: b.namespace(fmt.Sprintf("cold-%d-%s", c, what)), connections: c,
 			perConnection: b.sz.perConnection, secrets: secrets}
 	}
-	for range b.sz.repeats {
+	floor := func(what string, secrets secretMode, run floorFunc, to *floorRun, times, cpu *[]float64) error {
 		var err error
-		if r.FloorRun, err = b.floorColdStart(ctx, spec("floor", noSecrets)); err != nil {
-			return nil, fmt.Errorf("floor: %w", err)
+		if *to, err = b.floorColdStart(ctx, spec(what, secrets), run); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		r.Floor = append(r.Floor, r.FloorRun.Seconds)
-		if r.PlainRun, err = b.managerColdStart(ctx, spec("plain", noSecrets)); err != nil {
-			return nil, fmt.Errorf("manager without Secrets: %w", err)
+		*times, *cpu = append(*times, to.Seconds), append(*cpu, to.ControlPlane.sum(0))
+		return nil
+	}
+	manager := func(what string, secrets secretMode, to *managerRun, times, cpu *[]float64) error {
+		var err error
+		if *to, err = b.managerColdStart(ctx, spec(what, secrets)); err != nil {
+			return fmt.Errorf("manager %s: %w", what, err)
 		}
-		r.Plain = append(r.Plain, r.PlainRun.Seconds)
-		if r.SecretsRun, err = b.managerColdStart(ctx, spec("secrets", ownSecret)); err != nil {
-			return nil, fmt.Errorf("manager with Secrets: %w", err)
+		*times, *cpu = append(*times, to.Seconds), append(*cpu, to.ControlPlane.sum(to.CPU))
+		return nil
+	}
+	var bareCPU []float64
+	for range b.sz.repeats {
+		for _, step := range []func() error{
+			func() error { return floor("floor", noSecrets, b.bareFloor, &r.FloorRun, &r.Floor, &bareCPU) },
+			func() error {
+				return floor("contract", noSecrets, b.contractFloor, &r.ContractRun, &r.Contract, &r.ContractCPU)
+			},
+			func() error { return manager("plain", noSecrets, &r.PlainRun, &r.Plain, &r.PlainCPU) },
+			func() error {
+				return floor("contract-secrets", ownSecret, b.contractFloor, &r.ContractSecretsRun, &r.ContractSecrets,
+					&r.ContractSecretsCPU)
+			},
+			func() error { return manager("secrets", ownSecret, &r.SecretsRun, &r.Secrets, &r.SecretsCPU) },
+		} {
+			if err := step(); err != nil {
+				return nil, err
+			}
 		}
-		r.Secrets = append(r.Secrets, r.SecretsRun.Seconds)
-		progress("cold start C=%d: floor %.2fs (CPU: %s); no Secrets %.2fs (first Ready %.2fs, %d TCP connections; CPU: %s); "+
-			"one Secret each %.2fs (first Ready %.2fs; CPU: %s)", c, r.FloorRun.Seconds, r.FloorRun.ControlPlane.describe(0),
+		progress("cold start C=%d: bare floor %.2fs (CPU: %s); contract floor %.2fs (CPU: %s); no Secrets %.2fs "+
+			"(first Ready %.2fs, %d TCP connections; CPU: %s); contract floor with Secrets %.2fs (CPU: %s); "+
+			"one Secret each %.2fs (first Ready %.2fs; CPU: %s)", c,
+			r.FloorRun.Seconds, r.FloorRun.ControlPlane.describe(0), r.ContractRun.Seconds, r.ContractRun.ControlPlane.describe(0),
 			r.PlainRun.Seconds, r.PlainRun.FirstReady, r.PlainRun.Connections, r.PlainRun.ControlPlane.describe(r.PlainRun.CPU),
+			r.ContractSecretsRun.Seconds, r.ContractSecretsRun.ControlPlane.describe(0),
 			r.SecretsRun.Seconds, r.SecretsRun.FirstReady, r.SecretsRun.ControlPlane.describe(r.SecretsRun.CPU))
 	}
 	return r, nil
@@ -169,10 +234,14 @@ func (b *bench) coldAt(ctx context.Context, c int) (*coldResult, error) {
 func (b *bench) coldStartTable(ctx context.Context) table {
 	t := table{Scenario: "cold-start",
 		Title: fmt.Sprintf("Cold start: C connections × %d DataSources, manager started on existing objects until all Ready", b.sz.perConnection),
-		Target: fmt.Sprintf("≤ 1.2 × floor without Secrets, ≤ 1.3 × floor with one Secret each; one OpenSearch write per DataSource "+
-			"(floor: finalizer patch, one POST, one status patch per object, %d at a time)", b.workers),
-		Header: []string{"C", "DATASOURCES", "FLOOR", "NO SECRETS", "×FLOOR", "ONE SECRET EACH", "×FLOOR",
-			"OPENSEARCH (NO SECRETS)", "OPENSEARCH (SECRETS)", "TCP CONNECTIONS", "API WRITES/DS", "API WRITES/DS (SECRETS)"}}
+		Target: fmt.Sprintf("≤ 1.2 × the contract floor without Secrets, ≤ 1.3 × the contract floor with one Secret each, "+
+			"medians of %d runs; one OpenSearch write per DataSource. Contract floor, %d at a time: an informer on the "+
+			"DataSources; per object a finalizer patch, the intent record (status.pendingCreate, patched before the POST "+
+			"as the contract requires), [the Secret's GET,] one POST, one Event, one status patch. Bare floor: finalizer "+
+			"patch, POST, status patch, no informer, no Event", b.sz.repeats, b.workers),
+		Header: []string{"C", "DATASOURCES", "BARE FLOOR", "CONTRACT FLOOR", "NO SECRETS", "×CONTRACT", "×BARE",
+			"CONTRACT FLOOR (SECRETS)", "ONE SECRET EACH", "×CONTRACT (SECRETS)", "×CONTRACT (NO SECRETS)",
+			"API WRITES/DS FLOOR–MANAGER", "(SECRETS)", "OPENSEARCH (NO SECRETS)", "OPENSEARCH (SECRETS)", "TCP CONNECTIONS"}}
 	var data []*coldResult
 	for _, c := range b.sz.cold {
 		r, err := b.coldAt(ctx, c)
@@ -184,29 +253,38 @@ func (b *bench) coldStartTable(ctx context.Context) table {
 		data = append(data, r)
 		t.Rows = append(t.Rows, r.row())
 		t.Checks = append(t.Checks, r.checks()...)
-		if len(r.Floor) > 1 {
-			t.Notes = append(t.Notes, fmt.Sprintf("C=%d medians of %d runs: floor %s, no Secrets %s, with Secrets %s",
-				c, len(r.Floor), secondsList(r.Floor), secondsList(r.Plain), secondsList(r.Secrets)))
-		}
+		t.Notes = append(t.Notes, fmt.Sprintf("C=%d runs (median of %d): bare floor %s; contract floor %s; no Secrets %s; "+
+			"contract floor with Secrets %s; one Secret each %s", c, len(r.Floor), secondsList(r.Floor), secondsList(r.Contract),
+			secondsList(r.Plain), secondsList(r.ContractSecrets), secondsList(r.Secrets)),
+			fmt.Sprintf("C=%d CPU seconds of all processes (median): contract floor %s, no Secrets %s (× %s); "+
+				"contract floor with Secrets %s, one Secret each %s (× %s)", c,
+				dur(median(r.ContractCPU)), dur(median(r.PlainCPU)), num(ratio(median(r.PlainCPU), median(r.ContractCPU))),
+				dur(median(r.ContractSecretsCPU)), dur(median(r.SecretsCPU)),
+				num(ratio(median(r.SecretsCPU), median(r.ContractSecretsCPU)))))
 	}
 	t.Data = data
 	return t
 }
 
 func (r *coldResult) row() []string {
-	floor, plain, secrets := median(r.Floor), median(r.Plain), median(r.Secrets)
+	floor, contract, contractSecrets := median(r.Floor), median(r.Contract), median(r.ContractSecrets)
+	plain, secrets := median(r.Plain), median(r.Secrets)
 	n := float64(r.DataSources)
-	return []string{fmt.Sprint(r.Connections), fmt.Sprint(r.DataSources), dur(floor),
-		dur(plain), num(ratio(plain, floor)), dur(secrets), num(ratio(secrets, floor)),
-		r.PlainRun.Ops.String(), r.SecretsRun.Ops.String(), fmt.Sprint(r.PlainRun.Connections),
-		num(r.PlainRun.API.writes() / n), num(r.SecretsRun.API.writes() / n)}
+	return []string{fmt.Sprint(r.Connections), fmt.Sprint(r.DataSources), dur(floor), dur(contract),
+		dur(plain), num(ratio(plain, contract)), num(ratio(plain, floor)),
+		dur(contractSecrets), dur(secrets), num(ratio(secrets, contractSecrets)), num(ratio(secrets, contract)),
+		num(r.ContractRun.writesPer(r.DataSources)) + "–" + num(r.PlainRun.API.writes()/n),
+		num(r.ContractSecretsRun.writesPer(r.DataSources)) + "–" + num(r.SecretsRun.API.writes()/n),
+		r.PlainRun.Ops.String(), r.SecretsRun.Ops.String(), fmt.Sprint(r.PlainRun.Connections)}
 }
 
 func (r *coldResult) checks() []check {
-	floor, n := median(r.Floor), float64(r.DataSources)
+	n := float64(r.DataSources)
 	return []check{
-		atMost(fmt.Sprintf("C=%d no Secrets: time / floor", r.Connections), ratio(median(r.Plain), floor), 1.2),
-		atMost(fmt.Sprintf("C=%d one Secret each: time / floor", r.Connections), ratio(median(r.Secrets), floor), 1.3),
+		atMost(fmt.Sprintf("C=%d no Secrets: median time / contract floor", r.Connections),
+			ratio(median(r.Plain), median(r.Contract)), 1.2),
+		atMost(fmt.Sprintf("C=%d one Secret each: median time / contract floor with Secrets", r.Connections),
+			ratio(median(r.Secrets), median(r.ContractSecrets)), 1.3),
 		exactly(fmt.Sprintf("C=%d OpenSearch writes per DataSource (no Secrets)", r.Connections), float64(r.PlainRun.Ops.writes())/n, 1),
 		exactly(fmt.Sprintf("C=%d OpenSearch writes per DataSource (Secrets)", r.Connections), float64(r.SecretsRun.Ops.writes())/n, 1),
 	}

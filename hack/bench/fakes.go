@@ -40,6 +40,10 @@ type fakeServer struct {
 	// accepted counts TCP connections: a client that keeps too few idle
 	// connections for its concurrency opens one per request.
 	accepted atomic.Int64
+	// writing is how many writes the fake is handling now, and
+	// peakWriting the most at once: how many of the manager's workers a
+	// server that stalls writes holds.
+	writing, peakWriting atomic.Int64
 }
 
 // writeHook is told the method and data source name of each POST or PUT,
@@ -66,11 +70,24 @@ func startFake(limit int) (*fakeServer, error) {
 
 func (f *fakeServer) close() { _ = f.http.Close() }
 
-// observe calls the hook, when one is set, after each write is handled.
+// peak raises peakWriting to n if n is more.
+func (f *fakeServer) peak(n int64) {
+	for {
+		p := f.peakWriting.Load()
+		if n <= p || f.peakWriting.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+// observe counts the writes in flight and calls the hook, when one is
+// set, after each write is handled. It reads each write's body before the
+// fake does: once a body is read to its end, the HTTP server notices a
+// client that hangs up and ends the request's context, so a write whose
+// client gave up stops counting even while the fake stalls it.
 func (f *fakeServer) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hook := f.hook.Load()
-		if hook == nil || (r.Method != http.MethodPost && r.Method != http.MethodPut) {
+		if r.Method != http.MethodPost && r.Method != http.MethodPut {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -80,7 +97,13 @@ func (f *fakeServer) observe(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		f.peak(f.writing.Add(1))
 		next.ServeHTTP(w, r)
+		f.writing.Add(-1)
+		hook := f.hook.Load()
+		if hook == nil {
+			return
+		}
 		var doc struct {
 			Name string `json:"name"`
 		}

@@ -17,7 +17,11 @@ limitations under the License.
 package main
 
 import (
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
@@ -54,5 +58,40 @@ func TestMinMaxPuts(t *testing.T) {
 		if lo, hi := minMaxPuts(tc.puts, tc.n); lo != tc.lo || hi != tc.hi {
 			t.Errorf("%s: minMaxPuts = %d–%d, want %d–%d", tc.name, lo, hi, tc.lo, tc.hi)
 		}
+	}
+}
+
+func TestWritesInFlight(t *testing.T) {
+	f, err := startFake(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.close()
+	f.SetOpLatency(fakeopensearch.OpCreate, time.Minute)
+	c := &http.Client{Timeout: 200 * time.Millisecond}
+	body := `{"name":"a","connector":"prometheus","properties":{"prometheus.uri":"http://p:9090"}}`
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, err := c.Post(f.url+"/_plugins/_query/_datasources", "application/json", strings.NewReader(body)); err == nil {
+				_ = resp.Body.Close()
+				t.Error("a stalled write was answered")
+			}
+		}()
+	}
+	wg.Wait()
+	if got := f.peakWriting.Load(); got != 3 {
+		t.Errorf("peak writes in flight = %d, want 3", got)
+	}
+	// The clients gave up; the stalled writes stop counting long before
+	// the fake's minute is up.
+	deadline := time.Now().Add(5 * time.Second)
+	for f.writing.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := f.writing.Load(); got != 0 {
+		t.Errorf("writes in flight after the clients gave up = %d, want 0", got)
 	}
 }

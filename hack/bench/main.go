@@ -22,15 +22,17 @@ limitations under the License.
 // namespace. It prints one table per scenario and writes them all as JSON
 // to bin/bench/bench-full.json (bench-quick.json with -quick).
 //
-//	make bench              # the full sizes: under 15 minutes on two cores
-//	make bench ARGS=-quick  # every scenario, smaller: under 3 minutes
+//	make bench              # the full sizes: 40 to 60 minutes on two cores
+//	make bench ARGS=-quick  # every scenario, smaller: about 5 minutes
 //
-// Scenarios: cold start against an ideal controller measured in the same
-// run (the floor), steady state, a connection edit, rotation of a shared
-// Secret, memory, a large fleet, and a DataSourceSet over 200 clusters.
-// -only runs some of them; -manager-args passes flags to every manager
-// (for example to compare concurrency settings). The exit status is 1 when
-// a target fails.
+// Scenarios: cold start against two ideal controllers measured in the same
+// run (the contract floor and the bare floor, see contractfloor.go),
+// steady state, a connection edit, rotation of a shared Secret, a slow
+// tenant, hostile list replies, a large fleet, a DataSourceSet over 200
+// clusters, and memory. -only runs some of them; -manager-args passes
+// flags to every manager (for example to compare concurrency settings);
+// -baseline also runs the large fleet with the manager of an earlier
+// revision. The exit status is 1 when a target fails.
 package main
 
 import (
@@ -59,18 +61,20 @@ import (
 
 // scenarios in the order they run; memory comes last because its
 // unrelated Secrets weigh on the API server for whatever follows.
-var scenarios = []string{"cold", "steady", "rotation", "large", "set", "memory"}
+var scenarios = []string{"cold", "steady", "rotation", "slow-tenant", "hostile", "large", "set", "memory"}
 
 func main() {
-	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (under 3 minutes)")
+	quick := flag.Bool("quick", false, "run every scenario at reduced sizes (about 5 minutes)")
 	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; empty runs all")
 	out := flag.String("out", "bin/bench", "directory for the JSON results and the manager logs")
 	managerArgs := flag.String("manager-args", "", "space-separated flags added to every manager's command line")
 	cold := flag.String("cold", "", "comma-separated connection counts of the cold start, instead of the mode's")
 	repeats := flag.Int("repeats", 0, "how many times each cold start runs, instead of the mode's")
+	baseline := flag.String("baseline", "", "a git revision whose manager the large scenario runs too, "+
+		"so that its time and memory are compared in the same run (e.g. main)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	opts := options{quick: *quick, out: *out, managerArgs: strings.Fields(*managerArgs), repeats: *repeats}
+	opts := options{quick: *quick, out: *out, managerArgs: strings.Fields(*managerArgs), repeats: *repeats, baseline: *baseline}
 	for _, c := range strings.Split(*cold, ",") {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
@@ -104,6 +108,8 @@ type options struct {
 	// cold and repeats, when set, replace the mode's cold start sizes.
 	cold    []int
 	repeats int
+	// baseline is the revision the large scenario compares with.
+	baseline string
 }
 
 // report is the JSON the bench writes.
@@ -113,6 +119,7 @@ type report struct {
 	Started     time.Time `json:"started"`
 	Seconds     float64   `json:"seconds"`
 	ManagerArgs []string  `json:"managerArgs"`
+	Baseline    string    `json:"baseline,omitempty"`
 	Concurrency int       `json:"maxConcurrentReconciles"`
 	Pass        bool      `json:"pass"`
 	Tables      []table   `json:"tables"`
@@ -178,11 +185,18 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	// them out of the tables.
 	ctrl.SetLogger(zap.New(zap.WriteTo(io.Discard)))
 	mode, sz := opts.sizes()
-	rep := report{Mode: mode, Commit: commit(root), Started: started.UTC(), ManagerArgs: opts.managerArgs}
+	rep := report{Mode: mode, Commit: commit(root), Started: started.UTC(), ManagerArgs: opts.managerArgs, Baseline: opts.baseline}
 	progress("building the manager")
 	bin, err := buildManager(root, tmp)
 	if err != nil {
 		return false, err
+	}
+	var baselineBin string
+	if opts.baseline != "" {
+		progress("building the manager at %s", opts.baseline)
+		if baselineBin, err = buildManagerAt(root, opts.baseline, tmp); err != nil {
+			return false, err
+		}
 	}
 	progress("starting kube-apiserver and etcd from %s", assets)
 	cl, err := startCluster(ctx, root, assets, tmp)
@@ -191,6 +205,7 @@ func run(ctx context.Context, opts options, w io.Writer) (bool, error) {
 	}
 	defer func() { _ = cl.stop() }()
 	b := &bench{cl: cl, managerBin: bin, managerArgs: opts.managerArgs, sz: sz, logDir: logDir, cold: map[int]*coldResult{},
+		baselineBin: baselineBin, baselineRev: opts.baseline,
 		workers: concurrencyOf(opts.managerArgs, controllers.DefaultMaxConcurrentReconciles)}
 	rep.Concurrency = b.workers
 	for _, t := range b.tables(ctx, opts.only) {
@@ -228,6 +243,10 @@ func (b *bench) tables(ctx context.Context, only []string) []table {
 			out = append(out, steady, edit)
 		case "rotation":
 			out = append(out, b.rotationTable(ctx))
+		case "slow-tenant":
+			out = append(out, b.slowTenantTable(ctx))
+		case "hostile":
+			out = append(out, b.hostileTable(ctx))
 		case "large":
 			out = append(out, b.largeTable(ctx))
 		case "set":

@@ -55,6 +55,41 @@ func buildManager(root, dir string) (string, error) {
 	return bin, nil
 }
 
+// buildManagerAt builds the manager as it was at revision rev of the
+// repository at root into dir, from a copy of that revision's files.
+func buildManagerAt(root, rev, dir string) (string, error) {
+	src := filepath.Join(dir, "baseline-src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return "", err
+	}
+	archive := exec.Command("git", "-C", root, "archive", rev)
+	extract := exec.Command("tar", "-x", "-C", src)
+	pipe, err := archive.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	extract.Stdin = pipe
+	var stderr strings.Builder
+	archive.Stderr, extract.Stderr = &stderr, &stderr
+	if err := extract.Start(); err != nil {
+		return "", err
+	}
+	if err := archive.Run(); err != nil {
+		_ = extract.Wait()
+		return "", fmt.Errorf("git archive %s: %w\n%s", rev, err, stderr.String())
+	}
+	if err := extract.Wait(); err != nil {
+		return "", fmt.Errorf("extracting %s: %w\n%s", rev, err, stderr.String())
+	}
+	bin := filepath.Join(dir, "manager-baseline")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = src
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build at %s: %w\n%s", rev, err, out)
+	}
+	return bin, nil
+}
+
 // startManager runs bin against kubeconfig, watching namespace only, with
 // plain-HTTP metrics on a free loopback port and extra flags appended; its
 // output goes to logPath.

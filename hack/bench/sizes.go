@@ -41,22 +41,28 @@ type sizes struct {
 	memoryConnections, unrelated, unrelatedBytes int
 	// large DataSources over largeConnections connections.
 	large, largeConnections int
+	// slowTenant DataSources stall on one connection while as many of
+	// another tenant's rotate and as many new ones are created.
+	slowTenant int
+	// hostile connections each list the largest reply the limits allow.
+	hostile int
 }
 
-// fullSizes are the sizes; the whole run takes under 15 minutes on
-// two cores.
+// fullSizes are the sizes the targets are stated for; the whole run takes
+// 40 to 60 minutes on two cores, most of it the cold starts' three repeats.
 func fullSizes() sizes {
 	return sizes{
-		cold: []int{10, 50, 100}, perConnection: 20, repeats: 1,
+		cold: []int{10, 50, 100}, perConnection: 20, repeats: 3,
 		steadyConnections: 10, steadyPeriod: 3 * time.Second, steadyPeriods: 5,
 		rotation:          500,
 		memoryConnections: 100, unrelated: 20000, unrelatedBytes: 10 << 10,
 		large: 10000, largeConnections: 500,
+		slowTenant: 50, hostile: 8,
 	}
 }
 
 // quickSizes keep every scenario's shape at a fraction of its size, in
-// under 3 minutes; the small cold start is repeated and quoted by median.
+// about 5 minutes; the small cold start is repeated and quoted by median.
 func quickSizes() sizes {
 	return sizes{
 		cold: []int{10}, perConnection: 20, repeats: 3,
@@ -64,6 +70,7 @@ func quickSizes() sizes {
 		rotation:          500,
 		memoryConnections: 10, unrelated: 2000, unrelatedBytes: 10 << 10,
 		large: 1000, largeConnections: 50,
+		slowTenant: 20, hostile: 8,
 	}
 }
 

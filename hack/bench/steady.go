@@ -96,7 +96,9 @@ func (b *bench) steadyAndEditTables(ctx context.Context) (table, table) {
 func (b *bench) steadyAndEdit(ctx context.Context) (*steadyResult, *editResult, error) {
 	spec := fleetSpec{namespace: b.namespace("steady"), connections: b.sz.steadyConnections,
 		perConnection: b.sz.perConnection, resync: b.sz.steadyPeriod}
-	s, err := b.startSession(ctx, spec)
+	// The manager raises a resyncPeriod below --min-resync-period to it;
+	// the bench's short periods stand for the default ten minutes.
+	s, err := b.startSession(ctx, spec, "--min-resync-period="+b.sz.steadyPeriod.String())
 	if err != nil {
 		return nil, nil, err
 	}

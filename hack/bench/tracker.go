@@ -170,3 +170,11 @@ func (t *tracker) mark() activity {
 	t.dsWrites, t.connWrites, t.flips = 0, 0, 0
 	return a
 }
+
+// readySince is when the tracker first saw nn Ready, if it has.
+func (t *tracker) readySince(nn types.NamespacedName) (time.Time, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.readyAt[nn]
+	return at, ok
+}
