@@ -209,14 +209,8 @@ func (s *Server) serveDocumented(w http.ResponseWriter, rt route, body []byte) *
 		return s.docWrite(w, body, true)
 	case OpUpdate:
 		return s.docWrite(w, body, false)
-	case OpGet:
-		return s.getOne(w, rt.name)
-	case OpList:
-		return s.list(w)
-	case OpDelete:
-		return s.deleteOne(w, rt.name)
 	}
-	return nil
+	return s.serveRead(w, rt)
 }
 
 func (s *Server) docWrite(w http.ResponseWriter, body []byte, create bool) *apiError {

@@ -178,6 +178,14 @@ func (s *Server) serveSQLPlugin(w http.ResponseWriter, rt route, body []byte) *a
 		return s.sqlUpdate(w, body)
 	case OpPatch:
 		return s.sqlPatch(w, body)
+	}
+	return s.serveRead(w, rt)
+}
+
+// serveRead serves what both dialects answer alike: a get, the list, and
+// a delete.
+func (s *Server) serveRead(w http.ResponseWriter, rt route) *apiError {
+	switch rt.op {
 	case OpGet:
 		return s.getOne(w, rt.name)
 	case OpList:
