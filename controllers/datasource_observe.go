@@ -118,6 +118,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 	}
 	if len(changes) == 0 {
 		out := observedMatch(name, s.conn, &remote)
+		out.dialect = s.api.Dialect()
 		r.observedEvent(s.ds, out, corev1.EventTypeNormal)
 		return out
 	}
@@ -125,7 +126,7 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 	out := notReady(v1alpha1.ReasonDrifted, fmt.Sprintf(
 		"data source %q on %s differs from the spec in %s; managementPolicy Observe writes nothing "+
 			"(set it to CreateOrUpdate to apply the spec)", name, s.conn.ID, strings.Join(fields, ", ")))
-	out.observed = &remote
+	out.observed, out.dialect = &remote, s.api.Dialect()
 	out.drift = driftFinding{kind: driftDiffers, fields: fields}
 	r.observedEvent(s.ds, out, corev1.EventTypeWarning)
 	return out

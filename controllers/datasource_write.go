@@ -78,7 +78,7 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, action, action,
 		"%s data source %q on %s: %s", action, s.desired.DataSource.Name, s.conn.ID, res.Message)
 	out := synced(s.desired.DataSource.Name, s.conn)
-	out.written, out.writtenAt, out.fingerprint = &res, r.Now(), s.desired.Fingerprint
+	out.written, out.writtenAt, out.fingerprint, out.dialect = &res, r.Now(), s.desired.Fingerprint, s.api.Dialect()
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, done),
 		credentialKeys: s.credentialKeys}
 	out.drift = r.driftCorrected(s)
@@ -111,7 +111,7 @@ func (r *DataSourceReconciler) keepMatching(s *dataSourceScope) outcome {
 	r.Recorder.Eventf(s.ds, nil, corev1.EventTypeNormal, "Matched", "Adopt",
 		"Data source %q on %s already matches the spec; nothing was written", name, s.conn.ID)
 	out := synced(name, s.conn)
-	out.observed, out.fingerprint = s.remote, s.desired.Fingerprint
+	out.observed, out.fingerprint, out.dialect = s.remote, s.desired.Fingerprint, s.api.Dialect()
 	out.owner = &ownership{connection: writtenConnection(s.conn), adopted: adoptedAfter(s, nil)}
 	out.drift = driftFinding{kind: driftMatched}
 	return out

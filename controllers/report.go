@@ -87,5 +87,8 @@ func withUnreported(out outcome, pending *outcome) outcome {
 	if out.fingerprint == "" {
 		out.fingerprint = pending.fingerprint
 	}
+	if out.dialect == "" {
+		out.dialect = pending.dialect
+	}
 	return out
 }

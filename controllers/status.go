@@ -46,6 +46,8 @@ type outcome struct {
 	// (managementPolicy Observe, or one that already matched the spec).
 	observed    *opensearch.RemoteDataSource
 	fingerprint string
+	// dialect is the wire dialect the write or comparison used.
+	dialect opensearch.Dialect
 	// owner is what status records of where the data source was written.
 	owner *ownership
 	// disown clears that record: another DataSource manages the data
@@ -119,6 +121,9 @@ func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alp
 	}
 	if out.fingerprint != "" {
 		st.Fingerprint = out.fingerprint
+	}
+	if out.dialect == opensearch.DialectDocumented || out.dialect == opensearch.DialectSQLPlugin {
+		st.Dialect = v1alpha1.Dialect(out.dialect)
 	}
 	switch {
 	case out.owner != nil:

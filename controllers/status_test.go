@@ -562,3 +562,32 @@ func TestCreateRefusedBy(t *testing.T) {
 		t.Errorf("a timeout says nothing of whether the create was stored")
 	}
 }
+
+// TestComputeStatusDialect pins that status.dialect records the wire
+// dialect of a write or comparison, never Auto, and stays when a reconcile
+// says nothing of it.
+func TestComputeStatusDialect(t *testing.T) {
+	cases := []struct {
+		name     string
+		previous v1alpha1.Dialect
+		dialect  opensearch.Dialect
+		want     v1alpha1.Dialect
+	}{
+		{name: "first write on the SQL plugin", dialect: opensearch.DialectSQLPlugin, want: v1alpha1.DialectSQLPlugin},
+		{name: "a server that turned out documented", previous: v1alpha1.DialectSQLPlugin, dialect: opensearch.DialectDocumented,
+			want: v1alpha1.DialectDocumented},
+		{name: "nothing written or compared: kept", previous: v1alpha1.DialectSQLPlugin, want: v1alpha1.DialectSQLPlugin},
+		{name: "Auto is never recorded", previous: v1alpha1.DialectDocumented, dialect: opensearch.DialectAuto,
+			want: v1alpha1.DialectDocumented},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := stDataSource(1, v1alpha1.DataSourceStatus{Dialect: tc.previous})
+			out := stSynced("sha256:f")
+			out.dialect = tc.dialect
+			if got := computeStatus(ds, out, stT1).Dialect; got != tc.want {
+				t.Errorf("dialect = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -385,6 +385,12 @@ type DataSourceStatus struct {
 	// +optional
 	LastSyncTime *metav1.Time `json:"lastSyncTime,omitempty"`
 
+	// dialect is the wire dialect (Documented or SQLPlugin) of the last
+	// write or comparison: the one the connection resolved, shown by
+	// kubectl get -o wide.
+	// +optional
+	Dialect Dialect `json:"dialect,omitempty"`
+
 	// fingerprint is a hash of what was last applied: the connection and
 	// the full body, with each Secret-derived value replaced by the
 	// Secret's namespace, name, uid, resourceVersion and key.
@@ -473,6 +479,7 @@ type WrittenConnection struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Policy",type=string,JSONPath=`.spec.managementPolicy`,priority=1
+// +kubebuilder:printcolumn:name="Dialect",type=string,JSONPath=`.status.dialect`,priority=1
 // +kubebuilder:printcolumn:name="Last Sync",type=date,JSONPath=`.status.lastSyncTime`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1

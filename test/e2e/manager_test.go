@@ -117,11 +117,11 @@ func TestManagerBinaryRunsTheSamples(t *testing.T) {
 		})
 	wide := run("", "get", "osds", "-o", "wide")
 	expectColumns(t, wide, []string{"NAME", "DATASOURCE", "CONNECTION", "CONNECTOR", "STATUS", "READY", "REASON",
-		"POLICY", "LAST SYNC", "AGE", "MESSAGE"},
+		"POLICY", "DIALECT", "LAST SYNC", "AGE", "MESSAGE"},
 		map[string][]string{
-			"defaulted": {"defaulted", "defaulted", "opensearch", "prometheus", "ACTIVE", "True", "Synced", "CreateOrUpdate"},
+			"defaulted": {"defaulted", "defaulted", "opensearch", "prometheus", "ACTIVE", "True", "Synced", "CreateOrUpdate", "SQLPlugin"},
 		})
-	if row := tableRow(wide, "defaulted"); len(row) < 10 || !regexp.MustCompile(`^\d+s$`).MatchString(row[8]) {
+	if row := tableRow(wide, "defaulted"); len(row) < 11 || !regexp.MustCompile(`^\d+s$`).MatchString(row[9]) {
 		t.Errorf("kubectl get osds -o wide: LAST SYNC of defaulted is not an age in seconds: %q", row)
 	}
 	// The connection's row: where it points, what it resolved to, and
