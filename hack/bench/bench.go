@@ -68,6 +68,20 @@ func (b *bench) startSession(ctx context.Context, spec fleetSpec, extra ...strin
 	return b.startSessionOf(ctx, b.managerBin, spec, extra...)
 }
 
+// startReady is startSession followed by the fleet's cold start: every
+// DataSource Ready. The caller closes the session.
+func (b *bench) startReady(ctx context.Context, spec fleetSpec, extra ...string) (*session, error) {
+	s, err := b.startSession(ctx, spec, extra...)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.coldStart(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // startSessionOf is startSession with the manager binary bin.
 func (b *bench) startSessionOf(ctx context.Context, bin string, spec fleetSpec, extra ...string) (*session, error) {
 	f, err := newFleet(ctx, b.cl.c, spec)

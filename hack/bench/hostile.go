@@ -89,14 +89,11 @@ func (b *bench) hostileTable(ctx context.Context) table {
 
 func (b *bench) hostile(ctx context.Context) (*hostileResult, error) {
 	spec := fleetSpec{namespace: b.namespace("hostile"), connections: 2, perConnection: b.sz.perConnection, secrets: sharedSecret}
-	s, err := b.startSession(ctx, spec)
+	s, err := b.startReady(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	if _, _, err := s.coldStart(ctx); err != nil {
-		return nil, err
-	}
 	settle(ctx, settleTime)
 	r := &hostileResult{Connections: b.sz.hostile, Items: hostileItems, Others: spec.dataSources()}
 	if r.Before, err = s.mgr.memory(); err != nil {

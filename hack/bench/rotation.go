@@ -84,22 +84,14 @@ func (b *bench) rotationTable(ctx context.Context) table {
 func (b *bench) rotation(ctx context.Context) (*rotationResult, error) {
 	spec := fleetSpec{namespace: b.namespace("rotation"), connections: b.sz.rotation / b.sz.perConnection,
 		perConnection: b.sz.perConnection, secrets: sharedSecret}
-	s, err := b.startSession(ctx, spec)
+	s, err := b.startReady(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	if _, _, err := s.coldStart(ctx); err != nil {
-		return nil, err
-	}
 	settle(ctx, settleTime)
 	const rotated = "rotated"
-	w := newStoreWatch(s.fleet, "prometheus.auth.password", rotated)
-	hook := writeHook(w.hook)
-	for _, f := range s.fleet.fakes {
-		f.ResetCounts()
-		f.hook.Store(&hook)
-	}
+	w := s.watchStores("prometheus.auth.password", rotated)
 	secret := &corev1.Secret{}
 	if err := b.cl.c.Get(ctx, client.ObjectKey{Namespace: spec.namespace, Name: sharedSecretName}, secret); err != nil {
 		return nil, err
@@ -165,6 +157,18 @@ type storeWatch struct {
 	puts   map[string]int
 	all    chan struct{}
 	want   int
+}
+
+// watchStores resets the fleet's counters and starts a storeWatch of key
+// reaching value on every fake.
+func (s *session) watchStores(key, value string) *storeWatch {
+	w := newStoreWatch(s.fleet, key, value)
+	hook := writeHook(w.hook)
+	for _, f := range s.fleet.fakes {
+		f.ResetCounts()
+		f.hook.Store(&hook)
+	}
+	return w
 }
 
 func newStoreWatch(f *fleet, key, value string) *storeWatch {

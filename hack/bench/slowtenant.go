@@ -117,14 +117,11 @@ func (b *bench) slowTenant(ctx context.Context, n int, uncapped bool) (*slowTena
 		r.Cap = b.workers
 		extra = []string{fmt.Sprintf("--max-requests-per-connection=%d", b.workers)}
 	}
-	s, err := b.startSession(ctx, spec, extra...)
+	s, err := b.startReady(ctx, spec, extra...)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	if _, _, err := s.coldStart(ctx); err != nil {
-		return nil, err
-	}
 	for _, f := range s.fleet.fakes {
 		// Room for the new DataSources too.
 		f.SetLimit(2 * n)
@@ -184,12 +181,7 @@ func (b *bench) stallTenant(ctx context.Context, namespace string, n int) (*fake
 // create.
 func (b *bench) rotateAndCreate(ctx context.Context, s *session, n int) (*rotationResult, []time.Duration, error) {
 	const rotated = "rotated"
-	w := newStoreWatch(s.fleet, "prometheus.auth.password", rotated)
-	hook := writeHook(w.hook)
-	for _, f := range s.fleet.fakes {
-		f.ResetCounts()
-		f.hook.Store(&hook)
-	}
+	w := s.watchStores("prometheus.auth.password", rotated)
 	secret := &corev1.Secret{}
 	key := client.ObjectKey{Namespace: s.fleet.spec.namespace, Name: sharedSecretName}
 	if err := b.cl.c.Get(ctx, key, secret); err != nil {

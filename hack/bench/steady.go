@@ -98,14 +98,11 @@ func (b *bench) steadyAndEdit(ctx context.Context) (*steadyResult, *editResult, 
 		perConnection: b.sz.perConnection, resync: b.sz.steadyPeriod}
 	// The manager raises a resyncPeriod below --min-resync-period to it;
 	// the bench's short periods stand for the default ten minutes.
-	s, err := b.startSession(ctx, spec, "--min-resync-period="+b.sz.steadyPeriod.String())
+	s, err := b.startReady(ctx, spec, "--min-resync-period="+b.sz.steadyPeriod.String())
 	if err != nil {
 		return nil, nil, err
 	}
 	defer s.close()
-	if _, _, err := s.coldStart(ctx); err != nil {
-		return nil, nil, err
-	}
 	// Two periods for the first resyncs after the cold start to pass.
 	settle(ctx, 2*b.sz.steadyPeriod+settleTime)
 	sr := &steadyResult{Connections: spec.connections, DataSources: spec.dataSources(),
