@@ -183,7 +183,8 @@ func checkEntry(t *testing.T, name string, objs []*unstructured.Unstructured) {
 				t.Errorf("CRD %s lacks helm.sh/resource-policy: keep", crd.GetName())
 			}
 		}
-		if len(find(objs, "ValidatingAdmissionPolicy", "")) != 1 || len(find(objs, "ValidatingAdmissionPolicyBinding", "")) != 1 {
+		// One admission policy for DataSources and one for DataSourceSets.
+		if len(find(objs, "ValidatingAdmissionPolicy", "")) != 2 || len(find(objs, "ValidatingAdmissionPolicyBinding", "")) != 2 {
 			t.Error("the admission policy is not rendered")
 		}
 		for _, want := range []string{"--metrics-secure=true", "--metrics-bind-address=:8443", "--leader-elect", "--default-resync-period=10m", "--max-concurrent-reconciles=16",

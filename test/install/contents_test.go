@@ -42,7 +42,8 @@ func checkContents(t *testing.T, objs []*unstructured.Unstructured) {
 	}
 	for kind, want := range map[string]int{
 		"CustomResourceDefinition": 4, "Namespace": 1, "ServiceAccount": 1, "Deployment": 1, "Service": 1,
-		"ValidatingAdmissionPolicy": 1, "ValidatingAdmissionPolicyBinding": 1,
+		// One admission policy for DataSources and one for DataSourceSets.
+		"ValidatingAdmissionPolicy": 2, "ValidatingAdmissionPolicyBinding": 2,
 		// manager, metrics auth, metrics reader, and admin/editor/viewer for four kinds.
 		"ClusterRole": 15, "Role": 1,
 	} {
