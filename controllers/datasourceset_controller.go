@@ -119,8 +119,8 @@ func (r *DataSourceSetReconciler) observe(ctx context.Context, set *v1alpha1.Dat
 	if err := r.matchTargets(ctx, s, sel); err != nil {
 		return nil, err
 	}
-	var list v1alpha1.DataSourceList
-	if err := r.List(ctx, &list, client.InNamespace(set.Namespace), client.MatchingLabels{v1alpha1.LabelSet: labelValue(set.Name)}); err != nil {
+	list, err := r.labelledChildren(ctx, set)
+	if err != nil {
 		return nil, err
 	}
 	wanted := make(map[setTarget]bool, len(s.targets))
@@ -348,6 +348,14 @@ func (r *DataSourceSetReconciler) deleteChild(ctx context.Context, s *setScope, 
 	return nil
 }
 
+// labelledChildren lists, from the cache, the DataSources labelled as set's
+// children; callers keep those set controls.
+func (r *DataSourceSetReconciler) labelledChildren(ctx context.Context, set *v1alpha1.DataSourceSet) (*v1alpha1.DataSourceList, error) {
+	var list v1alpha1.DataSourceList
+	err := r.List(ctx, &list, client.InNamespace(set.Namespace), client.MatchingLabels{v1alpha1.LabelSet: labelValue(set.Name)})
+	return &list, err
+}
+
 // reconcileDelete deletes every child, each under its own deletionPolicy,
 // and lets the set go once they are gone: an API server's garbage
 // collector would do the same through the owner references, but only
@@ -356,8 +364,8 @@ func (r *DataSourceSetReconciler) reconcileDelete(ctx context.Context, set *v1al
 	if !controllerutil.ContainsFinalizer(set, v1alpha1.DataSourceSetFinalizer) {
 		return ctrl.Result{}, nil
 	}
-	var list v1alpha1.DataSourceList
-	if err := r.List(ctx, &list, client.InNamespace(set.Namespace), client.MatchingLabels{v1alpha1.LabelSet: labelValue(set.Name)}); err != nil {
+	list, err := r.labelledChildren(ctx, set)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
 	s := &setScope{set: set, why: map[setTarget]string{}}

@@ -80,13 +80,11 @@ func Main(ctx context.Context, prog string, args []string, stdout, stderr io.Wri
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case err != nil:
-		fmt.Fprintf(stderr, "diagnose: %v\n", err)
-		return 2
+		return failed(stderr, err, 2)
 	}
 	kube, contextNamespace, err := export.KubeClient(f.kubeconfig)
 	if err != nil {
-		fmt.Fprintf(stderr, "diagnose: %v\n", err)
-		return 1
+		return failed(stderr, err, 1)
 	}
 	t.namespace = firstOf(t.namespace, f.namespace, contextNamespace, "default")
 	d := &diagnoser{kube: kube, out: &printer{w: stdout}, now: time.Now(), timeout: f.timeout}
@@ -99,10 +97,17 @@ func Main(ctx context.Context, prog string, args []string, stdout, stderr io.Wri
 		err = d.dataSource(ctx, t.namespace, t.name)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "diagnose: %v\n", err)
-		return 1
+		return failed(stderr, err, 1)
 	}
 	return 0
+}
+
+// failed prints why diagnose stopped and returns code. The error may carry
+// a server's or an object's text, so it is escaped and bounded as the
+// report's lines are.
+func failed(stderr io.Writer, err error, code int) int {
+	fmt.Fprintf(stderr, "diagnose: %s\n", message(err.Error()))
+	return code
 }
 
 // parse reads flags and words in any order, as kubectl does: "diagnose

@@ -307,3 +307,13 @@ func TestParseTakesFlagsAnywhere(t *testing.T) {
 		t.Errorf("parse = %+v, %+v, %v", f, tgt, err)
 	}
 }
+
+// TestFailedEscapesTheError pins that an error which carries a server's
+// text cannot write lines of its own into the terminal.
+func TestFailedEscapesTheError(t *testing.T) {
+	var b strings.Builder
+	code := failed(&b, errors.New("opensearch said: bad\n\x1b[31mforged line"), 1)
+	if code != 1 || strings.Count(b.String(), "\n") != 1 || strings.Contains(b.String(), "\x1b") {
+		t.Errorf("failed wrote %q (code %d), want one escaped line", b.String(), code)
+	}
+}
