@@ -31,6 +31,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
@@ -161,12 +162,24 @@ func (r *DataSourceReconciler) run(ctx context.Context, s *dataSourceScope, step
 	return last(ctx, s)
 }
 
+// cacheBehindRetry is when a reconcile that read an old DataSource runs
+// again if the newer copy has not reached the cache by then: its update
+// event normally runs it sooner.
+const cacheBehindRetry = time.Second
+
 // record reports out: the metric first, so that a reader who waited for
 // the condition never scrapes the old value, then the status, once. A
 // write that changes only the record of the last write is reported by the
 // next reconcile, at low priority (see reportLater).
 func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSource, out outcome) (ctrl.Result, error) {
 	nn := client.ObjectKeyFromObject(ds)
+	if out.cacheBehind {
+		// The comparison it made was not acted on: the next one must
+		// make it again rather than take this one as done.
+		r.Memory.update(nn, ds.UID, func(a *applied) { a.checked = time.Time{} })
+		log.FromContext(ctx).V(1).Info("The cached DataSource lags the API server; running again on the newer copy")
+		return ctrl.Result{RequeueAfter: cacheBehindRetry}, nil
+	}
 	r.Metrics.readiness.set(nn, out.reason)
 	if reportLater(ds, out) {
 		return r.deferReport(ds, out), nil

@@ -52,6 +52,9 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	if err == nil {
 		err = r.releasePrevious(ctx, s)
 	}
+	if errors.Is(err, errCacheBehind) {
+		return outcome{cacheBehind: true}
+	}
 	if err != nil {
 		out := r.failedCall(ctx, s, err)
 		out.createRefused = s.createRefused

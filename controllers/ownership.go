@@ -23,6 +23,7 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -280,19 +281,33 @@ func createdHere(s *dataSourceScope) bool {
 // where this DataSource is about to create its data source: a manager that
 // dies between the create and the status recording it leaves this record,
 // and the next one reads it (see createdHere).
+//
+// The patch carries the resourceVersion this reconcile read. A cache that
+// lags the API server would otherwise decide from an old record: a merge
+// patch against it sends only the fields that differ from the old record
+// (half a record, which the API server refuses or, worse, merges into
+// another), and an old record equal to the intent would skip the patch
+// and send the create with nothing recorded. A conflict ends the reconcile
+// with errCacheBehind before anything reaches OpenSearch.
 func (r *DataSourceReconciler) recordCreateIntent(ctx context.Context, s *dataSourceScope) error {
 	intent := writtenConnection(s.conn)
-	if p := s.ds.Status.PendingCreate; p != nil && *p == intent {
-		return nil
-	}
 	orig := s.ds.DeepCopy()
 	s.ds.Status.PendingCreate = &intent
-	if err := r.Status().Patch(ctx, s.ds, client.MergeFrom(orig)); err != nil {
-		s.ds.Status.PendingCreate = orig.Status.PendingCreate
-		return fmt.Errorf("recording the create of data source %q before sending it: %w", s.desired.DataSource.Name, err)
+	err := r.Status().Patch(ctx, s.ds, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	switch {
+	case err == nil:
+		return nil
+	case apierrors.IsConflict(err):
+		err = errCacheBehind
 	}
-	return nil
+	s.ds.Status.PendingCreate = orig.Status.PendingCreate
+	return fmt.Errorf("recording the create of data source %q before sending it: %w", s.desired.DataSource.Name, err)
 }
+
+// errCacheBehind says that the DataSource this reconcile read is older than
+// the API server's: what it decided may rest on a record since replaced, so
+// it reports nothing and runs again on the newer copy.
+var errCacheBehind = errors.New("the cached DataSource is older than the API server's copy")
 
 // createRefusedBy says whether err, the answer to a create, means the
 // server stored nothing; a timeout or an outage leaves it unknown.

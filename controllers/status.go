@@ -57,6 +57,10 @@ type outcome struct {
 	// createRefused clears status.pendingCreate: the server refused the
 	// create it was recorded for, so nothing was created.
 	createRefused bool
+	// cacheBehind says the reconcile read an older DataSource than the API
+	// server holds (see errCacheBehind): it reports nothing, and the newer
+	// copy, on its way to the cache, runs it again.
+	cacheBehind bool
 
 	result ctrl.Result
 	err    error

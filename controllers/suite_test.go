@@ -103,11 +103,18 @@ var _ = AfterSuite(func() {
 // startManager runs the operator in-process, as main does, until ctx ends.
 // Every manager gets its own metrics registry and controller names.
 func startManager(ctx context.Context, name string, cacheOpts cache.Options) *prometheus.Registry {
+	return startManagerWith(ctx, name, cacheOpts, client.New)
+}
+
+// startManagerWith is startManager with the manager's client made by
+// newClient: a test can stand between the operator and the API server.
+func startManagerWith(ctx context.Context, name string, cacheOpts cache.Options, newClient client.NewClientFunc) *prometheus.Registry {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:  scheme,
-		Cache:   cacheOpts,
-		Metrics: metricsserver.Options{BindAddress: "0"},
-		Client:  client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
+		Scheme:    scheme,
+		Cache:     cacheOpts,
+		Metrics:   metricsserver.Options{BindAddress: "0"},
+		Client:    client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}},
+		NewClient: newClient,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	reg := prometheus.NewRegistry()
