@@ -40,7 +40,7 @@ import (
 func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSourceScope) *outcome {
 	fp := s.desired.Fingerprint
 	if s.ds.Status.Fingerprint != fp && s.applied.fingerprint != fp {
-		r.useLatestList(s)
+		r.useLatestList(ctx, s)
 		return nil
 	}
 	if credentialRewriteDue(s, r.Now()) {
@@ -48,7 +48,7 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		// undoes a change made to them there.
 		log.FromContext(ctx).Info("rewriting credentials", "period", s.conn.CredentialRewritePeriod.String())
 		s.rewriteCredentials = true
-		r.useLatestList(s)
+		r.useLatestList(ctx, s)
 		return nil
 	}
 	settled := readyReason(s.ds) == v1alpha1.ReasonSynced || s.applied.synced
@@ -68,7 +68,8 @@ func (r *DataSourceReconciler) compareWithRemote(ctx context.Context, s *dataSou
 		return stop(synced(name, s.conn))
 	}
 	changed := []string{"the data source was deleted"}
-	remote, exists := snap.Items[name]
+	remote, listing := snap.Lookup(name)
+	exists := listing == registry.Kept
 	if exists {
 		d, err := opensearch.CompareRemote(s.api.Dialect(), s.desired.DataSource, remote)
 		switch {
@@ -108,8 +109,16 @@ func credentialRewriteDue(s *dataSourceScope, now time.Time) bool {
 // of the data source, not even that it is missing. When this process made
 // that write, what it wrote stands in for the read instead, so that a
 // rotation soon after a create is one PUT.
-func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
+//
+// A list that named the data source but kept none of its details (it is
+// older than the DataSource's name) is replaced by a newer one, which
+// keeps them: adopting a data source that already matches costs no write.
+func (r *DataSourceReconciler) useLatestList(ctx context.Context, s *dataSourceScope) {
 	snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target)
+	if snap != nil && listedNotKept(snap, s) {
+		// Without a newer list the write reads the data source first.
+		snap, _ = r.pickSnapshot(ctx, s, true, snap.FetchedAt)
+	}
 	name := s.desired.DataSource.Name
 	last := lastKnown(s)
 	stale := snap == nil || snap.FetchedAt.Before(last)
@@ -121,14 +130,16 @@ func (r *DataSourceReconciler) useLatestList(s *dataSourceScope) {
 	if snap == nil {
 		return
 	}
-	remote, listed := snap.Items[name]
+	remote, listing := snap.Lookup(name)
 	// A DataSource never written nor checked takes any list's word that
-	// its data source is missing: that is how a new one costs one POST.
+	// its data source is missing: that is how a new one costs one POST. A
+	// name listed but not kept is neither missing nor known: the write
+	// reads it first.
 	believedMissing := !stale || last.IsZero()
 	switch {
-	case !listed && believedMissing && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
+	case listing == registry.Missing && believedMissing && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
 		s.absent = true
-	case listed && !stale:
+	case listing == registry.Kept && !stale:
 		s.remote = &remote
 	}
 }
@@ -180,7 +191,29 @@ func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourc
 // if the server asked to wait); DataSources that need one at the same
 // moment share the call. Otherwise the latest list when it is newer than
 // the DataSource's last comparison, else nil.
+//
+// The snapshot returned holds the details of the DataSource's data source
+// if it listed it: one that listed the name without keeping it (the
+// DataSource is newer than the list) is replaced by a newer list, or
+// nothing.
 func (r *DataSourceReconciler) pickSnapshot(ctx context.Context, s *dataSourceScope, fresh bool, notBefore time.Time) (*registry.Snapshot, error) {
+	snap, err := r.listedSnapshot(ctx, s, fresh, notBefore)
+	if snap == nil || !listedNotKept(snap, s) {
+		return snap, err
+	}
+	if snap, err = r.listedSnapshot(ctx, s, true, snap.FetchedAt); snap == nil || listedNotKept(snap, s) {
+		return nil, err
+	}
+	return snap, nil
+}
+
+func listedNotKept(snap *registry.Snapshot, s *dataSourceScope) bool {
+	_, listing := snap.Lookup(s.desired.DataSource.Name)
+	return listing == registry.ListedNotKept
+}
+
+// listedSnapshot is pickSnapshot without the check of what it kept.
+func (r *DataSourceReconciler) listedSnapshot(ctx context.Context, s *dataSourceScope, fresh bool, notBefore time.Time) (*registry.Snapshot, error) {
 	if !fresh {
 		if snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target); snap != nil && snap.FetchedAt.After(s.applied.checked) {
 			return snap, nil

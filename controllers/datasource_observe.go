@@ -30,6 +30,7 @@ import (
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/registry"
 )
 
 // observe reconciles a DataSource under managementPolicy Observe: it reads
@@ -98,8 +99,8 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 			a.checked = snap.FetchedAt
 		}
 	})
-	remote, exists := snap.Items[name]
-	if !exists {
+	remote, listing := snap.Lookup(name)
+	if listing != registry.Kept {
 		out := notReady(v1alpha1.ReasonNotFound, fmt.Sprintf(
 			"data source %q does not exist on %s; managementPolicy Observe never creates one", name, s.conn.ID))
 		// Whatever this DataSource once wrote there is gone: one made later

@@ -30,9 +30,9 @@ type OpenSearchAPI interface {
 	Dialect() opensearch.Dialect
 	// Info reads the server's version (GET /).
 	Info(ctx context.Context) (opensearch.ServerInfo, error)
-	// List reads every data source (one call serves all of a connection's
-	// DataSources).
-	List(ctx context.Context) ([]opensearch.RemoteDataSource, error)
+	// ListKept reads every data source, keeping the details of those keep
+	// accepts (one call serves all of a connection's DataSources).
+	ListKept(ctx context.Context, keep func(name string) bool) (opensearch.Listing, error)
 	// Get reads one data source; opensearch.IsNotFound tells a missing one.
 	Get(ctx context.Context, name string) (opensearch.RemoteDataSource, error)
 	// Create adds a data source (POST).

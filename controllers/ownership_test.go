@@ -249,6 +249,22 @@ var _ = Describe("Ownership", func() {
 		Expect(ok).To(BeTrue(), "a DataSource denied adoption deleted the data source")
 	})
 
+	It("adopts a data source its connection listed before the DataSource existed, sending no create", func() {
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		seedPrometheus(fake, "legacy")
+		seedPrometheus(fake, "unrelated")
+		f := newFixture(onFake(fake), withResync(time.Hour))
+		Expect(fake.Count(fakeopensearch.OpList)).To(BeNumerically(">", 0), "the connection's list was never fetched")
+		fake.ResetCounts()
+		// The list was taken when no DataSource named "legacy": the
+		// operator kept none of its details, and must not read that as
+		// missing.
+		ds := f.synced("legacy")
+		Expect(fake.Count(fakeopensearch.OpCreate)).To(BeZero(), "a create was sent for a data source the list had")
+		Expect(fake.Count(fakeopensearch.OpUpdate) + fake.Count(fakeopensearch.OpPatch)).To(Equal(1))
+		Expect(ds.Status.Adopted).To(BeTrue())
+	})
+
 	It("denies adoption when the data source appears after the list that said it was missing", func() {
 		ns := newNamespace()
 		fake := startFake(fakeopensearch.ModeSQLPlugin)

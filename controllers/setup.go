@@ -170,6 +170,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	reg := registry.New[OpenSearchAPI](time.Now)
+	reg.Snapshots.Keep(namedOn(mgr.GetCache()))
 	clients := &connectionClients{registry: reg, secrets: secrets, factory: opts.ClientFactory, metrics: metrics,
 		concurrency: opts.MaxConcurrentReconciles, deniedEgress: opts.DeniedEgress,
 		limits: connectionLimits{minResync: opts.MinResyncPeriod, maxRequestTimeout: opts.MaxRequestTimeout}}

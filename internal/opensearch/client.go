@@ -306,7 +306,16 @@ func (c *Client) Get(ctx context.Context, name string) (RemoteDataSource, error)
 
 // List reads every data source (the built-in @opensearch is not included).
 func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
-	var out []RemoteDataSource
+	l, err := c.ListKept(ctx, nil)
+	return l.Items, err
+}
+
+// ListKept is List keeping the details of only the data sources whose
+// names keep accepts (every one when keep is nil), and the names of all:
+// a cluster may hold thousands of data sources its caller has no use for,
+// and their details would be held until the whole reply is decoded.
+func (c *Client) ListKept(ctx context.Context, keep func(name string) bool) (Listing, error) {
+	var out Listing
 	err := c.call(ctx, opList, http.MethodGet, dataSourcesPath, nil, c.secrets, func(b []byte) error {
 		wait, cancel := context.WithTimeout(ctx, c.timeout)
 		defer cancel()
@@ -315,11 +324,11 @@ func (c *Client) List(ctx context.Context) ([]RemoteDataSource, error) {
 			return err
 		}
 		defer release()
-		out, err = parseRemoteList(b)
+		out, err = decodeList(b, defaultListLimits, keep)
 		return err
 	})
-	for i := range out {
-		out[i].ServerVersion = c.ServerVersion()
+	for i := range out.Items {
+		out.Items[i].ServerVersion = c.ServerVersion()
 	}
 	return out, err
 }

@@ -85,54 +85,70 @@ func acquireListDecode(ctx context.Context) (release func(), err error) {
 // parseRemoteList decodes GET all: a JSON array of named objects. JSON null
 // would decode as an empty list, which would read as "everything deleted".
 func parseRemoteList(body []byte) ([]RemoteDataSource, error) {
-	return decodeList(body, defaultListLimits)
+	l, err := decodeList(body, defaultListLimits, nil)
+	return l.Items, err
+}
+
+// Listing is a list reply that keeps the details of only some data sources.
+type Listing struct {
+	// Items are the data sources kept, in the server's order.
+	Items []RemoteDataSource
+	// Names names every data source the reply held, kept or not, in the
+	// server's order.
+	Names []string
 }
 
 // decodeList reads the array token by token and stops at the first limit
-// broken, so that neither the work nor what is kept outgrows lim.
-func decodeList(body []byte, lim listLimits) ([]RemoteDataSource, error) {
+// broken, so that neither the work nor what is kept outgrows lim. Of the
+// data sources whose names keep rejects only the name is kept; a nil keep
+// keeps every one.
+func decodeList(body []byte, lim listLimits, keep func(name string) bool) (Listing, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '[' {
-		return nil, errors.New("decoding data source list: the reply is not a JSON array")
+		return Listing{}, errors.New("decoding data source list: the reply is not a JSON array")
 	}
-	d := &listDecoder{dec: json.NewDecoder(bytes.NewReader(trimmed)), lim: lim}
+	d := &listDecoder{dec: json.NewDecoder(bytes.NewReader(trimmed)), lim: lim, keep: keep}
 	out, err := d.list()
 	if err != nil {
-		return nil, fmt.Errorf("decoding data source list: %w", err)
+		return Listing{}, fmt.Errorf("decoding data source list: %w", err)
 	}
 	return out, nil
 }
 
 type listDecoder struct {
-	dec *json.Decoder
-	lim listLimits
+	dec  *json.Decoder
+	lim  listLimits
+	keep func(name string) bool
 	// properties counts the reply's properties so far.
 	properties int
 }
 
-func (d *listDecoder) list() ([]RemoteDataSource, error) {
+func (d *listDecoder) list() (Listing, error) {
 	if _, err := d.dec.Token(); err != nil { // '[', checked by decodeList
-		return nil, err
+		return Listing{}, err
 	}
-	out := []RemoteDataSource{}
+	out := Listing{Items: []RemoteDataSource{}, Names: []string{}}
 	for d.dec.More() {
-		if len(out) == d.lim.items {
-			return nil, &overLimitError{"more data sources", d.lim.items}
+		if len(out.Names) == d.lim.items {
+			return Listing{}, &overLimitError{"more data sources", d.lim.items}
 		}
-		r, err := d.item(len(out))
+		r, err := d.item(len(out.Names))
 		if err != nil {
-			return nil, err
+			return Listing{}, err
 		}
-		out = append(out, r)
+		out.Names = append(out.Names, r.Name)
+		if d.keep == nil || d.keep(r.Name) {
+			out.Items = append(out.Items, r)
+		}
 	}
 	if _, err := d.dec.Token(); err != nil { // ']'
-		return nil, err
+		return Listing{}, err
 	}
 	if tok, err := d.dec.Token(); err != io.EOF {
 		if err != nil {
-			return nil, err
+			return Listing{}, err
 		}
-		return nil, fmt.Errorf("unexpected %v after the array", tok)
+		return Listing{}, fmt.Errorf("unexpected %v after the array", tok)
 	}
 	return out, nil
 }

@@ -27,6 +27,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -162,7 +163,7 @@ func TestListLimits(t *testing.T) {
 		{"roles", `[{"name":"a","allowedRoles":["r","s","t"]}]`, "more allowed roles"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := decodeList([]byte(tc.body), lim)
+			_, err := decodeList([]byte(tc.body), lim, nil)
 			var over *overLimitError
 			switch {
 			case tc.refused == "" && err != nil:
@@ -394,4 +395,49 @@ func listAtOnce(clients []*Client) (peak, retained uint64) {
 		retained = after.HeapAlloc - before.HeapAlloc
 	}
 	return peak, retained
+}
+
+func TestDecodeListKeepsDetailsOfNamedOnly(t *testing.T) {
+	body := `[{"name":"ours","connector":"PROMETHEUS","properties":{"prometheus.uri":"http://p:9090"}},
+		{"properties":{"k":"v"},"name":"theirs","connector":"S3GLUE"},
+		{"name":"ours2","connector":"PROMETHEUS"}]`
+	only := func(names ...string) func(string) bool {
+		return func(n string) bool { return slices.Contains(names, n) }
+	}
+	for _, tc := range []struct {
+		name      string
+		keep      func(string) bool
+		wantItems []string
+	}{
+		{"nil keeps every one", nil, []string{"ours", "theirs", "ours2"}},
+		{"a rule keeps what it names, in server order", only("ours2", "ours"), []string{"ours", "ours2"}},
+		{"a name given after the properties", only("theirs"), []string{"theirs"}},
+		{"nothing kept", only(), []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := decodeList([]byte(body), defaultListLimits, tc.keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, it := range l.Items {
+				got = append(got, it.Name)
+			}
+			if !slices.Equal(got, tc.wantItems) {
+				t.Errorf("items = %v, want %v", got, tc.wantItems)
+			}
+			if want := []string{"ours", "theirs", "ours2"}; !slices.Equal(l.Names, want) {
+				t.Errorf("names = %v, want %v", l.Names, want)
+			}
+		})
+	}
+	t.Run("the item limit counts what is not kept", func(t *testing.T) {
+		lim := defaultListLimits
+		lim.items = 2
+		_, err := decodeList([]byte(body), lim, only())
+		var over *overLimitError
+		if !errors.As(err, &over) {
+			t.Fatalf("got %v, want the limit on data sources", err)
+		}
+	})
 }

@@ -29,7 +29,9 @@ import (
 // namedClient is a Lister that says which build made it.
 type namedClient struct{ name string }
 
-func (namedClient) List(context.Context) ([]opensearch.RemoteDataSource, error) { return nil, nil }
+func (namedClient) ListKept(context.Context, func(string) bool) (opensearch.Listing, error) {
+	return opensearch.Listing{}, nil
+}
 
 func TestClientReusedUntilSettingsChange(t *testing.T) {
 	r := New[namedClient](time.Now)

@@ -18,43 +18,88 @@ package registry
 
 import (
 	"context"
+	"hash/maphash"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/internal/opensearch"
 )
 
-// Snapshot is every data source of one connection, as one list call
-// returned them.
+// Snapshot is one list call's answer for one connection: every name it
+// listed, and the details of the data sources some DataSource names (see
+// Snapshots.Keep). A hostile or merely large cluster can list many
+// thousands of data sources no DataSource manages; holding each one's
+// properties for every connection would grow the manager's memory with
+// other people's data.
 type Snapshot struct {
 	FetchedAt time.Time
 	// Source is the cluster the list was taken from (the connection's
 	// normalised endpoint then): a list answers only for that cluster, and
 	// a connection whose endpoint was edited has no list of the new one yet.
 	Source string
-	Items  map[string]opensearch.RemoteDataSource
-	// Generation counts the changes in what the connection's lists showed:
-	// a stored snapshot keeps the generation of the one it replaces when
-	// their items are equal, and takes the next one otherwise. Whoever
-	// acts on a list can tell from it whether there is anything new.
+	// Items holds the kept data sources by name.
+	Items map[string]opensearch.RemoteDataSource
+	// listed holds a hash of every listed name, sorted, so that a name
+	// that was listed but not kept is told apart from a missing one.
+	listed []uint64
+	// Generation counts the changes in what the connection's lists showed
+	// of the kept data sources: a stored snapshot keeps the generation of
+	// the one it replaces when their items are equal, and takes the next
+	// one otherwise. Whoever acts on a list can tell from it whether there
+	// is anything new.
 	Generation uint64
 }
+
+// Listing is what a snapshot knows of one name.
+type Listing int
+
+const (
+	// Missing: the list did not have it.
+	Missing Listing = iota
+	// Kept: the list had it, and Items holds it.
+	Kept
+	// ListedNotKept: the list had it, but no DataSource named it then,
+	// so its details were dropped; only a newer list has them.
+	ListedNotKept
+)
+
+// Lookup says what the snapshot knows of name.
+func (s *Snapshot) Lookup(name string) (opensearch.RemoteDataSource, Listing) {
+	if it, ok := s.Items[name]; ok {
+		return it, Kept
+	}
+	if _, found := slices.BinarySearch(s.listed, hashName(name)); found {
+		return opensearch.RemoteDataSource{}, ListedNotKept
+	}
+	return opensearch.RemoteDataSource{}, Missing
+}
+
+// nameSeed makes name hashes unpredictable to a server choosing names, so
+// that none can collide with a name a tenant uses.
+var nameSeed = maphash.MakeSeed()
+
+func hashName(name string) uint64 { return maphash.String(nameSeed, name) }
 
 // Snapshots holds the latest list of each connection's data sources, so
 // that one list call serves the drift checks of all of a connection's
 // DataSources. Concurrent requests for a fresh list share one call.
 type Snapshots struct {
 	now func() time.Time
+	// keep, when set, says which names of a connection's list to keep the
+	// details of.
+	keep func(conn ID) func(name string) bool
 
 	mu       sync.Mutex
 	latest   map[ID]*Snapshot
 	inflight map[ID]*listCall
 }
 
-// Lister lists a connection's data sources; the OpenSearch client is one.
+// Lister lists a connection's data sources, keeping the details of those
+// keep accepts; the OpenSearch client is one.
 type Lister interface {
-	List(ctx context.Context) ([]opensearch.RemoteDataSource, error)
+	ListKept(ctx context.Context, keep func(name string) bool) (opensearch.Listing, error)
 }
 
 type listCall struct {
@@ -68,6 +113,15 @@ type listCall struct {
 // NewSnapshots returns an empty store that stamps lists with now.
 func NewSnapshots(now func() time.Time) *Snapshots {
 	return &Snapshots{now: now, latest: map[ID]*Snapshot{}, inflight: map[ID]*listCall{}}
+}
+
+// Keep makes the snapshots of conn hold only the data sources whose names
+// keep(conn) accepts, asked once per list as it starts; the decoder drops
+// the rest as it reads them. Set it before the first list.
+func (s *Snapshots) Keep(keep func(conn ID) func(name string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keep = keep
 }
 
 // Latest returns the connection's last snapshot of the cluster at source,
@@ -109,13 +163,9 @@ func (s *Snapshots) Fresh(ctx context.Context, conn ID, source string, api Liste
 // list runs detached from any one reconcile's context, because other
 // reconciles may be waiting on the same call.
 func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
-	items, err := api.List(context.Background())
+	listing, err := api.ListKept(context.Background(), s.keeper(conn))
 	if err == nil {
-		snap := &Snapshot{FetchedAt: call.started, Source: call.source, Items: make(map[string]opensearch.RemoteDataSource, len(items))}
-		for _, it := range items {
-			snap.Items[it.Name] = it
-		}
-		call.snap = snap
+		call.snap = newSnapshot(call, listing)
 	}
 	call.err = err
 	s.mu.Lock()
@@ -133,6 +183,31 @@ func (s *Snapshots) list(conn ID, api Lister, call *listCall) {
 	}
 	s.mu.Unlock()
 	close(call.done)
+}
+
+// keeper is what of conn's list to keep: everything without Keep.
+func (s *Snapshots) keeper(conn ID) func(string) bool {
+	s.mu.Lock()
+	keep := s.keep
+	s.mu.Unlock()
+	if keep == nil {
+		return nil
+	}
+	return keep(conn)
+}
+
+func newSnapshot(call *listCall, listing opensearch.Listing) *Snapshot {
+	snap := &Snapshot{FetchedAt: call.started, Source: call.source,
+		Items:  make(map[string]opensearch.RemoteDataSource, len(listing.Items)),
+		listed: make([]uint64, len(listing.Names))}
+	for _, it := range listing.Items {
+		snap.Items[it.Name] = it
+	}
+	for i, name := range listing.Names {
+		snap.listed[i] = hashName(name)
+	}
+	slices.Sort(snap.listed)
+	return snap
 }
 
 // Forget drops a deleted connection's snapshot and disowns a list in

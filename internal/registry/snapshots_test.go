@@ -45,14 +45,24 @@ type listerStub struct {
 	err     error
 }
 
-func (f *listerStub) List(context.Context) ([]opensearch.RemoteDataSource, error) {
+func (f *listerStub) ListKept(_ context.Context, keep func(string) bool) (opensearch.Listing, error) {
 	f.calls.Add(1)
 	if f.entered != nil {
 		release := make(chan struct{})
 		f.entered <- release
 		<-release
 	}
-	return f.items, f.err
+	if f.err != nil {
+		return opensearch.Listing{}, f.err
+	}
+	var l opensearch.Listing
+	for _, it := range f.items {
+		l.Names = append(l.Names, it.Name)
+		if keep == nil || keep(it.Name) {
+			l.Items = append(l.Items, it)
+		}
+	}
+	return l, nil
 }
 
 // stClock is a settable clock for Snapshots.
@@ -368,5 +378,65 @@ func TestSnapshotGenerationCountsChanges(t *testing.T) {
 	api.items = []opensearch.RemoteDataSource{{Name: "a", Properties: map[string]string{"k": "changed"}}}
 	if g := fetch(stT1.Add(time.Minute)); g != 2 {
 		t.Fatalf("a changed list: generation %d, want 2", g)
+	}
+}
+
+func TestSnapshotKeepsOnlyNamedDataSources(t *testing.T) {
+	s := NewSnapshots(func() time.Time { return stT0 })
+	other := ID{Kind: "OpenSearchConnection", Namespace: "ns", Name: "other"}
+	s.Keep(func(conn ID) func(string) bool {
+		if conn != testConn {
+			return func(string) bool { return true }
+		}
+		return func(name string) bool { return name == "ours" }
+	})
+	api := &listerStub{items: []opensearch.RemoteDataSource{
+		{Name: "ours", Connector: "PROMETHEUS"},
+		{Name: "theirs", Connector: "PROMETHEUS", Properties: map[string]string{"k": "v"}},
+	}}
+	snap, err := s.Fresh(stCtx(t), testConn, testSource, api, stT0.Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		want      Listing
+		connector string
+	}{
+		{"ours", Kept, "PROMETHEUS"},
+		{"theirs", ListedNotKept, ""},
+		{"absent", Missing, ""},
+		{"", Missing, ""},
+		{"ours\n", Missing, ""},
+	}
+	for _, tt := range tests {
+		got, listing := snap.Lookup(tt.name)
+		if listing != tt.want || got.Connector != tt.connector {
+			t.Errorf("Lookup(%q) = %q, %v; want %q, %v", tt.name, got.Connector, listing, tt.connector, tt.want)
+		}
+	}
+	if len(snap.Items) != 1 {
+		t.Errorf("kept %d data sources, want 1", len(snap.Items))
+	}
+	all, err := s.Fresh(stCtx(t), other, testSource, api, stT0.Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, listing := all.Lookup("theirs"); listing != Kept {
+		t.Errorf("another connection's keep rule: theirs is %v, want Kept", listing)
+	}
+}
+
+func TestSnapshotWithoutKeepKeepsEverything(t *testing.T) {
+	s := NewSnapshots(func() time.Time { return stT0 })
+	api := &listerStub{items: []opensearch.RemoteDataSource{{Name: "a"}, {Name: "b"}}}
+	snap, err := s.Fresh(stCtx(t), testConn, testSource, api, stT0.Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		if _, listing := snap.Lookup(name); listing != Kept {
+			t.Errorf("Lookup(%q) = %v, want Kept", name, listing)
+		}
 	}
 }
