@@ -149,6 +149,46 @@ var _ = Describe("A cache that lags the API server", func() {
 	})
 })
 
+var _ = Describe("A cache that lags the API server, mid re-create", func() {
+	It("reports the re-create it could not finish instead of staying Synced", func() {
+		ns := newNamespace(isolatedLabel, "true")
+		fake := startFake(fakeopensearch.ModeSQLPlugin)
+		lag := &laggingClient{held: map[types.NamespacedName]*v1alpha1.DataSource{}}
+		mctx, stop := context.WithCancel(context.Background())
+		DeferCleanup(stop)
+		startManagerWith(mctx, "lag-"+rand.String(4), cache.Options{
+			DefaultLabelSelector: labels.SelectorFromSet(labels.Set{isolatedLabel: "true"}),
+			DefaultNamespaces:    map[string]cache.Config{ns: {}},
+		}, lag.newClient)
+		f := newFixture(inNamespace(ns), onFake(fake), withResync(2*time.Second), withLabels(isolatedLabel, "true"))
+		ds := f.dataSource("metrics")
+		ds.Labels = map[string]string{isolatedLabel: "true"}
+		Expect(k8s.Create(ctx, ds)).To(Succeed())
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		key := client.ObjectKeyFromObject(ds)
+
+		By("reading a copy older than the API server's while a property added by hand must go")
+		old := get(ds).(*v1alpha1.DataSource).DeepCopy()
+		update(ds, func(d *v1alpha1.DataSource) { d.Labels["touched"] = "yes" })
+		lag.hold(key, old)
+		Expect(fake.Mutate("metrics", func(d *fakeopensearch.Document) { d.Properties["added.by.hand"] = "x" })).To(BeTrue())
+
+		// Removing a property takes a delete and a create; the create's
+		// record cannot be written over the old copy.
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, key, ds)).To(Succeed())
+			g.Expect(readyOf(ds).Reason).To(Equal(v1alpha1.ReasonUnavailable))
+			g.Expect(readyOf(ds).Message).To(ContainSubstring("older than the API server's copy"))
+		}, timeout, interval).Should(Succeed(), "the delete went out and the DataSource still says Synced")
+		Expect(fake.Count(fakeopensearch.OpDelete)).To(BeNumerically(">", 0))
+
+		By("reading the API server's copy again")
+		lag.hold(key, nil)
+		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		Expect(stored(fake, "metrics").Properties).NotTo(HaveKey("added.by.hand"))
+	})
+})
+
 // logHas says whether one line of the managers' logs holds every part.
 func logHas(parts ...string) bool {
 	for line := range strings.SplitSeq(logs.String(), "\n") {

@@ -163,9 +163,19 @@ func (r *DataSourceReconciler) run(ctx context.Context, s *dataSourceScope, step
 }
 
 // cacheBehindRetry is when a reconcile that read an old DataSource runs
-// again if the newer copy has not reached the cache by then: its update
-// event normally runs it sooner.
+// again. Its newer copy is most often a status patch, which starts no
+// reconcile of its own (see SetupWithManager), and reaches the cache in
+// milliseconds.
 const cacheBehindRetry = time.Second
+
+// retryOnNewerCopy ends a reconcile that read an old DataSource: the
+// comparison it made was not acted on, so the next one makes it again
+// rather than take it as done.
+func (r *DataSourceReconciler) retryOnNewerCopy(ctx context.Context, nn types.NamespacedName, uid types.UID, checkedBefore time.Time) ctrl.Result {
+	r.Memory.update(nn, uid, func(a *applied) { a.checked = checkedBefore })
+	log.FromContext(ctx).V(1).Info("The cached DataSource lags the API server; running again on the newer copy")
+	return ctrl.Result{RequeueAfter: cacheBehindRetry}
+}
 
 // record reports out: the metric first, so that a reader who waited for
 // the condition never scrapes the old value, then the status, once. A
@@ -174,11 +184,7 @@ const cacheBehindRetry = time.Second
 func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSource, out outcome) (ctrl.Result, error) {
 	nn := client.ObjectKeyFromObject(ds)
 	if out.cacheBehind {
-		// The comparison it made was not acted on: the next one must
-		// make it again rather than take this one as done.
-		r.Memory.update(nn, ds.UID, func(a *applied) { a.checked = time.Time{} })
-		log.FromContext(ctx).V(1).Info("The cached DataSource lags the API server; running again on the newer copy")
-		return ctrl.Result{RequeueAfter: cacheBehindRetry}, nil
+		return r.retryOnNewerCopy(ctx, nn, ds.UID, out.checkedBefore), nil
 	}
 	r.Metrics.readiness.set(nn, out.reason)
 	if reportLater(ds, out) {

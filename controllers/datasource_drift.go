@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -111,14 +112,10 @@ func credentialRewriteDue(s *dataSourceScope, now time.Time) bool {
 // rotation soon after a create is one PUT.
 //
 // A list that named the data source but kept none of its details (it is
-// older than the DataSource's name) is replaced by a newer one, which
-// keeps them: adopting a data source that already matches costs no write.
+// older than the DataSource's name) gives way to one read of that data
+// source, so that adopting one that already matches costs no write.
 func (r *DataSourceReconciler) useLatestList(ctx context.Context, s *dataSourceScope) {
 	snap := r.Registry.Snapshots.Latest(s.conn.ID, s.conn.Target)
-	if snap != nil && listedNotKept(snap, s) {
-		// Without a newer list the write reads the data source first.
-		snap, _ = r.pickSnapshot(ctx, s, true, snap.FetchedAt)
-	}
 	name := s.desired.DataSource.Name
 	last := lastKnown(s)
 	stale := snap == nil || snap.FetchedAt.Before(last)
@@ -132,15 +129,28 @@ func (r *DataSourceReconciler) useLatestList(ctx context.Context, s *dataSourceS
 	}
 	remote, listing := snap.Lookup(name)
 	// A DataSource never written nor checked takes any list's word that
-	// its data source is missing: that is how a new one costs one POST. A
-	// name listed but not kept is neither missing nor known: the write
-	// reads it first.
+	// its data source is missing: that is how a new one costs one POST.
 	believedMissing := !stale || last.IsZero()
 	switch {
+	case listing == registry.ListedNotKept:
+		r.readListedNotKept(ctx, s)
 	case listing == registry.Missing && believedMissing && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
 		s.absent = true
 	case listing == registry.Kept && !stale:
 		s.remote = &remote
+	}
+}
+
+// readListedNotKept reads the one data source a list named without keeping.
+// A failed read leaves it unknown: the write reads it again, and its error
+// is judged there.
+func (r *DataSourceReconciler) readListedNotKept(ctx context.Context, s *dataSourceScope) {
+	remote, err := s.api.Get(ctx, s.desired.DataSource.Name)
+	switch {
+	case err == nil:
+		s.remote = &remote
+	case opensearch.IsNotFound(err) && s.ds.Spec.ManagementPolicy != v1alpha1.ManagementUpdateOnly:
+		s.absent = true
 	}
 }
 
@@ -192,21 +202,27 @@ func (r *DataSourceReconciler) snapshotToCheck(ctx context.Context, s *dataSourc
 // moment share the call. Otherwise the latest list when it is newer than
 // the DataSource's last comparison, else nil.
 //
-// The snapshot returned holds the details of the DataSource's data source
-// if it listed it: one that listed the name without keeping it (the
-// DataSource is newer than the list) is replaced by a newer list, or
-// nothing.
+// The snapshot returned never lists the DataSource's data source without
+// its details: one that does (the DataSource is newer than the list) is
+// replaced by a list started now, whose keep rule sees the DataSource. A
+// list that still does not keep it was kept for a DataSource newer than
+// the one this reconcile read: errCacheBehind.
 func (r *DataSourceReconciler) pickSnapshot(ctx context.Context, s *dataSourceScope, fresh bool, notBefore time.Time) (*registry.Snapshot, error) {
 	snap, err := r.listedSnapshot(ctx, s, fresh, notBefore)
 	if snap == nil || !listedNotKept(snap, s) {
 		return snap, err
 	}
-	if snap, err = r.listedSnapshot(ctx, s, true, snap.FetchedAt); snap == nil || listedNotKept(snap, s) {
+	if snap, err = r.listedSnapshot(ctx, s, true, r.Now()); snap == nil || err != nil {
 		return nil, err
+	}
+	if listedNotKept(snap, s) {
+		return nil, fmt.Errorf("comparing data source %q: %w", s.desired.DataSource.Name, errCacheBehind)
 	}
 	return snap, nil
 }
 
+// listedNotKept says whether snap listed the DataSource's data source
+// without keeping its details.
 func listedNotKept(snap *registry.Snapshot, s *dataSourceScope) bool {
 	_, listing := snap.Lookup(s.desired.DataSource.Name)
 	return listing == registry.ListedNotKept

@@ -99,6 +99,8 @@ func (r *DataSourceReconciler) compareObserved(ctx context.Context, s *dataSourc
 			a.checked = snap.FetchedAt
 		}
 	})
+	// pickSnapshot never returns a list that named the data source
+	// without keeping it.
 	remote, listing := snap.Lookup(name)
 	if listing != registry.Kept {
 		out := notReady(v1alpha1.ReasonNotFound, fmt.Sprintf(

@@ -235,6 +235,9 @@ func synced(name string, conn *connectionView) outcome {
 // failedCall is the outcome of a request OpenSearch failed or refused, with
 // the events and the connection throttle its verdict calls for.
 func (r *DataSourceReconciler) failedCall(ctx context.Context, s *dataSourceScope, err error) outcome {
+	if errors.Is(err, errCacheBehind) {
+		return outcome{cacheBehind: true, checkedBefore: s.applied.checked}
+	}
 	v := judge(err, opWrite, s.conn.ResyncPeriod, r.MaxThrottle)
 	switch {
 	case v.reason == v1alpha1.ReasonInvalidSpec:

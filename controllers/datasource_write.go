@@ -52,8 +52,11 @@ func (r *DataSourceReconciler) write(ctx context.Context, s *dataSourceScope) ou
 	if err == nil {
 		err = r.releasePrevious(ctx, s)
 	}
-	if errors.Is(err, errCacheBehind) {
-		return outcome{cacheBehind: true}
+	if errors.Is(err, errCacheBehind) && len(done) > 0 {
+		// Requests of this write reached OpenSearch (the delete of a
+		// re-create): an ordinary failure, reported and retried, never
+		// a silent one.
+		err = fmt.Errorf("%s", err.Error())
 	}
 	if err != nil {
 		out := r.failedCall(ctx, s, err)
@@ -134,7 +137,8 @@ func (r *DataSourceReconciler) driftCorrected(s *dataSourceScope) driftFinding {
 }
 
 // apply runs the requests opensearch.NextWriteStep plans, one at a time,
-// and returns the reply to the last write and the requests that succeeded.
+// and returns the reply to the last write and the requests that succeeded,
+// also when a later one failed.
 func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (opensearch.WriteResult, []opensearch.WriteOp, error) {
 	st := opensearch.WriteState{
 		Dialect:               s.api.Dialect(),
@@ -165,7 +169,7 @@ func (r *DataSourceReconciler) apply(ctx context.Context, s *dataSourceScope) (o
 		}
 		res, err := r.send(ctx, s, step, &st)
 		if err != nil {
-			return last, nil, err
+			return last, st.Done, err
 		}
 		if writes {
 			last = res

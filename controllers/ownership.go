@@ -287,8 +287,8 @@ func createdHere(s *dataSourceScope) bool {
 // patch against it sends only the fields that differ from the old record
 // (half a record, which the API server refuses or, worse, merges into
 // another), and an old record equal to the intent would skip the patch
-// and send the create with nothing recorded. A conflict ends the reconcile
-// with errCacheBehind before anything reaches OpenSearch.
+// and send the create with nothing recorded. A conflict is errCacheBehind:
+// the create is not sent.
 func (r *DataSourceReconciler) recordCreateIntent(ctx context.Context, s *dataSourceScope) error {
 	intent := writtenConnection(s.conn)
 	orig := s.ds.DeepCopy()

@@ -58,9 +58,11 @@ type outcome struct {
 	// create it was recorded for, so nothing was created.
 	createRefused bool
 	// cacheBehind says the reconcile read an older DataSource than the API
-	// server holds (see errCacheBehind): it reports nothing, and the newer
-	// copy, on its way to the cache, runs it again.
-	cacheBehind bool
+	// server holds (see errCacheBehind): it reports nothing and runs again
+	// once the newer copy is cached, comparing again from checkedBefore,
+	// what the DataSource had compared before it.
+	cacheBehind   bool
+	checkedBefore time.Time
 
 	result ctrl.Result
 	err    error

@@ -46,18 +46,18 @@ type Snapshot struct {
 	listed []uint64
 	// Generation counts the changes in what the connection's lists showed
 	// of the kept data sources: a stored snapshot keeps the generation of
-	// the one it replaces when their items are equal, and takes the next
-	// one otherwise. Whoever acts on a list can tell from it whether there
-	// is anything new.
+	// the one it replaces when the server changed none of them (see
+	// sameOnServer), and takes the next one otherwise. Whoever acts on a
+	// list can tell from it whether there is anything new.
 	Generation uint64
 }
 
-// Listing is what a snapshot knows of one name.
-type Listing int
+// Presence is what a snapshot knows of one name.
+type Presence int
 
 const (
 	// Missing: the list did not have it.
-	Missing Listing = iota
+	Missing Presence = iota
 	// Kept: the list had it, and Items holds it.
 	Kept
 	// ListedNotKept: the list had it, but no DataSource named it then,
@@ -66,7 +66,7 @@ const (
 )
 
 // Lookup says what the snapshot knows of name.
-func (s *Snapshot) Lookup(name string) (opensearch.RemoteDataSource, Listing) {
+func (s *Snapshot) Lookup(name string) (opensearch.RemoteDataSource, Presence) {
 	if it, ok := s.Items[name]; ok {
 		return it, Kept
 	}
@@ -80,6 +80,8 @@ func (s *Snapshot) Lookup(name string) (opensearch.RemoteDataSource, Listing) {
 // that none can collide with a name a tenant uses.
 var nameSeed = maphash.MakeSeed()
 
+// hashName is what a snapshot keeps of a name it does not keep the details
+// of: 8 bytes, whatever the name's length.
 func hashName(name string) uint64 { return maphash.String(nameSeed, name) }
 
 // Snapshots holds the latest list of each connection's data sources, so
@@ -196,6 +198,7 @@ func (s *Snapshots) keeper(conn ID) func(string) bool {
 	return keep(conn)
 }
 
+// newSnapshot is what call's list answered, kept as Lookup reads it.
 func newSnapshot(call *listCall, listing opensearch.Listing) *Snapshot {
 	snap := &Snapshot{FetchedAt: call.started, Source: call.source,
 		Items:  make(map[string]opensearch.RemoteDataSource, len(listing.Items)),
@@ -224,8 +227,28 @@ func nextGeneration(cur, next *Snapshot) uint64 {
 	switch {
 	case cur == nil:
 		return 1
-	case reflect.DeepEqual(cur.Items, next.Items):
+	case sameOnServer(cur, next):
 		return cur.Generation
 	}
 	return cur.Generation + 1
+}
+
+// sameOnServer says whether the server changed none of the data sources
+// either snapshot kept. What is kept changes with the DataSources, not
+// the server: a name kept now that was listed without being kept before,
+// or the reverse, is news to no DataSource but the one that began or
+// stopped naming it, which is reconciled for that change anyway.
+func sameOnServer(cur, next *Snapshot) bool {
+	for name, it := range next.Items {
+		before, presence := cur.Lookup(name)
+		if presence == Missing || presence == Kept && !reflect.DeepEqual(before, it) {
+			return false
+		}
+	}
+	for name := range cur.Items {
+		if _, presence := next.Lookup(name); presence == Missing {
+			return false
+		}
+	}
+	return true
 }

@@ -19,6 +19,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -400,7 +401,7 @@ func TestSnapshotKeepsOnlyNamedDataSources(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		want      Listing
+		want      Presence
 		connector string
 	}{
 		{"ours", Kept, "PROMETHEUS"},
@@ -438,5 +439,44 @@ func TestSnapshotWithoutKeepKeepsEverything(t *testing.T) {
 		if _, listing := snap.Lookup(name); listing != Kept {
 			t.Errorf("Lookup(%q) = %v, want Kept", name, listing)
 		}
+	}
+}
+
+func TestSameOnServer(t *testing.T) {
+	ds := func(name, uri string) opensearch.RemoteDataSource {
+		return opensearch.RemoteDataSource{Name: name, Properties: map[string]string{"uri": uri}}
+	}
+	// snap is a list of listed data sources keeping those named in kept.
+	snap := func(listed []opensearch.RemoteDataSource, kept ...string) *Snapshot {
+		var l opensearch.Listing
+		for _, it := range listed {
+			l.Names = append(l.Names, it.Name)
+			if slices.Contains(kept, it.Name) {
+				l.Items = append(l.Items, it)
+			}
+		}
+		return newSnapshot(&listCall{}, l)
+	}
+	a, b, a2 := ds("a", "x"), ds("b", "y"), ds("a", "changed")
+	tests := []struct {
+		name      string
+		cur, next *Snapshot
+		want      bool
+	}{
+		{"nothing changed", snap([]opensearch.RemoteDataSource{a, b}, "a"), snap([]opensearch.RemoteDataSource{a, b}, "a"), true},
+		{"a kept data source changed", snap([]opensearch.RemoteDataSource{a}, "a"), snap([]opensearch.RemoteDataSource{a2}, "a"), false},
+		{"a kept data source was deleted", snap([]opensearch.RemoteDataSource{a, b}, "a"), snap([]opensearch.RemoteDataSource{b}), false},
+		{"a named data source appeared", snap([]opensearch.RemoteDataSource{b}), snap([]opensearch.RemoteDataSource{a, b}, "a"), false},
+		{"a DataSource began naming a listed one", snap([]opensearch.RemoteDataSource{a, b}, "a"), snap([]opensearch.RemoteDataSource{a, b}, "a", "b"), true},
+		{"a DataSource stopped naming one", snap([]opensearch.RemoteDataSource{a, b}, "a", "b"), snap([]opensearch.RemoteDataSource{a, b}, "a"), true},
+		{"an unnamed data source changed", snap([]opensearch.RemoteDataSource{a, b}, "a"), snap([]opensearch.RemoteDataSource{a, ds("b", "z")}, "a"), true},
+		{"an unnamed data source appeared", snap([]opensearch.RemoteDataSource{a}, "a"), snap([]opensearch.RemoteDataSource{a, b}, "a"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sameOnServer(tt.cur, tt.next); got != tt.want {
+				t.Errorf("sameOnServer = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
