@@ -139,6 +139,7 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.resolveClient,
 		r.readSecrets,
 		r.buildDesired,
+		r.checkSecretPin,
 		r.compareWithRemote,
 		r.waitForThrottle,
 		r.checkAdoption,
@@ -179,6 +180,9 @@ func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSour
 		r.Memory.update(nn, ds.UID, func(a *applied) { a.checked = time.Time{} })
 		log.FromContext(ctx).V(1).Info("The cached DataSource lags the API server; running again on the newer copy")
 		return ctrl.Result{RequeueAfter: cacheBehindRetry}, nil
+	}
+	if out.held != "" {
+		return ctrl.Result{}, r.reportHeld(ctx, ds, out.held)
 	}
 	r.Metrics.readiness.set(nn, out.reason)
 	if reportLater(ds, out) {

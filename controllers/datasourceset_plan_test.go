@@ -165,7 +165,7 @@ func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 	}
 	set := &v1alpha1.DataSourceSet{ObjectMeta: metav1.ObjectMeta{Name: "set"}, Spec: v1alpha1.DataSourceSetSpec{
 		Template: v1alpha1.DataSourceTemplate{Spec: tpl}}}
-	spec := childSpec(set, setTarget{clusterKind, "eu-1"})
+	spec := childSpec(set, setTarget{clusterKind, "eu-1"}, "")
 	sv := reflect.ValueOf(spec.DataSourceParameters)
 	for i := range tv.NumField() {
 		name := tv.Type().Field(i).Name
@@ -177,7 +177,7 @@ func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 		t.Errorf("connectionRef = %+v", spec.ConnectionRef)
 	}
 	set.Spec.Template.Spec.Name = ""
-	if got := childSpec(set, setTarget{localKind, "x"}).Name; got != "set" {
+	if got := childSpec(set, setTarget{localKind, "x"}, "").Name; got != "set" {
 		t.Errorf("without a template name the child's spec.name = %q, want the set's name", got)
 	}
 }

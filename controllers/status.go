@@ -61,6 +61,9 @@ type outcome struct {
 	// server holds (see errCacheBehind): it reports nothing, and the newer
 	// copy, on its way to the cache, runs it again.
 	cacheBehind bool
+	// held says spec.secretVersions holds the write (the SecretsHeld
+	// message): the status keeps everything else as it is.
+	held string
 
 	result ctrl.Result
 	err    error
@@ -97,6 +100,7 @@ func unchanged(ds *v1alpha1.DataSource, fallback outcome) outcome {
 func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alpha1.DataSourceStatus {
 	st := ds.Status.DeepCopy()
 	st.ObservedGeneration = ds.Generation
+	meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionSecretsHeld)
 	setReady(&st.Conditions, metav1.Condition{
 		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, ObservedGeneration: ds.Generation,
 		Message: opensearch.Truncate(out.message, opensearch.MaxStatusMessage),
