@@ -19,6 +19,7 @@ package controllers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -145,6 +146,26 @@ func description(fake *fakeopensearch.Server) string {
 		return ""
 	}
 	return doc.Description
+}
+
+// rolloutState describes set and its children for a failure message: the
+// set's rollout and Ready, and each child's revision, pin, generations and
+// conditions.
+func rolloutState(set *v1alpha1.DataSourceSet) func() string {
+	return func() string {
+		s := &v1alpha1.DataSourceSet{}
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(set), s); err != nil {
+			return err.Error()
+		}
+		out := fmt.Sprintf("set: rollout %+v, %s", ptr.Deref(s.Status.Rollout, v1alpha1.RolloutStatus{}), setCondition(s, v1alpha1.ConditionReady))
+		for _, key := range childKeys(s) {
+			ds := childrenOf(s)[key]
+			out += fmt.Sprintf("\n%s: hash %s, pin %q, generation %d, observed %d, Ready %s, SecretsHeld %s", key,
+				ds.Annotations[v1alpha1.AnnotationTemplateHash], ds.Spec.SecretVersions, ds.Generation, ds.Status.ObservedGeneration,
+				conditionStateWithMessage(&ds, v1alpha1.ConditionReady), conditionStateWithMessage(&ds, v1alpha1.ConditionSecretsHeld))
+		}
+		return out
+	}
 }
 
 var _ = Describe("DataSourceSet", func() {
@@ -364,8 +385,10 @@ var _ = Describe("DataSourceSet", func() {
 			set.Annotations = map[string]string{v1alpha1.AnnotationResumeRollout: "1"}
 			return k8s.Update(ctx, set)
 		}, timeout, interval).Should(Succeed())
-		Eventually(func() any { return stored(fakes[1], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
-		Eventually(func() any { return stored(fakes[2], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
+		Eventually(func() any { return stored(fakes[1], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(
+			Equal(rotated), rolloutState(set))
+		Eventually(func() any { return stored(fakes[2], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(
+			Equal(rotated), rolloutState(set))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 2/3"))
 		Expect(fakes[1].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the second cluster got more than one write for one rotation")
 		Expect(fakes[2].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the third cluster got more than one write for one rotation")

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -132,7 +133,7 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 	}
 	set := benchSet(spec.namespace)
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: spec.namespace, Name: setSecret},
-		StringData: map[string]string{"username": "prom", "password": "first"}}
+		StringData: map[string]string{"password": "first"}}
 	if err := b.cl.c.Create(ctx, secret); err != nil {
 		return nil, err
 	}
@@ -161,6 +162,10 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 			}
 			return b.editSet(ctx, set, func(s *v1alpha1.DataSourceSet) {
 				s.Spec.Template.Spec.Description = "refused"
+				// A credential changes too, so that the write is a PUT, the
+				// one request the fakes refuse (PATCH leaves credentials
+				// alone, and a PATCH refused is tried again as a PUT).
+				s.Spec.Template.Spec.Properties["prometheus.auth.username"] = apiextensionsv1.JSON{Raw: []byte(`"refused"`)}
 				s.Spec.Rollout.StopOnFailure = new(bool)
 			})
 		}, v1alpha1.ReasonChildrenNotReady},
@@ -339,10 +344,13 @@ func benchSet(namespace string) *v1alpha1.DataSourceSet {
 				DataSourceParameters: v1alpha1.DataSourceParameters{
 					Connector:   "prometheus",
 					Description: "first",
-					Configuration: &v1alpha1.DataSourceConfiguration{
-						Endpoint:    "http://prometheus.monitoring.svc:9090",
-						Credentials: &v1alpha1.DataSourceCredentials{SecretRef: v1alpha1.CredentialsSecretReference{Name: setSecret}},
+					Properties: map[string]apiextensionsv1.JSON{
+						"prometheus.uri":           {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)},
+						"prometheus.auth.type":     {Raw: []byte(`"basicauth"`)},
+						"prometheus.auth.username": {Raw: []byte(`"bench"`)},
 					},
+					PropertiesFrom: []v1alpha1.PropertyFromSecret{{Key: "prometheus.auth.password",
+						SecretKeyRef: v1alpha1.SecretKeySelector{Name: setSecret, Key: "password"}}},
 				},
 			}},
 			Rollout: &v1alpha1.RolloutStrategy{BatchSize: &batch},
