@@ -379,6 +379,13 @@ var _ = Describe("DataSourceSet", func() {
 		}
 		Expect(fakes[1].Count(fakeopensearch.OpUpdate) + fakes[2].Count(fakeopensearch.OpUpdate)).To(BeZero())
 
+		By("a connection that joins while the rotation is held gets the new version at once")
+		fakes = append(fakes, startFake(fakeopensearch.ModeSQLPlugin))
+		createConnection(ns, "c4", fakes[3], v1alpha1.DialectSQLPlugin, 2*time.Second, fleetLabel, ns)
+		Eventually(func() any { return stored(fakes[3], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
+		Expect(childrenOf(set)["OpenSearchConnection/c4"].Spec.SecretVersions).To(Equal(newPin))
+		Expect(stored(fakes[2], "metrics").Properties["prometheus.auth.password"]).To(Equal("prom-pass"))
+
 		By("the resume annotation releases the next wave, and its success the one after")
 		Eventually(func() error {
 			get(set)
@@ -389,7 +396,7 @@ var _ = Describe("DataSourceSet", func() {
 			Equal(rotated), rolloutState(set))
 		Eventually(func() any { return stored(fakes[2], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(
 			Equal(rotated), rolloutState(set))
-		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 2/3"))
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 3/4"))
 		Expect(fakes[1].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the second cluster got more than one write for one rotation")
 		Expect(fakes[2].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the third cluster got more than one write for one rotation")
 		Eventually(func() string { return conditionState(&second, v1alpha1.ConditionSecretsHeld) }, timeout, interval).Should(Equal(absentCondition))
@@ -409,7 +416,7 @@ var _ = Describe("DataSourceSet", func() {
 		By("a healthy rotation reaches the waves one after the other")
 		fakes[0].Forbid()
 		Eventually(func() any { return stored(fakes[0], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
-		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 4/4"))
 		fakes[0].SetOpLatency(fakeopensearch.OpUpdate, 3*time.Second)
 		Eventually(func() error {
 			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
@@ -424,7 +431,7 @@ var _ = Describe("DataSourceSet", func() {
 		for _, f := range fakes {
 			Eventually(func() any { return stored(f, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated + "-2"))
 		}
-		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 4/4"))
 	})
 
 	It("lets every child apply a Secret rotation at once under secretRotation AtOnce", func() {
