@@ -64,6 +64,9 @@ type DataSourceSetReconciler struct {
 	Secrets  secretReader
 	Recorder events.EventRecorder
 	Now      func() time.Time
+	// memory keeps each set's last written rollout status, to tell a
+	// cache that lags it.
+	memory setMemory
 }
 
 // kindDataSourceSet names DataSourceSets as Secret owners.
@@ -99,11 +102,18 @@ func (r *DataSourceSetReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if err := r.Get(ctx, req.NamespacedName, set); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.Secrets.Retain(secretOwner(req.NamespacedName), nil)
+			r.memory.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !set.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, set)
+	}
+	if r.memory.behind(set) {
+		// The newer copy is on its way to the cache; its arrival does
+		// not run the set (a status change), so ask for a run.
+		logf.FromContext(ctx).V(1).Info("The cached DataSourceSet lags its last status write; running again on the newer copy")
+		return ctrl.Result{RequeueAfter: cacheBehindRetry}, nil
 	}
 	if !controllerutil.ContainsFinalizer(set, v1alpha1.DataSourceSetFinalizer) {
 		// Carry on after the patch: it changes no generation, so no
@@ -445,6 +455,7 @@ func (r *DataSourceSetReconciler) reconcileDelete(ctx context.Context, set *v1al
 		return ctrl.Result{RequeueAfter: 10 * time.Second}, nil
 	}
 	r.Secrets.Retain(secretOwner(client.ObjectKeyFromObject(set)), nil)
+	r.memory.forget(client.ObjectKeyFromObject(set))
 	patch := client.MergeFromWithOptions(set.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(set, v1alpha1.DataSourceSetFinalizer)
 	return ctrl.Result{}, client.IgnoreNotFound(r.Patch(ctx, set, patch))
@@ -476,7 +487,14 @@ func (r *DataSourceSetReconciler) patchStatus(ctx context.Context, orig, set *v1
 	if equality.Semantic.DeepEqual(orig.Status, set.Status) {
 		return nil
 	}
-	if err := r.Status().Patch(ctx, set, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
+	// The resourceVersion read goes with the patch: a status computed
+	// from an older copy than the API server's (another process's write)
+	// is refused rather than merged over a newer rollout.
+	err := r.Status().Patch(ctx, set, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	switch {
+	case err == nil:
+		r.memory.wrote(set)
+	case !apierrors.IsNotFound(err):
 		return err
 	}
 	return nil
