@@ -109,7 +109,7 @@ func (r *DataSourceSetReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if !set.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, set)
 	}
-	if r.memory.behind(set) {
+	if r.memory.behind(set, r.Now()) {
 		// The newer copy is on its way to the cache; its arrival does
 		// not run the set (a status change), so ask for a run.
 		logf.FromContext(ctx).V(1).Info("The cached DataSourceSet lags its last status write; running again on the newer copy")
@@ -493,7 +493,7 @@ func (r *DataSourceSetReconciler) patchStatus(ctx context.Context, orig, set *v1
 	err := r.Status().Patch(ctx, set, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 	switch {
 	case err == nil:
-		r.memory.wrote(set)
+		r.memory.wrote(set, r.Now())
 	case !apierrors.IsNotFound(err):
 		return err
 	}

@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/types"
@@ -31,7 +32,10 @@ import (
 // copy: planning from it would take the rollout back (to an earlier wave,
 // or spend a resume value a second time) and write that back, and nothing
 // would run the set again to put it right, as its own status changes do
-// not reconcile it. The zero value is ready for use.
+// not reconcile it. A write is trusted for setMemoryWindow only: a cache
+// lags by moments, and a longer difference is another process's write (a
+// leader before this one), which the cache then shows correctly. The zero
+// value is ready for use.
 type setMemory struct {
 	mu   sync.Mutex
 	last map[types.NamespacedName]rememberedRollout
@@ -40,26 +44,32 @@ type setMemory struct {
 type rememberedRollout struct {
 	uid     types.UID
 	rollout *v1alpha1.RolloutStatus
+	at      time.Time
 }
 
-// behind says whether set, as read, lacks the rollout status this process
-// last wrote for it.
-func (m *setMemory) behind(set *v1alpha1.DataSourceSet) bool {
+// setMemoryWindow is how long after a status write a cached set that lacks
+// it counts as behind.
+const setMemoryWindow = 10 * time.Second
+
+// behind says whether set, as read at now, lacks the rollout status this
+// process wrote for it within setMemoryWindow.
+func (m *setMemory) behind(set *v1alpha1.DataSourceSet, now time.Time) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	last, ok := m.last[types.NamespacedName{Namespace: set.Namespace, Name: set.Name}]
-	return ok && last.uid == set.UID && !equality.Semantic.DeepEqual(last.rollout, set.Status.Rollout)
+	return ok && last.uid == set.UID && now.Sub(last.at) < setMemoryWindow &&
+		!equality.Semantic.DeepEqual(last.rollout, set.Status.Rollout)
 }
 
-// wrote records the rollout status set now has on the API server.
-func (m *setMemory) wrote(set *v1alpha1.DataSourceSet) {
+// wrote records the rollout status set has on the API server since now.
+func (m *setMemory) wrote(set *v1alpha1.DataSourceSet, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.last == nil {
 		m.last = map[types.NamespacedName]rememberedRollout{}
 	}
 	m.last[types.NamespacedName{Namespace: set.Namespace, Name: set.Name}] = rememberedRollout{
-		uid: set.UID, rollout: set.Status.Rollout.DeepCopy()}
+		uid: set.UID, rollout: set.Status.Rollout.DeepCopy(), at: now}
 }
 
 // forget drops what is kept of a set that is gone.

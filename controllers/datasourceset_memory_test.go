@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -46,15 +47,19 @@ func TestSetMemoryTellsACacheThatLagsTheLastStatusWrite(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var m setMemory
-			if m.behind(c.read) {
+			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			if m.behind(c.read, at) {
 				t.Fatal("an empty memory finds a set behind")
 			}
-			m.wrote(memorySet("u1", written))
-			if got := m.behind(c.read); got != c.want {
+			m.wrote(memorySet("u1", written), at)
+			if got := m.behind(c.read, at.Add(time.Second)); got != c.want {
 				t.Fatalf("behind = %v, want %v", got, c.want)
 			}
+			if m.behind(c.read, at.Add(setMemoryWindow)) {
+				t.Fatal("a write older than the window still counts: another process's later write would stop the set for good")
+			}
 			m.forget(types.NamespacedName{Namespace: "ns", Name: "set"})
-			if m.behind(c.read) {
+			if m.behind(c.read, at.Add(time.Second)) {
 				t.Fatal("a forgotten set is still found behind")
 			}
 		})
