@@ -139,6 +139,7 @@ func (r *DataSourceReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.resolveClient,
 		r.readSecrets,
 		r.buildDesired,
+		r.checkSecretPin,
 		r.compareWithRemote,
 		r.waitForThrottle,
 		r.checkAdoption,
@@ -185,6 +186,9 @@ func (r *DataSourceReconciler) record(ctx context.Context, ds *v1alpha1.DataSour
 	nn := client.ObjectKeyFromObject(ds)
 	if out.cacheBehind {
 		return r.retryOnNewerCopy(ctx, nn, ds.UID, out.checkedBefore), nil
+	}
+	if out.held != "" {
+		return ctrl.Result{}, r.reportHeld(ctx, ds, out.held)
 	}
 	r.Metrics.readiness.set(nn, out.reason)
 	if reportLater(ds, out) {

@@ -40,8 +40,10 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/datasource-operator/opensearch-datasource-operator/api/v1alpha1"
+	"github.com/datasource-operator/opensearch-datasource-operator/internal/secretwatch"
 )
 
 // A DataSourceSet creates, updates and deletes its child DataSources, and
@@ -57,14 +59,34 @@ import (
 // sums up their status.
 type DataSourceSetReconciler struct {
 	client.Client
+	// Secrets reads the versions of the Secrets a set's template
+	// references, and tells the set when one changes.
+	Secrets  secretReader
 	Recorder events.EventRecorder
 	Now      func() time.Time
+	// memory keeps each set's last written rollout status, to tell a
+	// cache that lags it.
+	memory setMemory
+}
+
+// kindDataSourceSet names DataSourceSets as Secret owners.
+const kindDataSourceSet = "DataSourceSet"
+
+func setEvent(nn types.NamespacedName) event.GenericEvent {
+	return event.GenericEvent{Object: &v1alpha1.DataSourceSet{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}}}
+}
+
+func secretOwner(set types.NamespacedName) secretwatch.Owner {
+	return secretwatch.Owner{Kind: kindDataSourceSet, NamespacedName: set}
 }
 
 // setScope is what one reconcile of a set saw.
 type setScope struct {
-	set      *v1alpha1.DataSourceSet
-	hash     string
+	set  *v1alpha1.DataSourceSet
+	hash string
+	// pin is the children's spec.secretVersions: the versions of the
+	// template's Secrets, when rotations follow the waves.
+	pin      string
 	targets  []setTarget
 	children map[setTarget]*v1alpha1.DataSource
 	// stale are children of no current target, or second children of one.
@@ -78,10 +100,20 @@ type setScope struct {
 func (r *DataSourceSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	set := &v1alpha1.DataSourceSet{}
 	if err := r.Get(ctx, req.NamespacedName, set); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.Secrets.Retain(secretOwner(req.NamespacedName), nil)
+			r.memory.forget(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !set.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, set)
+	}
+	if r.memory.behind(set, r.Now()) {
+		// The newer copy is on its way to the cache; its arrival does
+		// not run the set (a status change), so ask for a run.
+		logf.FromContext(ctx).V(1).Info("The cached DataSourceSet lags its last status write; running again on the newer copy")
+		return ctrl.Result{RequeueAfter: cacheBehindRetry}, nil
 	}
 	if !controllerutil.ContainsFinalizer(set, v1alpha1.DataSourceSetFinalizer) {
 		// Carry on after the patch: it changes no generation, so no
@@ -115,7 +147,11 @@ func (r *DataSourceSetReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 
 // observe lists the connections the set matches and its children.
 func (r *DataSourceSetReconciler) observe(ctx context.Context, set *v1alpha1.DataSourceSet, sel labels.Selector) (*setScope, error) {
-	s := &setScope{set: set, hash: templateHash(set), children: map[setTarget]*v1alpha1.DataSource{}, why: map[setTarget]string{}}
+	pin, err := r.secretPin(ctx, set)
+	if err != nil {
+		return nil, err
+	}
+	s := &setScope{set: set, hash: templateHash(set, pin), pin: pin, children: map[setTarget]*v1alpha1.DataSource{}, why: map[setTarget]string{}}
 	if err := r.matchTargets(ctx, s, sel); err != nil {
 		return nil, err
 	}
@@ -143,6 +179,35 @@ func (r *DataSourceSetReconciler) observe(ctx context.Context, set *v1alpha1.Dat
 		s.children[t] = ds
 	}
 	return s, nil
+}
+
+// secretPin is the pin of the Secrets set's template references, at the
+// versions this process's Secret watch knows, and watches them for the set
+// from now on; "" (and nothing watched) when rotations are not waved.
+func (r *DataSourceSetReconciler) secretPin(ctx context.Context, set *v1alpha1.DataSourceSet) (string, error) {
+	owner := secretOwner(client.ObjectKeyFromObject(set))
+	if !wavesRotations(set) {
+		r.Secrets.Retain(owner, nil)
+		return "", nil
+	}
+	spec := childSpec(set, setTarget{}, "")
+	names := referencedSecrets(&spec)
+	refs := make([]types.NamespacedName, len(names))
+	for i, n := range names {
+		refs[i] = types.NamespacedName{Namespace: set.Namespace, Name: n}
+	}
+	r.Secrets.Retain(owner, refs)
+	versions := make(map[string]string, len(refs))
+	for _, ref := range refs {
+		secret, err := r.Secrets.Get(ctx, owner, ref)
+		if err != nil {
+			return "", fmt.Errorf("reading Secrets: %w", err)
+		}
+		if secret != nil {
+			versions[ref.Name] = secret.ResourceVersion
+		}
+	}
+	return formatSecretVersions(versions), nil
 }
 
 // matchTargets finds the connections the set applies to, in rollout
@@ -249,7 +314,7 @@ func (r *DataSourceSetReconciler) desiredChild(s *setScope, t setTarget) *v1alph
 			Namespace: s.set.Namespace, Name: childName(s.set.Name, t),
 			Labels: childLabels(s.set, t), Annotations: childAnnotations(s.set, s.hash),
 		},
-		Spec: childSpec(s.set, t),
+		Spec: childSpec(s.set, t, s.pin),
 	}
 }
 
@@ -389,6 +454,8 @@ func (r *DataSourceSetReconciler) reconcileDelete(ctx context.Context, set *v1al
 		// bounds a wait on a cache that missed one.
 		return ctrl.Result{RequeueAfter: 10 * time.Second}, nil
 	}
+	r.Secrets.Retain(secretOwner(client.ObjectKeyFromObject(set)), nil)
+	r.memory.forget(client.ObjectKeyFromObject(set))
 	patch := client.MergeFromWithOptions(set.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(set, v1alpha1.DataSourceSetFinalizer)
 	return ctrl.Result{}, client.IgnoreNotFound(r.Patch(ctx, set, patch))
@@ -420,7 +487,14 @@ func (r *DataSourceSetReconciler) patchStatus(ctx context.Context, orig, set *v1
 	if equality.Semantic.DeepEqual(orig.Status, set.Status) {
 		return nil
 	}
-	if err := r.Status().Patch(ctx, set, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
+	// The resourceVersion read goes with the patch: a status computed
+	// from an older copy than the API server's (another process's write)
+	// is refused rather than merged over a newer rollout.
+	err := r.Status().Patch(ctx, set, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	switch {
+	case err == nil:
+		r.memory.wrote(set, r.Now())
+	case !apierrors.IsNotFound(err):
 		return err
 	}
 	return nil
@@ -429,8 +503,9 @@ func (r *DataSourceSetReconciler) patchStatus(ctx context.Context, orig, set *v1
 // SetupWithManager registers the DataSourceSet controller. It watches its
 // children (any change, status included: their status is the set's), both
 // connection kinds (labels decide membership; allowedNamespaces is spec),
-// and namespaces' labels (allowedNamespaces selectors read them).
-func (r *DataSourceSetReconciler) SetupWithManager(mgr ctrl.Manager, opts Options) error {
+// namespaces' labels (allowedNamespaces selectors read them), and, through
+// secretChanged, the Secrets its template references.
+func (r *DataSourceSetReconciler) SetupWithManager(mgr ctrl.Manager, opts Options, secretChanged <-chan event.GenericEvent) error {
 	resumed := predicate.NewPredicateFuncs(func(client.Object) bool { return true })
 	resumed.UpdateFunc = func(e event.UpdateEvent) bool {
 		return e.ObjectOld.GetAnnotations()[v1alpha1.AnnotationResumeRollout] != e.ObjectNew.GetAnnotations()[v1alpha1.AnnotationResumeRollout]
@@ -447,6 +522,7 @@ func (r *DataSourceSetReconciler) SetupWithManager(mgr ctrl.Manager, opts Option
 			builder.WithPredicates(membership)).
 		Watches(&corev1.Namespace{}, r.setsIn(func(o client.Object) string { return o.GetName() }),
 			builder.WithPredicates(labelsChanged())).
+		WatchesRawSource(source.Channel(secretChanged, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -92,16 +92,29 @@ func labelValue(s string) string {
 	return strings.TrimRight(prefix, "-_") + "-" + suffix
 }
 
-// templateHash identifies a template: children written from another one
-// wait for their wave. encoding/json sorts map keys, so equal templates
-// hash equally.
-func templateHash(set *v1alpha1.DataSourceSet) string {
+// templateHash identifies a revision of a set's children: the template
+// and, when Secret rotations follow the waves, the Secret versions pinned
+// (pin); children written from another one wait for their wave. An empty
+// pin leaves the hash what it was before pins existed, so that a set that
+// does not wave rotations keeps its children's hashes. encoding/json sorts
+// map keys, so equal templates hash equally.
+func templateHash(set *v1alpha1.DataSourceSet, pin string) string {
 	body, _ := json.Marshal(struct {
 		Template v1alpha1.DataSourceTemplate `json:"template"`
 		Name     string                      `json:"name"`
-	}{set.Spec.Template, childDataSourceName(set)})
+		Secrets  string                      `json:"secretVersions,omitempty"`
+	}{set.Spec.Template, childDataSourceName(set), pin})
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])[:16]
+}
+
+// wavesRotations says whether set rolls Secret changes out in its waves,
+// and so pins its children's Secret versions: only with a rollout (without
+// one every change reaches every child at once anyway) whose
+// secretRotation is not AtOnce.
+func wavesRotations(set *v1alpha1.DataSourceSet) bool {
+	r := set.Spec.Rollout
+	return r != nil && r.SecretRotation != v1alpha1.SecretRotationAtOnce
 }
 
 // childDataSourceName is the data source name every child manages.
@@ -114,11 +127,13 @@ func childDataSourceName(set *v1alpha1.DataSourceSet) string {
 
 // childSpec is the spec of set's child for t: the template's fields as
 // they are, the data source's name made explicit (a child's metadata.name
-// is not the data source's), and t as the connection.
-func childSpec(set *v1alpha1.DataSourceSet, t setTarget) v1alpha1.DataSourceSpec {
+// is not the data source's), t as the connection, and pin as the Secret
+// versions it may write.
+func childSpec(set *v1alpha1.DataSourceSet, t setTarget, pin string) v1alpha1.DataSourceSpec {
 	params := *set.Spec.Template.Spec.DataSourceParameters.DeepCopy()
 	params.Name = childDataSourceName(set)
-	return v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: t.Name, Kind: t.Kind}, DataSourceParameters: params}
+	return v1alpha1.DataSourceSpec{ConnectionRef: v1alpha1.ConnectionReference{Name: t.Name, Kind: t.Kind},
+		SecretVersions: pin, DataSourceParameters: params}
 }
 
 // childLabels are the labels of set's child for t: the template's, then

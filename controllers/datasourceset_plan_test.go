@@ -111,12 +111,15 @@ func schemaOf(t *testing.T, file string) apiextensionsv1.JSONSchemaProps {
 // The template and a DataSource's spec share their fields' type; this
 // keeps the generated schemas alike too, as they show what admission will
 // do with each (a marker on DataSourceSpec itself would not reach sets).
-func TestTemplateSchemaIsTheDataSourceSpecWithoutConnectionRef(t *testing.T) {
+func TestTemplateSchemaIsTheDataSourceSpecWithoutConnectionRefAndSecretVersions(t *testing.T) {
 	ds := schemaOf(t, "opensearch.datasource-operator.io_datasources.yaml").Properties["spec"]
 	set := schemaOf(t, "opensearch.datasource-operator.io_datasourcesets.yaml")
 	tpl := set.Properties["spec"].Properties["template"].Properties["spec"]
 
 	delete(ds.Properties, "connectionRef")
+	// secretVersions is the set's to write (its pin of the Secret
+	// versions), not the template's.
+	delete(ds.Properties, "secretVersions")
 	ds.Required = slices.DeleteFunc(ds.Required, func(s string) bool { return s == "connectionRef" })
 	// The name's default differs in words only: the set's name, not the
 	// DataSource's.
@@ -165,7 +168,7 @@ func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 	}
 	set := &v1alpha1.DataSourceSet{ObjectMeta: metav1.ObjectMeta{Name: "set"}, Spec: v1alpha1.DataSourceSetSpec{
 		Template: v1alpha1.DataSourceTemplate{Spec: tpl}}}
-	spec := childSpec(set, setTarget{clusterKind, "eu-1"})
+	spec := childSpec(set, setTarget{clusterKind, "eu-1"}, "")
 	sv := reflect.ValueOf(spec.DataSourceParameters)
 	for i := range tv.NumField() {
 		name := tv.Type().Field(i).Name
@@ -177,7 +180,7 @@ func TestChildSpecCopiesEveryTemplateField(t *testing.T) {
 		t.Errorf("connectionRef = %+v", spec.ConnectionRef)
 	}
 	set.Spec.Template.Spec.Name = ""
-	if got := childSpec(set, setTarget{localKind, "x"}).Name; got != "set" {
+	if got := childSpec(set, setTarget{localKind, "x"}, "").Name; got != "set" {
 		t.Errorf("without a template name the child's spec.name = %q, want the set's name", got)
 	}
 }

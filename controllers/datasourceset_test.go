@@ -19,6 +19,7 @@ package controllers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -147,6 +148,26 @@ func description(fake *fakeopensearch.Server) string {
 	return doc.Description
 }
 
+// rolloutState describes set and its children for a failure message: the
+// set's rollout and Ready, and each child's revision, pin, generations and
+// conditions.
+func rolloutState(set *v1alpha1.DataSourceSet) func() string {
+	return func() string {
+		s := &v1alpha1.DataSourceSet{}
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(set), s); err != nil {
+			return err.Error()
+		}
+		out := fmt.Sprintf("set: rollout %+v, %s", ptr.Deref(s.Status.Rollout, v1alpha1.RolloutStatus{}), setCondition(s, v1alpha1.ConditionReady))
+		for _, key := range childKeys(s) {
+			ds := childrenOf(s)[key]
+			out += fmt.Sprintf("\n%s: hash %s, pin %q, generation %d, observed %d, Ready %s, SecretsHeld %s", key,
+				ds.Annotations[v1alpha1.AnnotationTemplateHash], ds.Spec.SecretVersions, ds.Generation, ds.Status.ObservedGeneration,
+				conditionStateWithMessage(&ds, v1alpha1.ConditionReady), conditionStateWithMessage(&ds, v1alpha1.ConditionSecretsHeld))
+		}
+		return out
+	}
+}
+
 var _ = Describe("DataSourceSet", func() {
 	It("creates one owned child per matched connection of either kind, and follows connections that join and leave", func() {
 		ns := newNamespace()
@@ -174,6 +195,7 @@ var _ = Describe("DataSourceSet", func() {
 			Expect(ds.Labels).To(HaveKeyWithValue(v1alpha1.LabelConnection, ds.Spec.ConnectionRef.Name))
 			Expect(ds.Labels).To(HaveKeyWithValue(v1alpha1.LabelConnectionKind, string(ds.Spec.ConnectionRef.Kind)))
 			Expect(ds.Spec.Name).To(Equal("metrics"))
+			Expect(ds.Spec.SecretVersions).To(BeEmpty(), "a set without spec.rollout pins its children's Secrets")
 		}
 		for _, f := range []*fakeopensearch.Server{fa, fb, fx} {
 			Expect(stored(f, "metrics").Properties).To(HaveKeyWithValue("prometheus.auth.password", "prom-pass"))
@@ -302,6 +324,145 @@ var _ = Describe("DataSourceSet", func() {
 		Eventually(func() string { return description(fakes[1]) }, timeout, interval).Should(Equal("v3"))
 		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
 		Expect(kstatusOf(set)).To(Equal(kstatus.CurrentStatus))
+	})
+
+	It("rolls a Secret rotation out in waves, holds it at a failing cluster, and resumes on the annotation", func() {
+		ns := newNamespace()
+		fakes := []*fakeopensearch.Server{startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin),
+			startFake(fakeopensearch.ModeSQLPlugin)}
+		secret := createSecret(ns, "prom", map[string]string{"username": "prom", "password": "prom-pass"})
+		for i, name := range []string{"c1", "c2", "c3"} {
+			createConnection(ns, name, fakes[i], v1alpha1.DialectSQLPlugin, 2*time.Second, fleetLabel, ns)
+		}
+		set := newSet(ns, "metrics", &v1alpha1.RolloutStrategy{BatchSize: ptr.To(intstr.FromInt32(1))})
+		Expect(k8s.Create(ctx, set)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(context.Background(), set) })
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret)).To(Succeed())
+		oldPin := "prom@" + secret.ResourceVersion
+		for key, ds := range childrenOf(set) {
+			Expect(ds.Spec.SecretVersions).To(Equal(oldPin), "child for %s", key)
+		}
+
+		// The first cluster (in name order) refuses updates: the rotation's
+		// first wave fails there.
+		fakes[0].Forbid(fakeopensearch.ActionUpdate, fakeopensearch.ActionPatch)
+		for _, f := range fakes {
+			f.ResetCounts()
+		}
+		const rotated = "rotated-canary-pass"
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+				return err
+			}
+			secret.Data["password"] = []byte(rotated)
+			return k8s.Update(ctx, secret)
+		}, timeout, interval).Should(Succeed())
+		newPin := "prom@" + secret.ResourceVersion
+
+		children := childrenOf(set)
+		first, second, third := children["OpenSearchConnection/c1"], children["OpenSearchConnection/c2"], children["OpenSearchConnection/c3"]
+		Eventually(func() string { return get(&first).(*v1alpha1.DataSource).Spec.SecretVersions }, timeout, interval).Should(Equal(newPin))
+		Eventually(func() string { return setCondition(set, v1alpha1.ConditionReady) }, timeout, interval).Should(
+			SatisfyAll(HavePrefix("False/RolloutHeld"), ContainSubstring("wave 1 of 3"), ContainSubstring(first.Name)))
+		Eventually(func() string { return conditionStateWithMessage(&second, v1alpha1.ConditionSecretsHeld) }, timeout, interval).Should(
+			SatisfyAll(HavePrefix("True/"+v1alpha1.ReasonSecretVersionsPinned), ContainSubstring(oldPin[len("prom@"):]),
+				ContainSubstring(secret.ResourceVersion)))
+		expectEvent(&third, "Normal SecretsHeld", "prom")
+		Consistently(func() []any {
+			return []any{stored(fakes[1], "metrics").Properties["prometheus.auth.password"], stored(fakes[2], "metrics").Properties["prometheus.auth.password"]}
+		}, 4*time.Second, interval).Should(Equal([]any{"prom-pass", "prom-pass"}), "a later wave applied the rotation while the first wave failed")
+		for _, ds := range []*v1alpha1.DataSource{&second, &third} {
+			get(ds)
+			Expect(ds.Spec.SecretVersions).To(Equal(oldPin))
+			Expect(readyOf(ds).Status).To(Equal(metav1.ConditionTrue), "a held child keeps Ready: its data source holds what was released")
+		}
+		Expect(fakes[1].Count(fakeopensearch.OpUpdate) + fakes[2].Count(fakeopensearch.OpUpdate)).To(BeZero())
+
+		By("a connection that joins while the rotation is held gets the new version at once")
+		fakes = append(fakes, startFake(fakeopensearch.ModeSQLPlugin))
+		createConnection(ns, "c4", fakes[3], v1alpha1.DialectSQLPlugin, 2*time.Second, fleetLabel, ns)
+		Eventually(func() any { return stored(fakes[3], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
+		Expect(childrenOf(set)["OpenSearchConnection/c4"].Spec.SecretVersions).To(Equal(newPin))
+		Expect(stored(fakes[2], "metrics").Properties["prometheus.auth.password"]).To(Equal("prom-pass"))
+
+		By("the resume annotation releases the next wave, and its success the one after")
+		Eventually(func() error {
+			get(set)
+			set.Annotations = map[string]string{v1alpha1.AnnotationResumeRollout: "1"}
+			return k8s.Update(ctx, set)
+		}, timeout, interval).Should(Succeed())
+		Eventually(func() any { return stored(fakes[1], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(
+			Equal(rotated), rolloutState(set))
+		Eventually(func() any { return stored(fakes[2], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(
+			Equal(rotated), rolloutState(set))
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 3/4"))
+		Expect(fakes[1].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the second cluster got more than one write for one rotation")
+		Expect(fakes[2].Count(fakeopensearch.OpUpdate)).To(Equal(1), "the third cluster got more than one write for one rotation")
+		Eventually(func() string { return conditionState(&second, v1alpha1.ConditionSecretsHeld) }, timeout, interval).Should(Equal(absentCondition))
+
+		By("nothing reports the Secret's value")
+		status, err := json.Marshal(get(set).(*v1alpha1.DataSourceSet).Status)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(status)).NotTo(ContainSubstring(rotated))
+		Expect(joined(eventsFor(set))).NotTo(ContainSubstring(rotated))
+		for _, ds := range []*v1alpha1.DataSource{&first, &second, &third} {
+			got, err := json.Marshal(get(ds))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(got)).NotTo(ContainSubstring(rotated))
+			Expect(joined(eventsFor(ds))).NotTo(ContainSubstring(rotated))
+		}
+
+		By("a healthy rotation reaches the waves one after the other")
+		fakes[0].Forbid()
+		Eventually(func() any { return stored(fakes[0], "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated))
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 4/4"))
+		fakes[0].SetOpLatency(fakeopensearch.OpUpdate, 3*time.Second)
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+				return err
+			}
+			secret.Data["password"] = []byte(rotated + "-2")
+			return k8s.Update(ctx, secret)
+		}, timeout, interval).Should(Succeed())
+		Consistently(func() []any {
+			return []any{stored(fakes[1], "metrics").Properties["prometheus.auth.password"], stored(fakes[2], "metrics").Properties["prometheus.auth.password"]}
+		}, 2*time.Second, interval).Should(Equal([]any{rotated, rotated}), "a later wave went before the first was Ready")
+		for _, f := range fakes {
+			Eventually(func() any { return stored(f, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal(rotated + "-2"))
+		}
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 4/4"))
+	})
+
+	It("lets every child apply a Secret rotation at once under secretRotation AtOnce", func() {
+		ns := newNamespace()
+		fakes := []*fakeopensearch.Server{startFake(fakeopensearch.ModeSQLPlugin), startFake(fakeopensearch.ModeSQLPlugin),
+			startFake(fakeopensearch.ModeSQLPlugin)}
+		secret := createSecret(ns, "prom", map[string]string{"username": "prom", "password": "prom-pass"})
+		for i, name := range []string{"c1", "c2", "c3"} {
+			createConnection(ns, name, fakes[i], v1alpha1.DialectSQLPlugin, time.Minute, fleetLabel, ns)
+		}
+		set := newSet(ns, "metrics", &v1alpha1.RolloutStrategy{BatchSize: ptr.To(intstr.FromInt32(1)),
+			SecretRotation: v1alpha1.SecretRotationAtOnce})
+		Expect(k8s.Create(ctx, set)).To(Succeed())
+		DeferCleanup(func() { _ = k8s.Delete(context.Background(), set) })
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("True/Synced 3/3"))
+		for key, ds := range childrenOf(set) {
+			Expect(ds.Spec.SecretVersions).To(BeEmpty(), "child for %s is pinned", key)
+		}
+
+		fakes[0].Forbid(fakeopensearch.ActionUpdate, fakeopensearch.ActionPatch)
+		Eventually(func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+				return err
+			}
+			secret.Data["password"] = []byte("rotated")
+			return k8s.Update(ctx, secret)
+		}, timeout, interval).Should(Succeed())
+		for _, f := range fakes[1:] {
+			Eventually(func() any { return stored(f, "metrics").Properties["prometheus.auth.password"] }, timeout, interval).Should(Equal("rotated"))
+		}
+		Eventually(func() string { return setState(set) }, timeout, interval).Should(Equal("False/ChildrenNotReady 2/3"))
 	})
 
 	It("deletes its children, and through them their data sources, when it is deleted", func() {

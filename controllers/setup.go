@@ -197,8 +197,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return err
 		}
 	}
-	sets := &DataSourceSetReconciler{Client: mgr.GetClient(), Recorder: recorder, Now: time.Now}
-	return sets.SetupWithManager(mgr, opts)
+	sets := &DataSourceSetReconciler{Client: mgr.GetClient(), Secrets: secrets, Recorder: recorder, Now: time.Now}
+	return sets.SetupWithManager(mgr, opts, secrets.Subscribe(kindDataSourceSet, setEvent))
 }
 
 func addIndexes(ctx context.Context, mgr ctrl.Manager) error {

@@ -63,6 +63,9 @@ type outcome struct {
 	// what the DataSource had compared before it.
 	cacheBehind   bool
 	checkedBefore time.Time
+	// held says spec.secretVersions holds the write (the SecretsHeld
+	// message): the status keeps everything else as it is.
+	held string
 
 	result ctrl.Result
 	err    error
@@ -99,6 +102,7 @@ func unchanged(ds *v1alpha1.DataSource, fallback outcome) outcome {
 func computeStatus(ds *v1alpha1.DataSource, out outcome, now metav1.Time) *v1alpha1.DataSourceStatus {
 	st := ds.Status.DeepCopy()
 	st.ObservedGeneration = ds.Generation
+	meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionSecretsHeld)
 	setReady(&st.Conditions, metav1.Condition{
 		Type: v1alpha1.ConditionReady, Status: out.ready, Reason: out.reason, ObservedGeneration: ds.Generation,
 		Message: opensearch.Truncate(out.message, opensearch.MaxStatusMessage),

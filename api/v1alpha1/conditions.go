@@ -36,6 +36,13 @@ const (
 	// written either way.
 	ConditionDrifted = "Drifted"
 
+	// ConditionSecretsHeld is True, reason SecretVersionsPinned, while a
+	// Secret a DataSource references is at another resourceVersion than
+	// its spec.secretVersions names: the DataSource writes nothing and
+	// waits for its DataSourceSet's wave. Its message names the Secrets
+	// and versions, never their values. Absent otherwise.
+	ConditionSecretsHeld = "SecretsHeld"
+
 	// ConditionReconciling is True while the object is converging or
 	// retrying: Ready is not True yet and is expected to become True
 	// without anyone changing anything (kstatus, which Flux and
@@ -182,6 +189,10 @@ const (
 	// ReasonCorrected (Drifted=False): the last change made outside
 	// Kubernetes was overwritten with the spec; the message names it.
 	ReasonCorrected = "Corrected"
+	// ReasonSecretVersionsPinned (SecretsHeld=True): a referenced Secret
+	// changed, and spec.secretVersions pins the version before; the
+	// message names the Secrets and both resourceVersions.
+	ReasonSecretVersionsPinned = "SecretVersionsPinned"
 )
 
 // DataSourceFinalizer is the finalizer the operator puts on a DataSource so

@@ -199,6 +199,22 @@ type DataSourceSpec struct {
 	// +required
 	ConnectionRef ConnectionReference `json:"connectionRef"`
 
+	// secretVersions is set by a DataSourceSet that rolls out Secret
+	// changes in waves: the Secrets this DataSource may write, as
+	// name@resourceVersion pairs sorted by name and separated by commas
+	// (for example "prom@4711,tls@4690"). While a Secret named here is at
+	// another resourceVersion, the DataSource writes nothing (no rotation,
+	// no drift correction, no credential rewrite), keeps its Ready
+	// condition, reports the SecretsHeld condition and waits for its set to
+	// release the new version. A referenced Secret not named here is not
+	// held. Empty (the default) applies Secret changes at once. It names
+	// resourceVersions only, never values or hashes of values: a hash of a
+	// weak password could be guessed by anyone who may read the DataSource.
+	// +optional
+	// +kubebuilder:validation:MaxLength=20480
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?@[0-9A-Za-z_-]{1,64}(,[a-z0-9]([-a-z0-9.]*[a-z0-9])?@[0-9A-Za-z_-]{1,64})*$`
+	SecretVersions string `json:"secretVersions,omitempty"`
+
 	DataSourceParameters `json:",inline"`
 }
 

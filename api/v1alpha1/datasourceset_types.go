@@ -33,8 +33,8 @@ const (
 	LabelConnection = "opensearch.datasource-operator.io/connection"
 	// LabelConnectionKind is the kind of that connection.
 	LabelConnectionKind = "opensearch.datasource-operator.io/connection-kind"
-	// AnnotationTemplateHash is the hash of the set's template a child's
-	// spec was last written from; a child whose hash differs from the set's
+	// AnnotationTemplateHash is the hash of the set's template (and pinned
+	// Secret versions) a child's spec was last written from; a child whose hash differs from the set's
 	// status.rollout.templateHash still waits for its wave.
 	AnnotationTemplateHash = "opensearch.datasource-operator.io/template-hash"
 	// AnnotationResumeRollout, set on a DataSourceSet to a new value (for
@@ -93,11 +93,8 @@ type DataSourceTemplate struct {
 	Spec DataSourceTemplateSpec `json:"spec"`
 }
 
-// RolloutStrategy says how a template change reaches the children. A
-// change to a Secret the template references is not waved: every child
-// applies it within seconds, as any DataSource does, because each child
-// watches its own Secrets. Stage a credential change through the template
-// instead (point it at a new Secret) to have it follow the waves.
+// RolloutStrategy says how a template change, and a change to a Secret
+// the template references, reach the children.
 type RolloutStrategy struct {
 	// batchSize is how many children a wave writes: a number, or a
 	// percentage of the matched connections, rounded up. Children are
@@ -118,7 +115,28 @@ type RolloutStrategy struct {
 	// +optional
 	// +kubebuilder:default=true
 	StopOnFailure *bool `json:"stopOnFailure,omitempty"`
+
+	// secretRotation says how a change to a Secret the template references
+	// (spec.configuration.credentials.secretRef, propertiesFrom) reaches
+	// the children. Waves (the default): like a template change, one wave
+	// at a time, held by a failing child; each child's spec.secretVersions
+	// pins the Secret versions it may write until its wave is released.
+	// AtOnce: no pin; every child applies the change within seconds.
+	// +optional
+	// +kubebuilder:default=Waves
+	SecretRotation SecretRotation `json:"secretRotation,omitempty"`
 }
+
+// SecretRotation says whether a Secret change follows a set's waves.
+// +kubebuilder:validation:Enum=Waves;AtOnce
+type SecretRotation string
+
+const (
+	// SecretRotationWaves rolls a Secret change out in the set's waves.
+	SecretRotationWaves SecretRotation = "Waves"
+	// SecretRotationAtOnce lets every child apply a Secret change at once.
+	SecretRotationAtOnce SecretRotation = "AtOnce"
+)
 
 // DataSourceTemplateSpec is a DataSource's spec without connectionRef:
 // each child of a DataSourceSet gets these fields as they are, and the
@@ -181,8 +199,9 @@ type FailingChild struct {
 
 // RolloutStatus is where a template change is in its waves.
 type RolloutStatus struct {
-	// templateHash is the hash of the template being rolled out; a child
-	// whose template-hash annotation differs waits for its wave.
+	// templateHash is the hash of the template being rolled out and, when
+	// Secret rotations follow the waves, of the Secret versions it pins;
+	// a child whose template-hash annotation differs waits for its wave.
 	// +kubebuilder:validation:MaxLength=64
 	TemplateHash string `json:"templateHash"`
 

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -69,7 +70,8 @@ type setPhase struct {
 }
 
 // setTable runs one DataSourceSet over setConnections connections, each to
-// its own fake: creation, a template change in waves, and a change every
+// its own fake: creation, a template change in waves, a rotation of the
+// Secret the template references (in the same waves), and a change every
 // cluster refuses (stopOnFailure off, so that all of them fail and the
 // status must stay bounded).
 func (b *bench) setTable(ctx context.Context) table {
@@ -130,6 +132,11 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 		return nil, err
 	}
 	set := benchSet(spec.namespace)
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: spec.namespace, Name: setSecret},
+		StringData: map[string]string{"password": "first"}}
+	if err := b.cl.c.Create(ctx, secret); err != nil {
+		return nil, err
+	}
 	var phases []setPhase
 	steps := []struct {
 		name   string
@@ -148,12 +155,17 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 			}
 			return nil
 		}, v1alpha1.ReasonSynced},
+		{"Secret rotation", func() error { return b.rotateSetSecret(ctx, set, secret) }, v1alpha1.ReasonSynced},
 		{"change every cluster refuses", func() error {
 			for _, fake := range f.fakes {
 				fake.Forbid(fakeopensearch.ActionUpdate)
 			}
 			return b.editSet(ctx, set, func(s *v1alpha1.DataSourceSet) {
 				s.Spec.Template.Spec.Description = "refused"
+				// A credential changes too, so that the write is a PUT, the
+				// one request the fakes refuse (PATCH leaves credentials
+				// alone, and a PATCH refused is tried again as a PUT).
+				s.Spec.Template.Spec.Properties["prometheus.auth.username"] = apiextensionsv1.JSON{Raw: []byte(`"refused"`)}
 				s.Spec.Rollout.StopOnFailure = new(bool)
 			})
 		}, v1alpha1.ReasonChildrenNotReady},
@@ -272,6 +284,43 @@ func settled(set *v1alpha1.DataSourceSet, want string) bool {
 		set.Status.Synced+set.Status.Failing == set.Status.Targets
 }
 
+// setSecret is the Secret the bench set's template takes its credentials
+// from.
+const setSecret = "metrics-auth"
+
+// rotateSetSecret changes the set's Secret and waits until the set has
+// seen it (a new revision), so that the phase waits for the rotation's
+// waves rather than finding the set Synced before it noticed.
+func (b *bench) rotateSetSecret(ctx context.Context, set *v1alpha1.DataSourceSet, secret *corev1.Secret) error {
+	if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(set), set); err != nil {
+		return err
+	}
+	if set.Status.Rollout == nil {
+		return fmt.Errorf("the set reports no rollout")
+	}
+	revision := set.Status.Rollout.TemplateHash
+	if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(secret), secret); err != nil {
+		return err
+	}
+	secret.Data["password"] = []byte("rotated")
+	if err := b.cl.c.Update(ctx, secret); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(set), set); err != nil {
+			return err
+		}
+		if set.Status.Rollout != nil && set.Status.Rollout.TemplateHash != revision {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the set did not start a rollout for the rotation")
+		}
+		settle(ctx, 50*time.Millisecond)
+	}
+}
+
 func (b *bench) editSet(ctx context.Context, set *v1alpha1.DataSourceSet, edit func(*v1alpha1.DataSourceSet)) error {
 	for {
 		if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(set), set); err != nil {
@@ -295,7 +344,13 @@ func benchSet(namespace string) *v1alpha1.DataSourceSet {
 				DataSourceParameters: v1alpha1.DataSourceParameters{
 					Connector:   "prometheus",
 					Description: "first",
-					Properties:  map[string]apiextensionsv1.JSON{"prometheus.uri": {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)}},
+					Properties: map[string]apiextensionsv1.JSON{
+						"prometheus.uri":           {Raw: []byte(`"http://prometheus.monitoring.svc:9090"`)},
+						"prometheus.auth.type":     {Raw: []byte(`"basicauth"`)},
+						"prometheus.auth.username": {Raw: []byte(`"bench"`)},
+					},
+					PropertiesFrom: []v1alpha1.PropertyFromSecret{{Key: "prometheus.auth.password",
+						SecretKeyRef: v1alpha1.SecretKeySelector{Name: setSecret, Key: "password"}}},
 				},
 			}},
 			Rollout: &v1alpha1.RolloutStrategy{BatchSize: &batch},

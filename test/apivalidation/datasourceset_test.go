@@ -57,6 +57,7 @@ var _ = Describe("DataSourceSet manifests", func() {
 		absent(got, "spec", "template", "spec", "deletionPolicy")
 		Expect(str(got, "spec", "template", "spec", "configuration", "credentials", "secretRef", "usernameKey")).To(Equal("username"))
 		Expect(field(got, "spec", "rollout", "stopOnFailure")).To(Equal(true))
+		Expect(str(got, "spec", "rollout", "secretRotation")).To(Equal("Waves"))
 	})
 
 	It("accepts a percentage batch size and a name taken from metadata.name", func() {
@@ -121,6 +122,10 @@ var _ = Describe("DataSourceSet manifests", func() {
 		Entry("a batch size of 150%", invalidCase{
 			manifest: dataSourceSet("too-many", validTemplate, "    batchSize: 150%\n"),
 			field:    "spec.rollout.batchSize",
+		}),
+		Entry("a secretRotation other than Waves or AtOnce", invalidCase{
+			manifest: dataSourceSet("rotation", validTemplate, "    secretRotation: Sometimes\n"),
+			field:    "spec.rollout.secretRotation",
 		}),
 		Entry("a template without connector", invalidCase{
 			manifest: dataSourceSet("no-connector", "      description: x\n", ""),

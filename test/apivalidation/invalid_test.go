@@ -90,6 +90,20 @@ var _ = Describe("invalid manifests", func() {
 			logRejection(CurrentSpecReport().LeafNodeText, msg)
 		},
 
+		// DataSource: spec.secretVersions
+		Entry("spec.secretVersions without a resourceVersion", invalidCase{
+			manifest: dataSource("pin-no-version", validDSBase+"  secretVersions: prom\n"),
+			field:    "spec.secretVersions",
+		}),
+		Entry("spec.secretVersions with a name that is no Secret name", invalidCase{
+			manifest: dataSource("pin-bad-name", validDSBase+"  secretVersions: prom@1,Bad_Name@2\n"),
+			field:    "spec.secretVersions",
+		}),
+		Entry("spec.secretVersions with a trailing comma", invalidCase{
+			manifest: dataSource("pin-trailing", validDSBase+"  secretVersions: prom@1,\n"),
+			field:    "spec.secretVersions",
+		}),
+
 		// DataSource: spec.name
 		Entry("spec.name not matching the OpenSearch name pattern (9bad)", invalidCase{
 			manifest: dataSource("bad-name", validDSBase+"  name: 9bad\n"),

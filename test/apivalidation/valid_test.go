@@ -197,6 +197,13 @@ var _ = Describe("valid manifests", func() {
 			},
 		}),
 
+		Entry("DataSource pinned to Secret versions, as a DataSourceSet writes it", validCase{
+			manifest: dataSource("pinned", validDSBase+"  secretVersions: prom@4711,tls.ca-1@4690\n"),
+			check: func(got *unstructured.Unstructured) {
+				Expect(str(got, "spec", "secretVersions")).To(Equal("prom@4711,tls.ca-1@4690"))
+			},
+		}),
+
 		Entry("DataSource, the seed page's example request (mysql, configuration, typed properties)", validCase{
 			manifest: seedExampleDataSource,
 			check: func(got *unstructured.Unstructured) {
