@@ -61,6 +61,8 @@ type flags struct {
 	minResync, maxRequestTimeout       time.Duration
 	zap                                zap.Options
 	version                            bool
+	memoryLimitRatio                   float64
+	memoryLimit                        string
 }
 
 func main() {
@@ -118,6 +120,12 @@ func parseFlags() *flags {
 		"Shortest spec.resyncPeriod a namespaced OpenSearchConnection may set; a shorter one is raised to it. 0 allows any.")
 	flag.DurationVar(&f.maxRequestTimeout, "max-request-timeout", 30*time.Second,
 		"Longest spec.requestTimeout a namespaced OpenSearchConnection may set; a longer one is cut to it. 0 allows any.")
+	flag.Float64Var(&f.memoryLimitRatio, "memory-limit-ratio", defaultMemoryLimitRatio,
+		"Share of the container's memory limit (its cgroup's) the Go runtime keeps the manager within (GOMEMLIMIT), "+
+			"so that the garbage collector works harder before the kernel kills it; 0 turns this off. GOMEMLIMIT in the environment wins; AUTOMEMLIMIT (a ratio, or off) overrides this flag.")
+	flag.StringVar(&f.memoryLimit, "memory-limit", "",
+		"Memory limit --memory-limit-ratio applies to, as a quantity (256Mi), for a manager run outside a container; "+
+			"empty reads the container's limit from its cgroup.")
 	f.zap.BindFlags(flag.CommandLine) // --zap-log-level, --zap-devel, --zap-encoder, ...
 	flag.BoolVar(&f.version, "version", false, "Print the version, commit and build date, and exit.")
 	flag.CommandLine.Usage = func() { printUsage(flag.CommandLine) }
@@ -140,6 +148,9 @@ func bindDeniedEgress(fs *flag.FlagSet, dst *[]netip.Prefix) {
 
 // run builds the manager from f and runs it until a signal stops it.
 func run(f *flags) error {
+	if err := setMemoryLimit(f.memoryLimitRatio, f.memoryLimit, ctrl.Log.WithName("setup")); err != nil {
+		return err
+	}
 	opts, err := controllers.WatchLabelSelector(controllers.ManagerOptions(ctrl.Options{
 		Cache:                   cacheOptions(f.namespaces),
 		Metrics:                 metricsOptions(f),

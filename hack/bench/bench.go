@@ -95,8 +95,14 @@ func (b *bench) startSessionOf(ctx context.Context, bin string, spec fleetSpec, 
 		return nil, err
 	}
 	s.started = time.Now()
+	args := slices.Clone(b.managerArgs)
+	if bin == b.managerBin {
+		// In its container the manager reads this limit from its cgroup;
+		// a baseline from before the flag runs without it.
+		args = append([]string{"--memory-limit=" + chartMemoryLimit}, args...)
+	}
 	s.mgr, err = startManager(bin, b.cl.kubeconfig, spec.namespace,
-		filepath.Join(b.logDir, spec.namespace+".log"), append(slices.Clone(b.managerArgs), extra...))
+		filepath.Join(b.logDir, spec.namespace+".log"), append(args, extra...))
 	if err != nil {
 		s.close()
 		return nil, err

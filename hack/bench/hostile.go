@@ -28,9 +28,14 @@ import (
 	"github.com/datasource-operator/opensearch-datasource-operator/pkg/fakeopensearch"
 )
 
-// chartMemoryLimitKiB is the manager container's memory limit in the Helm
+// chartMemoryLimit is the manager container's memory limit in the Helm
 // chart (resources.limits.memory in charts/opensearch-datasource-operator/values.yaml).
-const chartMemoryLimitKiB = 256 << 10
+// Every manager the bench starts runs under it as it would there: its
+// --memory-limit-ratio applies to it.
+const (
+	chartMemoryLimit    = "256Mi"
+	chartMemoryLimitKiB = 256 << 10
+)
 
 const (
 	// hostileResync is the hostile connections' spec.resyncPeriod: the

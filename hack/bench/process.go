@@ -146,6 +146,11 @@ func (m *managerProcess) alive() error {
 type memory struct {
 	RSSKiB int64 `json:"rssKiB"`
 	HWMKiB int64 `json:"hwmKiB"`
+	// AnonKiB and FileKiB split RSSKiB: memory the process allocated, and
+	// pages of files it maps (its own binary), which the kernel may drop
+	// and read again rather than kill it for.
+	AnonKiB int64 `json:"rssAnonKiB"`
+	FileKiB int64 `json:"rssFileKiB"`
 }
 
 func (m *managerProcess) memory() (memory, error) {
@@ -220,14 +225,17 @@ func parseProcStat(stat string) (float64, error) {
 	return ticks / clockTicks, nil
 }
 
-// parseProcStatus reads VmRSS and VmHWM from /proc/<pid>/status.
+// parseProcStatus reads VmRSS and VmHWM, and RssAnon and RssFile where the
+// kernel reports them, from /proc/<pid>/status.
 func parseProcStatus(status string) (memory, error) {
 	var m memory
+	into := map[string]*int64{"VmRSS": &m.RSSKiB, "VmHWM": &m.HWMKiB, "RssAnon": &m.AnonKiB, "RssFile": &m.FileKiB}
 	found := 0
 	sc := bufio.NewScanner(strings.NewReader(status))
 	for sc.Scan() {
 		key, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (key != "VmRSS" && key != "VmHWM") {
+		dst := into[key]
+		if !ok || dst == nil {
 			continue
 		}
 		fields := strings.Fields(rest)
@@ -238,12 +246,10 @@ func parseProcStatus(status string) (memory, error) {
 		if err != nil {
 			return memory{}, fmt.Errorf("%s: %w", key, err)
 		}
-		if key == "VmRSS" {
-			m.RSSKiB = v
-		} else {
-			m.HWMKiB = v
+		*dst = v
+		if key == "VmRSS" || key == "VmHWM" {
+			found++
 		}
-		found++
 	}
 	if found != 2 {
 		return memory{}, errors.New("no VmRSS and VmHWM in the process status")

@@ -22,12 +22,13 @@ import (
 )
 
 func TestParseProcStatus(t *testing.T) {
-	status := "Name:\tmanager\nVmPeak:\t 1300000 kB\nVmHWM:\t   70312 kB\nVmRSS:\t   68608 kB\nThreads:\t12\n"
+	status := "Name:\tmanager\nVmPeak:\t 1300000 kB\nVmHWM:\t   70312 kB\nVmRSS:\t   68608 kB\n" +
+		"RssAnon:\t   40000 kB\nRssFile:\t   28000 kB\nRssShmem:\t     608 kB\nThreads:\t12\n"
 	got, err := parseProcStatus(status)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (memory{RSSKiB: 68608, HWMKiB: 70312}); got != want {
+	if want := (memory{RSSKiB: 68608, HWMKiB: 70312, AnonKiB: 40000, FileKiB: 28000}); got != want {
 		t.Errorf("parseProcStatus = %+v, want %+v", got, want)
 	}
 	for _, bad := range []string{"Name:\tmanager\n", "VmRSS:\t 12 MB\nVmHWM:\t 12 kB\n", "VmRSS:\t x kB\nVmHWM:\t 1 kB\n"} {
