@@ -106,20 +106,8 @@ func (w *recordingStatusWriter) Patch(ctx context.Context, obj client.Object, pa
 
 var _ = Describe("A cache that lags the API server", func() {
 	It("never sends a create on an old record of it, and reports nothing from it", func() {
-		ns := newNamespace(isolatedLabel, "true")
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		lag := &laggingClient{held: map[types.NamespacedName]*v1alpha1.DataSource{}}
-		mctx, stop := context.WithCancel(context.Background())
-		DeferCleanup(stop)
-		startManagerWith(mctx, "lag-"+rand.String(4), cache.Options{
-			DefaultLabelSelector: labels.SelectorFromSet(labels.Set{isolatedLabel: "true"}),
-			DefaultNamespaces:    map[string]cache.Config{ns: {}},
-		}, lag.newClient)
-		f := newFixture(inNamespace(ns), onFake(fake), withResync(2*time.Second), withLabels(isolatedLabel, "true"))
-		ds := f.dataSource("metrics")
-		ds.Labels = map[string]string{isolatedLabel: "true"}
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		lag, fake, ds := syncedBehindLaggingClient()
+		ns := ds.Namespace
 		Expect(ds.Status.PendingCreate).To(BeNil())
 		key := client.ObjectKeyFromObject(ds)
 
@@ -151,20 +139,7 @@ var _ = Describe("A cache that lags the API server", func() {
 
 var _ = Describe("A cache that lags the API server, mid re-create", func() {
 	It("reports the re-create it could not finish instead of staying Synced", func() {
-		ns := newNamespace(isolatedLabel, "true")
-		fake := startFake(fakeopensearch.ModeSQLPlugin)
-		lag := &laggingClient{held: map[types.NamespacedName]*v1alpha1.DataSource{}}
-		mctx, stop := context.WithCancel(context.Background())
-		DeferCleanup(stop)
-		startManagerWith(mctx, "lag-"+rand.String(4), cache.Options{
-			DefaultLabelSelector: labels.SelectorFromSet(labels.Set{isolatedLabel: "true"}),
-			DefaultNamespaces:    map[string]cache.Config{ns: {}},
-		}, lag.newClient)
-		f := newFixture(inNamespace(ns), onFake(fake), withResync(2*time.Second), withLabels(isolatedLabel, "true"))
-		ds := f.dataSource("metrics")
-		ds.Labels = map[string]string{isolatedLabel: "true"}
-		Expect(k8s.Create(ctx, ds)).To(Succeed())
-		expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+		lag, fake, ds := syncedBehindLaggingClient()
 		key := client.ObjectKeyFromObject(ds)
 
 		By("reading a copy older than the API server's while a property added by hand must go")
@@ -188,6 +163,26 @@ var _ = Describe("A cache that lags the API server, mid re-create", func() {
 		Expect(stored(fake, "metrics").Properties).NotTo(HaveKey("added.by.hand"))
 	})
 })
+
+// syncedBehindLaggingClient runs a manager of its own whose client is a
+// laggingClient, in a namespace of its own, and returns them with a Synced
+// DataSource "metrics" on the fake.
+func syncedBehindLaggingClient() (*laggingClient, *fakeopensearch.Server, *v1alpha1.DataSource) {
+	ns := newNamespace(isolatedLabel, "true")
+	fake := startFake(fakeopensearch.ModeSQLPlugin)
+	lag := &laggingClient{held: map[types.NamespacedName]*v1alpha1.DataSource{}}
+	mctx, stop := context.WithCancel(context.Background())
+	DeferCleanup(stop)
+	startManagerWith(mctx, "lag-"+rand.String(4), cache.Options{
+		DefaultLabelSelector: labels.SelectorFromSet(labels.Set{isolatedLabel: "true"}),
+		DefaultNamespaces:    map[string]cache.Config{ns: {}},
+	}, lag.newClient)
+	f := newFixture(inNamespace(ns), onFake(fake), withResync(2*time.Second), withLabels(isolatedLabel, "true"))
+	ds := f.dataSource("metrics")
+	ds.Labels = map[string]string{isolatedLabel: "true"}
+	ExpectWithOffset(1, k8s.Create(ctx, ds)).To(Succeed())
+	return lag, fake, expectReady(ds, metav1.ConditionTrue, v1alpha1.ReasonSynced)
+}
 
 // logHas says whether one line of the managers' logs holds every part.
 func logHas(parts ...string) bool {
