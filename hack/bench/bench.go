@@ -82,6 +82,18 @@ func (b *bench) startReady(ctx context.Context, spec fleetSpec, extra ...string)
 	return s, nil
 }
 
+// argsFor is the command line every manager built from bin starts with:
+// the bench's -manager-args, and the chart's memory limit, which in its
+// container the manager reads from its cgroup. A baseline from before
+// --memory-limit runs without it.
+func (b *bench) argsFor(bin string) []string {
+	args := slices.Clone(b.managerArgs)
+	if bin == b.managerBin {
+		args = append([]string{"--memory-limit=" + chartMemoryLimit}, args...)
+	}
+	return args
+}
+
 // startSessionOf is startSession with the manager binary bin.
 func (b *bench) startSessionOf(ctx context.Context, bin string, spec fleetSpec, extra ...string) (*session, error) {
 	f, err := newFleet(ctx, b.cl.c, spec)
@@ -95,14 +107,8 @@ func (b *bench) startSessionOf(ctx context.Context, bin string, spec fleetSpec, 
 		return nil, err
 	}
 	s.started = time.Now()
-	args := slices.Clone(b.managerArgs)
-	if bin == b.managerBin {
-		// In its container the manager reads this limit from its cgroup;
-		// a baseline from before the flag runs without it.
-		args = append([]string{"--memory-limit=" + chartMemoryLimit}, args...)
-	}
 	s.mgr, err = startManager(bin, b.cl.kubeconfig, spec.namespace,
-		filepath.Join(b.logDir, spec.namespace+".log"), append(args, extra...))
+		filepath.Join(b.logDir, spec.namespace+".log"), append(b.argsFor(bin), extra...))
 	if err != nil {
 		s.close()
 		return nil, err

@@ -83,17 +83,24 @@ func (b *bench) largeTable(ctx context.Context) table {
 		atMost(fmt.Sprintf("peak RSS MiB at %d DataSources", n), float64(r.Memory.HWMKiB)/1024, largeMemoryTarget/1024),
 	}
 	if base != nil {
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("%d at %s", n, b.baselineRev), dur(base.Seconds), num(fn / base.Seconds),
-			rssSplit(base.Memory), mib(base.Memory.HWMKiB), "", base.Ops.String(), "", num(base.API.writes() / fn),
-			num(base.API.Reconciles["datasource"] / fn)})
-		t.Checks = append(t.Checks, atMost(fmt.Sprintf("time to all Ready / the manager at %s's (no worse, within "+
-			"the 10%% one run varies by here)", b.baselineRev), ratio(r.Seconds, base.Seconds), 1.1))
+		b.addBaseline(&t, r, *base, n)
 	} else {
 		t.Notes = append(t.Notes, "run with -baseline=<revision> to compare the time to all Ready with an earlier manager in the same run")
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("slope from the cold start of %d DataSources without Secrets (peak %s) to this one (peak %s)",
 		small.DataSources, mib(small.PlainRun.Memory.HWMKiB), mib(r.Memory.HWMKiB)))
 	return t
+}
+
+// addBaseline adds the baseline manager's row to t, and the check that
+// r, the build under test, reached all Ready no slower.
+func (b *bench) addBaseline(t *table, r, base managerRun, n int) {
+	fn := float64(n)
+	t.Rows = append(t.Rows, []string{fmt.Sprintf("%d at %s", n, b.baselineRev), dur(base.Seconds), num(fn / base.Seconds),
+		rssSplit(base.Memory), mib(base.Memory.HWMKiB), "", base.Ops.String(), "", num(base.API.writes() / fn),
+		num(base.API.Reconciles["datasource"] / fn)})
+	t.Checks = append(t.Checks, atMost(fmt.Sprintf("time to all Ready / the manager at %s's (no worse, within "+
+		"the 10%% one run varies by here)", b.baselineRev), ratio(r.Seconds, base.Seconds), 1.1))
 }
 
 // slopeBase is the largest cold start measured, or a new one of that size.

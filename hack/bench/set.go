@@ -123,7 +123,8 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 		return nil, err
 	}
 	defer f.close()
-	mgr, err := startManager(b.managerBin, b.cl.kubeconfig, spec.namespace, filepath.Join(b.logDir, spec.namespace+".log"), b.managerArgs)
+	mgr, err := startManager(b.managerBin, b.cl.kubeconfig, spec.namespace, filepath.Join(b.logDir, spec.namespace+".log"),
+		b.argsFor(b.managerBin))
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +139,30 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 		return nil, err
 	}
 	var phases []setPhase
-	steps := []struct {
-		name   string
-		change func() error
-		want   string
-	}{
+	steps := b.setSteps(ctx, f, set, secret)
+	for _, step := range steps {
+		p, err := b.setPhase(ctx, f, mgr, set, step.name, step.change, step.want)
+		if err != nil {
+			return phases, fmt.Errorf("%s: %w", step.name, err)
+		}
+		progress("set: %s took %.1fs, %s synced, %d-%d writes per cluster, status %d bytes", p.Name, p.Seconds, p.Summary,
+			p.MinWrites, p.MaxWrites, p.StatusBytes)
+		phases = append(phases, p)
+	}
+	return phases, nil
+}
+
+// setStep is one phase's change and the Ready reason the set reaches
+// after it.
+type setStep struct {
+	name   string
+	change func() error
+	want   string
+}
+
+// setSteps are the phases the set scenario goes through, in order.
+func (b *bench) setSteps(ctx context.Context, f *fleet, set *v1alpha1.DataSourceSet, secret *corev1.Secret) []setStep {
+	return []setStep{
 		{"create", func() error { return b.cl.c.Create(ctx, set) }, v1alpha1.ReasonSynced},
 		{"template change", func() error {
 			return b.editSet(ctx, set, func(s *v1alpha1.DataSourceSet) { s.Spec.Template.Spec.Description = "second" })
@@ -170,16 +190,6 @@ func (b *bench) setPhases(ctx context.Context) ([]setPhase, error) {
 			})
 		}, v1alpha1.ReasonChildrenNotReady},
 	}
-	for _, step := range steps {
-		p, err := b.setPhase(ctx, f, mgr, set, step.name, step.change, step.want)
-		if err != nil {
-			return phases, fmt.Errorf("%s: %w", step.name, err)
-		}
-		progress("set: %s took %.1fs, %s synced, %d-%d writes per cluster, status %d bytes", p.Name, p.Seconds, p.Summary,
-			p.MinWrites, p.MaxWrites, p.StatusBytes)
-		phases = append(phases, p)
-	}
-	return phases, nil
 }
 
 // steadyPhase is the name of the phase that changes nothing and counts
@@ -201,24 +211,11 @@ func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set
 	if err := change(); err != nil {
 		return setPhase{}, err
 	}
-	deadline := time.Now().Add(readyTimeout(setConnections * 10))
-	for {
-		if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(set), set); err != nil {
-			return setPhase{}, err
-		}
-		if settled(set, want) {
-			break
-		}
-		if time.Now().After(deadline) {
-			return setPhase{}, fmt.Errorf("the set did not reach %s: %+v", want, set.Status.Conditions)
-		}
-		if dead := mgr.alive(); dead != nil {
-			return setPhase{}, dead
-		}
-		settle(ctx, 100*time.Millisecond)
+	if err := b.waitForSet(ctx, mgr, set, want); err != nil {
+		return setPhase{}, err
 	}
 	p := setPhase{Name: name, Seconds: seconds(time.Since(start)), Summary: set.Status.Summary, Failing: set.Status.Failing,
-		Listed: len(set.Status.FailingChildren), MinWrites: -1}
+		Listed: len(set.Status.FailingChildren)}
 	if name == steadyPhase {
 		before, err = mgr.counts(ctx)
 		if err != nil {
@@ -236,13 +233,7 @@ func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set
 	}
 	p.Ops = countOps(f.fakes)
 	p.ListsPerPeriod = ratio(float64(p.Ops[fakeopensearch.OpList]), float64(setConnections*setResyncPeriods))
-	for _, fake := range f.fakes {
-		w := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate) + fake.Count(fakeopensearch.OpPatch)
-		if p.MinWrites < 0 || w < p.MinWrites {
-			p.MinWrites = w
-		}
-		p.MaxWrites = max(p.MaxWrites, w)
-	}
+	p.MinWrites, p.MaxWrites = writesPerCluster(f.fakes)
 	status, err := json.Marshal(set.Status)
 	if err != nil {
 		return setPhase{}, err
@@ -254,6 +245,39 @@ func (b *bench) setPhase(ctx context.Context, f *fleet, mgr *managerProcess, set
 	}
 	p.API = after.minus(before)
 	return p, nil
+}
+
+// waitForSet polls set until it says want for its generation.
+func (b *bench) waitForSet(ctx context.Context, mgr *managerProcess, set *v1alpha1.DataSourceSet, want string) error {
+	deadline := time.Now().Add(readyTimeout(setConnections * 10))
+	for {
+		if err := b.cl.c.Get(ctx, client.ObjectKeyFromObject(set), set); err != nil {
+			return err
+		}
+		if settled(set, want) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the set did not reach %s: %+v", want, set.Status.Conditions)
+		}
+		if dead := mgr.alive(); dead != nil {
+			return dead
+		}
+		settle(ctx, 100*time.Millisecond)
+	}
+}
+
+// writesPerCluster is the fewest and the most writes one fake received.
+func writesPerCluster(fakes []*fakeServer) (fewest, most int) {
+	fewest = -1
+	for _, fake := range fakes {
+		w := fake.Count(fakeopensearch.OpCreate) + fake.Count(fakeopensearch.OpUpdate) + fake.Count(fakeopensearch.OpPatch)
+		if fewest < 0 || w < fewest {
+			fewest = w
+		}
+		most = max(most, w)
+	}
+	return fewest, most
 }
 
 // waitMetrics waits until the manager serves its metrics, so that a
